@@ -1,0 +1,69 @@
+import { Command, Option } from 'commander';
+import { loadConfig } from '../server/config';
+import { openConfigured, prepareDatabase } from '../server/bootstrap';
+import { serve } from './serve';
+import { seedDemo } from '../modules/demo/seed';
+import { registerUserCommands } from './user';
+import { DataDirLockedError } from '../db/lock';
+
+const program = new Command();
+program
+  .name('hamrah')
+  .description('Hamrah: operations platform for mobility crises.\nDatabase: DATABASE_URL=postgres://… or the PGlite folder HAMRAH_DATA_DIR (default ./.hamrah).')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('Run the server (migrates the database first)')
+  .option('--demo', 'demo mode: create demo users on an empty database and let them log in')
+  .addOption(new Option('-p, --port <port>', 'port to listen on').env('PORT'))
+  .action(async (opts: { demo?: boolean; port?: string }) => {
+    const config = loadConfig();
+    if (opts.port) config.port = Number(opts.port);
+    await serve(config, { demo: !!opts.demo });
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations and load reference data')
+  .action(async () => {
+    const database = await openConfigured(loadConfig());
+    try {
+      const { migrations } = await prepareDatabase(database);
+      console.log(migrations.length ? `Applied: ${migrations.join(', ')}` : 'Database is up to date.');
+    } finally {
+      await database.close();
+    }
+  });
+
+program
+  .command('demo')
+  .description('Create the demo organisations and one demo user per persona')
+  .action(async () => {
+    const config = loadConfig();
+    const database = await openConfigured(config);
+    try {
+      await prepareDatabase(database);
+      const { created } = await database.db.transaction((tx) => seedDemo(tx, config.demoPassword));
+      console.log(created.length ? `Demo users created: ${created.join(', ')} (password "${config.demoPassword}"; they log in only under "serve --demo")` : 'Demo users already exist.');
+    } finally {
+      await database.close();
+    }
+  });
+
+registerUserCommands(program);
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      process.stderr.write(`hamrah: ${err.message}\n`);
+      process.exit(3);
+    }
+    process.stderr.write(`hamrah: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+await main(process.argv);

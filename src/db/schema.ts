@@ -1,0 +1,3 @@
+// Every module's tables, in one namespace for Drizzle and drizzle-kit.
+export * from '../modules/places/schema';
+export * from '../modules/access/schema';

@@ -1,0 +1,59 @@
+import { auditLog } from '../modules/access/schema';
+import type { Tx } from '../db/client';
+
+/** Fields never written to the audit log, whatever the entity. */
+const SECRET_FIELDS = new Set(['passwordHash', 'password', 'tokenHash', 'csrfToken', 'idHash']);
+
+export interface Actor {
+  userId: string | null;
+  requestId: string | null;
+}
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  operationId?: string | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  /** Extra context that is neither before nor after (e.g. the count of rows read). */
+  details?: Record<string, unknown>;
+  sensitiveRead?: boolean;
+}
+
+function norm(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString();
+  return v;
+}
+
+/** `{field: {before, after}}` for the fields that differ; secrets are marked, never copied. */
+export function diff(
+  before: Record<string, unknown> | null | undefined,
+  after: Record<string, unknown> | null | undefined,
+): Record<string, { before?: unknown; after?: unknown }> {
+  const out: Record<string, { before?: unknown; after?: unknown }> = {};
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  for (const k of keys) {
+    if (k === 'updatedAt' || k === 'createdAt') continue;
+    const b = norm(before?.[k]);
+    const a = norm(after?.[k]);
+    if (JSON.stringify(b) === JSON.stringify(a)) continue;
+    out[k] = SECRET_FIELDS.has(k) ? { before: b === undefined ? undefined : '[secret]', after: a === undefined ? undefined : '[changed]' } : { before: b ?? null, after: a ?? null };
+  }
+  return out;
+}
+
+/** Writes one audit row inside the caller's transaction: if the change rolls back, so does this. */
+export async function audit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
+  const changes = entry.before !== undefined || entry.after !== undefined ? diff(entry.before, entry.after) : null;
+  await tx.insert(auditLog).values({
+    actorId: actor.userId,
+    operationId: entry.operationId ?? null,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId ?? null,
+    changes: entry.details ? { ...(changes ?? {}), _details: entry.details } : changes,
+    sensitiveRead: entry.sensitiveRead ?? false,
+    requestId: actor.requestId,
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * The one catalogue of error codes Hamrah answers with. Every error body is
+ * `{ "error": { "code", "message", "requestId", "fields"?: [{ "path", "message", "row"? }] } }`.
+ * docs/errors.md documents each code; a test keeps the two in step.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid; see fields.' },
+  BAD_REQUEST: { status: 400, message: 'The request cannot be understood.' },
+  UNAUTHENTICATED: { status: 401, message: 'Log in or send a valid API token.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Username or password is wrong.' },
+  CSRF_FAILED: { status: 403, message: 'Missing or wrong X-CSRF-Token header for a cookie-authenticated change.' },
+  FORBIDDEN: { status: 403, message: 'You do not hold the permission this action needs.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  CONFLICT: { status: 409, message: 'The change conflicts with existing data.' },
+  RATE_LIMITED: { status: 429, message: 'Too many attempts; wait and try again.' },
+  DEMO_MODE_ONLY: { status: 403, message: 'Demo accounts can log in only while Hamrah runs in demo mode.' },
+  NOT_READY: { status: 503, message: 'The server is starting or stopping.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side; the request id helps us find it.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+  row?: number;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly fields?: FieldIssue[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message ?? ERROR_CODES[code].message);
+    this.status = ERROR_CODES[code].status;
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what = 'Not found.') => new AppError('NOT_FOUND', what);
+export const forbidden = (permission: string) =>
+  new AppError('FORBIDDEN', `You do not hold the permission "${permission}" for this.`);
+export const conflict = (message: string, fields?: FieldIssue[]) => new AppError('CONFLICT', message, fields);
+export const invalid = (fields: FieldIssue[], message?: string) => new AppError('VALIDATION_FAILED', message, fields);
