@@ -56,6 +56,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     demoMode: opts.demoMode ?? false,
     loginLimiter: new LoginLimiter(),
     ready: true,
+    routes: [],
   };
   app.decorate('hamrah', ctx);
   app.setValidatorCompiler(validatorCompiler);

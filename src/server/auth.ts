@@ -21,6 +21,8 @@ export function enforceRouteDeclarations(app: FastifyInstance): void {
     if (!p) throw new Error(`Route ${route.method} ${url} declares no permission (config.permission).`);
     if (p !== 'public' && p !== 'authenticated' && !isPermission(p))
       throw new Error(`Route ${route.method} ${url} declares unknown permission "${p}".`);
+    if (url.startsWith('/api/docs')) return;
+    for (const method of [route.method].flat()) if (method !== 'HEAD') app.hamrah.routes.push({ method, url, permission: p });
   });
 }
 

@@ -31,6 +31,8 @@ export interface AppContext {
   loginLimiter: LoginLimiter;
   /** False while starting and once shutdown began; /readyz answers 503 then. */
   ready: boolean;
+  /** Every /api route with its declared permission (filled at registration; used by tests and docs). */
+  routes: { method: string; url: string; permission: string }[];
 }
 
 declare module 'fastify' {

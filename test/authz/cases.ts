@@ -1,0 +1,6 @@
+import type { AuthzCase } from './types';
+import { cases as access } from '../../src/modules/access/authz.cases';
+import { cases as places } from '../../src/modules/places/authz.cases';
+
+/** Add each module's cases here. */
+export const ALL_CASES: AuthzCase[] = [...access, ...places];
