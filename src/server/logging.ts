@@ -10,6 +10,31 @@ export const REDACT_PATHS = [
   'name', '*.name', 'phone', '*.phone', 'headers.cookie', 'headers.authorization', '*.headers.cookie', '*.headers.authorization',
 ];
 
+/**
+ * Database errors carry the values of the failed statement (Drizzle appends `params: …`,
+ * PostgreSQL puts key values in `detail`). Keep what helps an operator, drop the values.
+ */
+export function scrubError(message: string): string {
+  const cut = message.indexOf('\nparams:');
+  return (cut >= 0 ? message.slice(0, cut) : message).replace(/\(([^()]*)\)=\(([^()]*)\)/g, '($1)=(…)');
+}
+
+function serializeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: 'non-error thrown' };
+  const e = err as Error & { code?: string; constraint?: string; cause?: unknown; statusCode?: number };
+  const cause = e.cause instanceof Error ? (e.cause as Error & { code?: string; constraint?: string }) : undefined;
+  const message = scrubError(e.message);
+  return {
+    type: e.name,
+    message,
+    code: e.code ?? cause?.code,
+    constraint: e.constraint ?? cause?.constraint,
+    statusCode: e.statusCode,
+    cause: cause ? { type: cause.name, message: scrubError(cause.message), code: cause.code } : undefined,
+    stack: e.stack ? [message, ...e.stack.split('\n').filter((l) => /^\s+at /.test(l))].join('\n') : undefined,
+  };
+}
+
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   return {
     level,
@@ -17,6 +42,7 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
     serializers: {
       req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      err: serializeError,
     },
   };
 }
