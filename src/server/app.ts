@@ -95,6 +95,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     return reply.status(500).send({ error: { code: 'INTERNAL', message: ERROR_CODES.INTERNAL.message, requestId } });
   });
 
+  enforceRouteDeclarations(app);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -119,7 +120,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  enforceRouteDeclarations(app);
   installAuth(app);
 
   app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
