@@ -57,3 +57,26 @@ export async function audit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<vo
     requestId: actor.requestId,
   });
 }
+
+export interface SensitiveRead {
+  entityType: string;
+  entityId?: string | null;
+  operationId?: string | null;
+  /** What was shown, e.g. `{ fields: ['email'] }` or `{ rows: 120 }`. Never the data itself. */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Records that someone saw sensitive data (action `<entityType>.read`, sensitive_read = true), in
+ * the caller's transaction: a read whose audit row cannot be written is not served.
+ */
+export async function auditRead(tx: Tx, actor: Actor, read: SensitiveRead): Promise<void> {
+  await audit(tx, actor, {
+    action: `${read.entityType}.read`,
+    entityType: read.entityType,
+    entityId: read.entityId ?? null,
+    operationId: read.operationId ?? null,
+    details: read.details,
+    sensitiveRead: true,
+  });
+}

@@ -42,7 +42,7 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
     serializers: {
       req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      err: serializeError,
+      err: serializeError as never,
     },
   };
 }
