@@ -66,7 +66,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', req.id);
   });
   app.addHook('onSend', async (req, reply, payload) => {
-    if (req.url.startsWith('/api')) reply.header('cache-control', 'no-store');
+    // API answers are not cached unless a route says otherwise (e.g. revalidated boundary files).
+    if (req.url.startsWith('/api') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     return payload;

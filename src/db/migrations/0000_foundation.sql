@@ -31,6 +31,7 @@ CREATE TABLE "organisations" (
 	"type" text NOT NULL,
 	"operation_ids" text[] DEFAULT '{}'::text[] NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "organisations_acronym_uq" UNIQUE("acronym")
 );
 --> statement-breakpoint
@@ -49,9 +50,13 @@ CREATE TABLE "sites" (
 	"flow_monitoring" boolean DEFAULT false NOT NULL,
 	"active" boolean DEFAULT true NOT NULL,
 	"notes" text,
+	"search_text" text DEFAULT '' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "sites_operation_code_uq" UNIQUE("operation_id","code")
+	CONSTRAINT "sites_operation_code_uq" UNIQUE("operation_id","code"),
+	CONSTRAINT "sites_lat_check" CHECK ("sites"."lat" between -90 and 90),
+	CONSTRAINT "sites_lon_check" CHECK ("sites"."lon" between -180 and 180),
+	CONSTRAINT "sites_coords_check" CHECK (("sites"."lat" is null) = ("sites"."lon" is null))
 );
 --> statement-breakpoint
 CREATE TABLE "api_tokens" (
@@ -126,8 +131,9 @@ CREATE TABLE "users" (
 --> statement-breakpoint
 ALTER TABLE "admin_areas" ADD CONSTRAINT "admin_areas_operation_id_operations_id_fk" FOREIGN KEY ("operation_id") REFERENCES "public"."operations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sites" ADD CONSTRAINT "sites_operation_id_operations_id_fk" FOREIGN KEY ("operation_id") REFERENCES "public"."operations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sites" ADD CONSTRAINT "sites_area_fk" FOREIGN KEY ("operation_id","area_pcode") REFERENCES "public"."admin_areas"("operation_id","pcode") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_actor_id_users_id_fk" FOREIGN KEY ("actor_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_actor_id_users_id_fk" FOREIGN KEY ("actor_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_operation_id_operations_id_fk" FOREIGN KEY ("operation_id") REFERENCES "public"."operations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "grants" ADD CONSTRAINT "grants_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "grants" ADD CONSTRAINT "grants_role_id_roles_id_fk" FOREIGN KEY ("role_id") REFERENCES "public"."roles"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

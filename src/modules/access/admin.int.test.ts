@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, TEST_PASSWORD } from '../../../test/helpers/db';
 import { createTestApp, type Agent, type TestApp } from '../../../test/helpers/app';
@@ -9,7 +6,6 @@ import { ALL_PERMISSIONS } from '../../server/permissions';
 import { MIN_PASSWORD_LENGTH, sha256 } from './credentials';
 import { PASSWORD_MIN } from './contract';
 
-const APPEND_ONLY_SQL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../db/sql/audit_append_only.sql');
 const PW = 'a-long-password-1';
 
 describe.each(BACKENDS)('access administration on %s', (backend) => {
@@ -427,7 +423,7 @@ describe.each(BACKENDS)('access administration on %s', (backend) => {
 
     // Last: applies the trigger to this database (until it is a migration).
     it('the audit log is append-only once the trigger is applied', async () => {
-      await t.db.database.exec(fs.readFileSync(APPEND_ONLY_SQL, 'utf8'));
+      // The trigger comes with migration 0001_audit_append_only.
       const db = t.db.database;
       await expect(db.exec(`update audit_log set action = 'tampered'`)).rejects.toThrow(/append-only/);
       await expect(db.exec(`delete from audit_log`)).rejects.toThrow(/append-only/);

@@ -92,7 +92,8 @@ export const auditLog = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    // No ON DELETE action: users are disabled, never deleted, once they have acted.
+    actorId: uuid('actor_id').references(() => users.id),
     operationId: text('operation_id').references(() => operations.id),
     /** e.g. `user.create`, `grant.delete`, `case.read`. */
     action: text('action').notNull(),

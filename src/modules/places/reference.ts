@@ -41,17 +41,27 @@ export function gazetteer(): AreaRow[] {
   return rows;
 }
 
-/** The 11 border crossing points, as sites of the AFG operation (the Afghan side). */
+/** What site search matches: the code, the names, folded like area names. */
+export function siteSearchText(code: string, name: string, nameLocal?: string | null): string {
+  return [code.toLowerCase(), foldForSearch(code), foldForSearch(name), foldForSearch(nameLocal)].filter(Boolean).join(' ');
+}
+
+/**
+ * The 11 border crossing points, as sites of the AFG operation (the Afghan side). The two not yet
+ * located (Dak, Nazar Posta) hang off the country root `AF`, so that every crossing has a P-code
+ * and only users with country-wide grants see them.
+ */
 export function borderCrossings(): (typeof sites.$inferInsert)[] {
   return readCsv('border_crossing_points.csv').map((r) => ({
     operationId: 'AFG',
     code: `BCP-${r.bcp_id.toUpperCase().replace(/[^A-Z0-9]+/g, '-')}`,
     name: r.name,
+    searchText: siteSearchText(`BCP-${r.bcp_id.toUpperCase().replace(/[^A-Z0-9]+/g, '-')}`, [r.name, ...(r.alt_names ? r.alt_names.split('|') : [])].join(' ')),
     kind: 'border_crossing_point' as const,
     lat: r.lat ? Number(r.lat) : null,
     lon: r.lon ? Number(r.lon) : null,
     coordPrecision: r.coord_precision || null,
-    areaPcode: r.afg_adm2_pcode || r.afg_adm1_pcode || null,
+    areaPcode: r.afg_adm2_pcode || r.afg_adm1_pcode || 'AF',
     neighbourCountry: r.other_side_country || null,
     flowMonitoring: true,
     notes: [r.alt_names && `Also: ${r.alt_names.split('|').join(', ')}`, r.notes].filter(Boolean).join('. ') || null,

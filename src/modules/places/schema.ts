@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { check, doublePrecision, index, integer, pgTable, primaryKey, smallint, text, unique, boolean } from 'drizzle-orm/pg-core';
+import { check, doublePrecision, foreignKey, index, integer, pgTable, primaryKey, smallint, text, unique, boolean } from 'drizzle-orm/pg-core';
 import { createdAt, idColumn, updatedAt } from '../../db/columns';
+import { ORG_TYPES, SITE_KINDS } from './kinds';
+
+export { ORG_TYPES, SITE_KINDS };
 
 /** An operation is one country response (AFG, PAK, IRN …); its id is the ISO3 code. */
 export const operations = pgTable('operations', {
@@ -42,17 +45,6 @@ export const adminAreas = pgTable(
   ],
 );
 
-export const SITE_KINDS = [
-  'border_crossing_point',
-  'transit_centre',
-  'reception_centre',
-  'warehouse',
-  'displacement_site',
-  'community_resource_centre',
-  'distribution_point',
-  'health_facility',
-] as const;
-
 export const sites = pgTable(
   'sites',
   {
@@ -72,6 +64,8 @@ export const sites = pgTable(
     flowMonitoring: boolean('flow_monitoring').notNull().default(false),
     active: boolean('active').notNull().default(true),
     notes: text('notes'),
+    /** Lower-cased, script-folded code and names for search (see foldForSearch). */
+    searchText: text('search_text').notNull().default(''),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -79,23 +73,13 @@ export const sites = pgTable(
     unique('sites_operation_code_uq').on(t.operationId, t.code),
     index('sites_operation_kind_idx').on(t.operationId, t.kind),
     index('sites_area_idx').on(t.operationId, t.areaPcode),
+    // The area must be a P-code of the same operation (composite key, shard-friendly).
+    foreignKey({ name: 'sites_area_fk', columns: [t.operationId, t.areaPcode], foreignColumns: [adminAreas.operationId, adminAreas.pcode] }),
+    check('sites_lat_check', sql`${t.lat} between -90 and 90`),
+    check('sites_lon_check', sql`${t.lon} between -180 and 180`),
+    check('sites_coords_check', sql`(${t.lat} is null) = (${t.lon} is null)`),
   ],
 );
-
-/** Organisation types as in HDX's organisation-type list. */
-export const ORG_TYPES = [
-  'academic_research',
-  'donor',
-  'government',
-  'international_ngo',
-  'military',
-  'national_ngo',
-  'other',
-  'private_sector',
-  'red_cross_red_crescent',
-  'religious',
-  'un_agency',
-] as const;
 
 export const organisations = pgTable(
   'organisations',
@@ -107,6 +91,7 @@ export const organisations = pgTable(
     /** Operations the organisation works in. */
     operationIds: text('operation_ids').array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [unique('organisations_acronym_uq').on(t.acronym)],
 );

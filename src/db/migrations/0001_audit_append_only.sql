@@ -7,13 +7,15 @@ BEGIN
     USING ERRCODE = 'insufficient_privilege';
 END;
 $$;
-
+--> statement-breakpoint
 DROP TRIGGER IF EXISTS audit_log_no_update_delete ON audit_log;
+--> statement-breakpoint
 CREATE TRIGGER audit_log_no_update_delete
   BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
-
+--> statement-breakpoint
 DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log;
+--> statement-breakpoint
 CREATE TRIGGER audit_log_no_truncate
   BEFORE TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
