@@ -1,0 +1,84 @@
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import en from './en.json';
+import faAF from './fa-AF.json';
+import ps from './ps.json';
+import ur from './ur.json';
+
+export const LANGUAGES = [
+  { code: 'en', label: 'English', rtl: false },
+  { code: 'fa-AF', label: 'دری', rtl: true },
+  { code: 'ps', label: 'پښتو', rtl: true },
+  { code: 'ur', label: 'اردو', rtl: true },
+] as const;
+export type LanguageCode = (typeof LANGUAGES)[number]['code'];
+
+const STORAGE_KEY = 'hamrah.language';
+
+export function isLanguage(code: string | null | undefined): code is LanguageCode {
+  return LANGUAGES.some((l) => l.code === code);
+}
+
+export function isRtl(code: string): boolean {
+  return LANGUAGES.find((l) => l.code === code)?.rtl ?? false;
+}
+
+/** The language the user picked on this device, if any. */
+export function storedLanguage(): LanguageCode | null {
+  try {
+    const v = localStorage.getItem(STORAGE_KEY);
+    return isLanguage(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function initialLanguage(): LanguageCode {
+  const stored = storedLanguage();
+  if (stored) return stored;
+  for (const nav of navigator.languages ?? []) {
+    if (isLanguage(nav)) return nav;
+    const base = nav.split('-')[0];
+    if (base === 'fa' || base === 'prs') return 'fa-AF';
+    if (base === 'ps' || base === 'ur' || base === 'en') return base;
+  }
+  return 'en';
+}
+
+function applyToDocument(code: string): void {
+  document.documentElement.lang = code;
+  document.documentElement.dir = isRtl(code) ? 'rtl' : 'ltr';
+}
+
+/** Switches the language, remembers it on this device (unless `remember` is false) and flips direction. */
+export async function setLanguage(code: LanguageCode, remember = true): Promise<void> {
+  if (remember) {
+    try {
+      localStorage.setItem(STORAGE_KEY, code);
+    } catch {
+      /* private mode: the choice lasts for this tab */
+    }
+  }
+  await i18n.changeLanguage(code);
+}
+
+i18n.on('languageChanged', applyToDocument);
+
+void i18n.use(initReactI18next).init({
+  resources: {
+    en: { translation: en },
+    'fa-AF': { translation: faAF },
+    ps: { translation: ps },
+    ur: { translation: ur },
+  },
+  lng: initialLanguage(),
+  fallbackLng: 'en',
+  supportedLngs: LANGUAGES.map((l) => l.code),
+  nonExplicitSupportedLngs: false,
+  load: 'currentOnly',
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+applyToDocument(i18n.language);
+
+export default i18n;
