@@ -4,6 +4,7 @@ import { openConfigured, prepareDatabase } from '../server/bootstrap';
 import { serve } from './serve';
 import { seedDemo } from '../modules/demo/seed';
 import { registerUserCommands } from './user';
+import { registerBackupCommands } from './backup';
 import { DataDirLockedError } from '../db/lock';
 
 const program = new Command();
@@ -52,6 +53,7 @@ program
   });
 
 registerUserCommands(program);
+registerBackupCommands(program);
 
 export async function main(argv: string[]): Promise<void> {
   try {

@@ -64,6 +64,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    // Once shutdown began, new API work is refused so that in-flight requests can finish.
+    if (!ctx.ready && req.url.startsWith('/api')) throw new AppError('NOT_READY');
   });
   app.addHook('onSend', async (req, reply, payload) => {
     // API answers are not cached unless a route says otherwise (e.g. revalidated boundary files).

@@ -15,11 +15,13 @@ describe('log scrubbing', () => {
     const sink = new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } });
     const log = pino(loggerOptions('info') as pino.LoggerOptions, sink);
     const cause = Object.assign(new Error('Key (username)=(zarghuna) already exists.'), { code: '23505' });
-    log.info({ req: { method: 'GET', url: '/api/v1/areas?q=zarghuna', id: 'r1', headers: { cookie: 'zarghuna' } } }, 'incoming');
+    log.info({ req: { method: 'GET', url: '/api/v1/areas?q=zarghuna', id: 'r1', routeOptions: { url: '/api/v1/areas' }, headers: { cookie: 'zarghuna' } } }, 'incoming');
+    log.info({ req: { method: 'GET', url: '/api/v1/people/zarghuna', id: 'r2' } }, 'incoming');
     log.info({ user: { username: 'zarghuna', displayName: 'Zarghuna' } }, 'x');
     log.error({ err: new Error('Failed query: select 1\nparams: zarghuna', { cause }) }, 'boom');
     const text = lines.join('');
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
+    expect(text).toContain('(unmatched)');
     expect(text.toLowerCase()).not.toContain('zarghuna');
     expect(text).toContain('/api/v1/areas');
     expect(text).toContain('23505');

@@ -1,9 +1,9 @@
 import type { FastifyServerOptions } from 'fastify';
 
 /**
- * Pino JSON logs. Requests are logged by method, path (never the query string, which can hold
- * search terms), status and request id; headers and bodies are not logged at all, and known
- * personal or secret fields are redacted wherever they appear.
+ * Pino JSON logs. Requests are logged by method, route pattern (never the concrete path or query
+ * string, which can hold names), status and request id; headers and bodies are not logged at all,
+ * and known personal or secret fields are redacted wherever they appear.
  */
 export const REDACT_PATHS = [
   'password', '*.password', 'username', '*.username', 'displayName', '*.displayName',
@@ -40,7 +40,13 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: {
-      req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
+      // The route pattern (`/api/v1/sites/:id`), never the concrete URL: paths and query strings
+      // can carry names typed by users. Unmatched URLs are logged as such.
+      req: (req: { method: string; id: string; routeOptions?: { url?: string } }) => ({
+        method: req.method,
+        route: req.routeOptions?.url ?? '(unmatched)',
+        id: req.id,
+      }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       err: serializeError as never,
     },

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { openDatabase, type Database } from '../../src/db/client';
+import type { Backend } from '../helpers/db';
+
+/**
+ * An empty database (no tables at all) on the given backend: PGlite in memory, or a new database
+ * `hamrah_t_<random>` on the TEST_DATABASE_URL server, dropped by dispose().
+ */
+export async function emptyDatabase(backend: Backend): Promise<{ database: Database; dispose(): Promise<void> }> {
+  if (backend === 'pglite') {
+    const database = await openDatabase({ dataDir: 'memory://' });
+    return { database, dispose: () => database.close() };
+  }
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `hamrah_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString(), poolSize: 2 });
+  return {
+    database,
+    async dispose() {
+      await database.close();
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** Public tables (without the migrations ledger), sorted by name. */
+export async function publicTables(database: Database): Promise<string[]> {
+  const res = (await database.db.execute(
+    sql.raw(`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+              where n.nspname = 'public' and c.relkind in ('r','p') and not c.relispartition and c.relname <> 'hamrah_migrations'
+              order by 1`),
+  )) as unknown as { rows: { name: string }[] };
+  return res.rows.map((r) => r.name);
+}
+
+/**
+ * Every row of every public table as canonical JSON text (jsonb, UTC timestamps), sorted, so that
+ * two databases can be compared whatever their backend or time zone.
+ */
+export async function snapshot(database: Database): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  await database.db.transaction(async (tx) => {
+    await tx.execute(sql.raw(`set local timezone = 'UTC'`));
+    const tables = (
+      (await tx.execute(
+        sql.raw(`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                  where n.nspname = 'public' and c.relkind in ('r','p') and not c.relispartition and c.relname <> 'hamrah_migrations'
+                  order by 1`),
+      )) as unknown as { rows: { name: string }[] }
+    ).rows.map((r) => r.name);
+    for (const t of tables) {
+      const res = (await tx.execute(sql.raw(`select to_jsonb(x)::text as j from "${t}" x`))) as unknown as { rows: { j: string }[] };
+      out[t] = res.rows.map((r) => r.j).sort();
+    }
+  });
+  return out;
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `hamrah-${prefix}-`));
+}
