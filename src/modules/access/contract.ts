@@ -136,6 +136,7 @@ export const updateRoleBody = z.object({
 });
 
 export const permissionView = z.object({ id: z.string(), description: z.string() });
+export type PermissionView = z.infer<typeof permissionView>;
 
 export const updateMeBody = z.object({
   displayName: z.string().trim().min(1).max(200).optional(),

@@ -1,20 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, setCsrfToken } from '../api';
+import type { Me as MeView } from '../../../src/modules/access/contract';
 
-export interface Grant {
-  id?: string;
-  roleId: string;
-  operationId: string;
-  areaPcode: string | null;
-  organisationId: string | null;
-}
+export type Grant = MeView['grants'][number];
 
-export interface Me {
-  user: { id: string; username: string; displayName: string; organisationId: string | null; language: string; isDemo: boolean };
-  csrfToken: string | null;
-  grants: Grant[];
-  permissions: Record<string, string[]>;
-}
+export type Me = MeView;
 
 export const meKey = ['me'] as const;
 

@@ -1,66 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, type Page } from '../../api';
+import type { AuditEntryView, PermissionView, RoleView, TokenView, UserGrantView, UserView } from '../../../../src/modules/access/contract';
 
-export interface UserGrant {
-  id: string;
-  roleId: string;
-  operationId: string;
-  areaPcode: string | null;
-  organisationId: string | null;
-}
+// Types come from the server contract (type-only imports: no server code reaches the bundle).
+export type UserGrant = UserGrantView;
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  email: string | null;
-  organisationId: string | null;
-  organisationAcronym: string | null;
-  language: string;
-  isDemo: boolean;
-  disabled: boolean;
-  createdAt: string;
-  grants: UserGrant[];
-}
+export type User = UserView;
 
-export interface Role {
-  id: string;
-  name: string;
-  description: string;
-  permissions: string[];
-  builtIn: boolean;
-  userCount: number;
-}
+export type Role = RoleView;
 
-export interface PermissionInfo {
-  id: string;
-  description: string;
-}
+export type PermissionInfo = PermissionView;
 
-export interface AuditEntry {
-  id: number | string;
-  at: string;
-  actorId: string | null;
-  actorUsername: string | null;
-  operationId: string | null;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  /** `{field: {before, after}}` of changed fields; `_details` for context of reads. */
-  changes: Record<string, unknown> | null;
-  sensitiveRead: boolean;
-  requestId: string | null;
-}
+export type AuditEntry = AuditEntryView;
 
-export interface ApiToken {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
+export type ApiToken = TokenView;
 
 export interface NewUser {
   username: string;

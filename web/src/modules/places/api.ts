@@ -1,43 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, isNotFound, type Page } from '../../api';
+import type { AreaView, OperationView, OrganisationView, SiteView } from '../../../../src/modules/places/contract';
 
-export interface Operation {
-  id: string;
-  name: string;
-  nameLocal: string | null;
-  currency: string;
-  languages: string[];
-  timeZone: string;
-  solarHijri: boolean;
-}
+// Types come from the server contract (type-only imports: no server code reaches the bundle).
+export type Operation = OperationView;
 
-export interface Area {
-  pcode: string;
-  name: string;
-  nameLocal: string | null;
-  level: number;
-  parentPcode: string | null;
-  hasBoundary: boolean;
-  childCount: number;
-}
+export type Area = AreaView;
 
-export interface Site {
-  id: string;
-  code: string;
-  name: string;
-  nameLocal: string | null;
-  kind: string;
-  lat: number | null;
-  lon: number | null;
-  areaPcode: string | null;
-}
+export type Site = SiteView;
 
-export interface Organisation {
-  id: string;
-  acronym: string;
-  name: string;
-  type: string;
-}
+export type Organisation = OrganisationView;
 
 export interface BoundaryFeature {
   type: 'Feature';
