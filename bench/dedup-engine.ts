@@ -1,0 +1,147 @@
+/**
+ * Matching-engine benchmark (issue 4, part 9):
+ *   npm run bench:dedup -- [--n 1000000] [--lookups 1000] [--match T] [--review T]
+ *
+ * Generates N synthetic individuals (src/modules/dedup/engine/synthetic.ts, plus their duplicate
+ * records), runs the batch end to end (normalise, block, score, cluster) and then 1,000 single
+ * lookups against an index of the same registry. Prints time per stage, candidate pairs, peak RSS
+ * and lookup p50/p95; the last line is `BENCH {json}`.
+ * Targets on the 2-core machine: batch ≤ 30 s, peak memory ≤ 4 GB, lookup p95 ≤ 20 ms.
+ */
+import { performance } from 'node:perf_hooks';
+import { buildIndex, dedupe } from '../src/modules/dedup/engine/index';
+import { generateRegistry } from '../src/modules/dedup/engine/synthetic';
+
+const argv = process.argv.slice(2);
+const arg = (name: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const n = Number(arg('--n') ?? 1_000_000);
+const lookups = Number(arg('--lookups') ?? 1000);
+const thresholds = {
+  ...(arg('--match') ? { matchThreshold: Number(arg('--match')) } : {}),
+  ...(arg('--review') ? { reviewThreshold: Number(arg('--review')) } : {}),
+};
+
+let peak = 0;
+const sample = () => {
+  const r = process.memoryUsage().rss;
+  if (r > peak) peak = r;
+};
+const timer = setInterval(sample, 50);
+timer.unref();
+
+const mb = (b: number) => Math.round(b / 1048576);
+const log = (s: string) => process.stderr.write(s + '\n');
+
+let t = performance.now();
+const reg = generateRegistry({ individuals: n, seed: 42 });
+const msGenerate = performance.now() - t;
+sample();
+log(`generated ${reg.records.length} records for ${n} individuals in ${Math.round(msGenerate)} ms`);
+
+t = performance.now();
+const res = dedupe(reg.records, { referenceYear: reg.referenceYear, ...thresholds });
+const msBatch = performance.now() - t;
+sample();
+const s = res.stats;
+log(
+  `batch ${Math.round(msBatch)} ms: normalise ${s.msNormalise} · block ${s.msBlock} · score ${s.msScore} · cluster ${s.msCluster} ms; ` +
+    `${s.candidatePairs} candidate pairs in ${s.blocks} blocks (${s.oversizedBlocks} oversized), ${s.matchPairs} match / ${s.reviewPairs} review pairs, ${s.clusters} clusters`,
+);
+
+// Quality at scale, from the generator's truth: pairwise precision / recall over clusters.
+const truthPairs = (() => {
+  const by = new Map<string, number>();
+  for (const e of reg.entity) by.set(e, (by.get(e) ?? 0) + 1);
+  let t = 0;
+  for (const c of by.values()) t += (c * (c - 1)) / 2;
+  return t;
+})();
+let tp = 0;
+let predicted = 0;
+{
+  const members = new Map<number, number[]>();
+  res.labels.forEach((l, i) => {
+    if (l === i) return;
+    let g = members.get(l);
+    if (!g) members.set(l, (g = [l]));
+    g.push(i);
+  });
+  for (const g of members.values())
+    for (let x = 0; x < g.length; x++)
+      for (let y = x + 1; y < g.length; y++) {
+        predicted++;
+        if (reg.entity[g[x]] === reg.entity[g[y]]) tp++;
+      }
+}
+const precision = predicted ? tp / predicted : 1;
+const recall = truthPairs ? tp / truthPairs : 1;
+// Review pairs that join two records the clusters left apart.
+const position = new Map(reg.records.map((r, i) => [r.id, i]));
+let reviewTrue = 0;
+for (const p of res.pairs) {
+  if (p.decision !== 'review') continue;
+  const a = position.get(p.a)!;
+  const b = position.get(p.b)!;
+  if (res.labels[a] !== res.labels[b] && reg.entity[a] === reg.entity[b]) reviewTrue++;
+}
+const recallWithReview = truthPairs ? (tp + reviewTrue) / truthPairs : 1;
+const reviewShare = s.reviewPairs / reg.records.length;
+log(
+  `quality: match precision ${precision.toFixed(4)}, recall ${recall.toFixed(4)} (${tp}/${truthPairs} true pairs), ` +
+    `recall counting review ${recallWithReview.toFixed(4)}, review pairs ${(100 * reviewShare).toFixed(2)} % of records`,
+);
+
+t = performance.now();
+const index = buildIndex(reg.records, { referenceYear: reg.referenceYear, ...thresholds });
+const msIndex = performance.now() - t;
+sample();
+const times: number[] = [];
+let found = 0;
+// Look up re-typed versions of existing people: a fresh rendering from the generator with a
+// different seed would be other people, so query with records of the registry itself, altered.
+for (let q = 0; q < lookups; q++) {
+  const r = reg.records[Math.floor((q * 7919) % reg.records.length)];
+  const query = { ...r, id: `q${q}`, phone: undefined };
+  const t0 = performance.now();
+  const hits = index.lookup(query, { limit: 10 });
+  times.push(performance.now() - t0);
+  if (hits.some((h) => h.id === r.id)) found++;
+}
+sample();
+times.sort((a, b) => a - b);
+const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))];
+const p50 = pct(50);
+const p95 = pct(95);
+log(`index ${Math.round(msIndex)} ms; lookups p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms; self found ${found}/${lookups}; peak RSS ${mb(peak)} MB`);
+
+const bench = {
+  name: 'bench:dedup',
+  individuals: n,
+  records: reg.records.length,
+  msGenerate: Math.round(msGenerate),
+  msBatch: Math.round(msBatch),
+  msNormalise: s.msNormalise,
+  msBlock: s.msBlock,
+  msScore: s.msScore,
+  msCluster: s.msCluster,
+  candidatePairs: s.candidatePairs,
+  blocks: s.blocks,
+  oversizedBlocks: s.oversizedBlocks,
+  matchPairs: s.matchPairs,
+  matchPrecision: +precision.toFixed(4),
+  matchRecall: +recall.toFixed(4),
+  recallWithReview: +recallWithReview.toFixed(4),
+  reviewShare: +reviewShare.toFixed(4),
+  reviewPairs: s.reviewPairs,
+  msIndex: Math.round(msIndex),
+  lookupP50Ms: +p50.toFixed(2),
+  lookupP95Ms: +p95.toFixed(2),
+  lookupSelfFound: found / lookups,
+  peakRssMb: mb(peak),
+  targets: { msBatch: 30000, peakRssMb: 4096, lookupP95Ms: 20 },
+  pass: { batch: msBatch <= 30000, memory: peak <= 4096 * 1048576, lookup: p95 <= 20 },
+};
+console.log(`BENCH ${JSON.stringify(bench)}`);

@@ -1,0 +1,292 @@
+/**
+ * Records → columnar, interned form: every name, document, phone, location and address token
+ * becomes an integer id in a shared table; per-record values sit in typed arrays. Value counts
+ * (for rarity weights) are kept per field.
+ */
+import {
+  addressTokens,
+  defaultVariantDictionary,
+  EMPTY_NAME,
+  type Birth,
+  nameKey,
+  normaliseBirth,
+  normaliseDocument,
+  normalisePhone,
+  skeleton,
+  type BirthOptions,
+  type NameKey,
+  type VariantDictionary,
+} from './normalise';
+
+/** One person as given to the engine; every field but `id` optional (issue 4, part 7). */
+export interface PersonRecord {
+  id: string;
+  givenName?: string | null;
+  familyName?: string | null;
+  fatherName?: string | null;
+  fullName?: string | null;
+  nameAr?: string | null;
+  sex?: string | null;
+  birthDate?: string | null;
+  birthYear?: number | string | null;
+  age?: number | string | null;
+  birthDateSh?: string | null;
+  documentNumber?: string | null;
+  phone?: string | null;
+  locationPcode?: string | null;
+  address?: string | null;
+}
+
+/** Name fields, each counted separately for rarity. */
+export const F_GIVEN = 0;
+export const F_FAMILY = 1;
+export const F_FATHER = 2;
+
+/** An interning table of strings with per-field counts. */
+export class Interner {
+  readonly ids = new Map<string, number>();
+  readonly values: string[] = [''];
+  /** counts[field][id] */
+  counts: Uint32Array[];
+  /** Number of non-empty values seen per field. */
+  totals: number[];
+  constructor(fields = 1) {
+    this.counts = Array.from({ length: fields }, () => new Uint32Array(1024));
+    this.totals = new Array(fields).fill(0);
+  }
+  /** Id of s (0 for the empty string); counted in `field` when `count` is true. */
+  id(s: string, field = 0, count = true): number {
+    if (!s) return 0;
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(s);
+      this.ids.set(s, id);
+      this.onNew(id, s);
+    }
+    if (count) {
+      let c = this.counts[field];
+      if (id >= c.length) {
+        const grown = new Uint32Array(Math.max(c.length * 2, id + 1));
+        grown.set(c);
+        this.counts[field] = c = grown;
+      }
+      c[id]++;
+      this.totals[field]++;
+    }
+    return id;
+  }
+  count(field: number, id: number): number {
+    const c = this.counts[field];
+    return id < c.length ? c[id] : 0;
+  }
+  protected onNew(_id: number, _s: string): void {}
+}
+
+/**
+ * Open-addressing hash map (id, id) → similarity in typed arrays: no per-entry allocation.
+ * Cleared when half full.
+ */
+export class PairCache {
+  private ka: Int32Array;
+  private kb: Int32Array;
+  private v: Float64Array;
+  private used = 0;
+  constructor(private readonly bits = 20) {
+    this.ka = new Int32Array(1 << bits).fill(-1);
+    this.kb = new Int32Array(1 << bits);
+    this.v = new Float64Array(1 << bits);
+  }
+  private slot(a: number, b: number): number {
+    const mask = this.ka.length - 1;
+    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) & mask;
+    while (this.ka[h] !== -1 && (this.ka[h] !== a || this.kb[h] !== b)) h = (h + 1) & mask;
+    return h;
+  }
+  /** The cached value, or −1. */
+  get(a: number, b: number): number {
+    const h = this.slot(a, b);
+    return this.ka[h] === -1 ? -1 : this.v[h];
+  }
+  set(a: number, b: number, value: number): void {
+    if (this.used * 2 >= this.ka.length) {
+      this.ka.fill(-1);
+      this.used = 0;
+    }
+    const h = this.slot(a, b);
+    if (this.ka[h] === -1) this.used++;
+    this.ka[h] = a;
+    this.kb[h] = b;
+    this.v[h] = value;
+  }
+}
+
+/** Name table: each key carries its skeleton and token ids. */
+export class NameTable extends Interner {
+  readonly skel: string[] = [''];
+  readonly tokens: string[][] = [[]];
+  readonly rough: number[] = [0];
+  /** Similarity of id pairs already compared (see score.ts). */
+  readonly simCache = new PairCache();
+  /** Ids at or above this are temporary (a lookup's query) and are not cached. */
+  cacheBelow = Infinity;
+  constructor() {
+    super(3);
+  }
+  add(k: NameKey, field: number, count = true): number {
+    if (!k.key) return 0;
+    const isNew = !this.ids.has(k.key);
+    const id = this.id(k.key, field, count);
+    if (isNew) {
+      this.skel[id] = k.skel;
+      this.tokens[id] = k.tokens;
+      this.rough[id] = k.rough ? 1 : 0;
+    }
+    return id;
+  }
+}
+
+export interface Tables {
+  names: NameTable;
+  docs: Interner;
+  phones: Interner;
+  locs: Interner;
+  addr: Interner;
+  dict: VariantDictionary;
+  birth: BirthOptions;
+}
+
+export function newTables(dict: VariantDictionary = defaultVariantDictionary(), birth: BirthOptions = {}): Tables {
+  return { names: new NameTable(), docs: new Interner(), phones: new Interner(), locs: new Interner(), addr: new Interner(), dict, birth };
+}
+
+/** Columnar records. Index i is the record's position in the input. */
+export interface Prepared {
+  n: number;
+  ids: string[];
+  given: Int32Array;
+  family: Int32Array;
+  father: Int32Array;
+  sex: Uint8Array;
+  by: Int16Array;
+  bm: Int8Array;
+  bd: Int8Array;
+  byLo: Int16Array;
+  byHi: Int16Array;
+  /** 0 none, 1 age, 2 year, 3 day */
+  bprec: Uint8Array;
+  doc: Int32Array;
+  phone: Int32Array;
+  loc: Int32Array;
+  /** Address token ids, CSR: tokens of i are addrTok[addrOff[i] .. addrOff[i+1]). */
+  addrOff: Uint32Array;
+  addrTok: Int32Array;
+}
+
+const PREC: Record<string, number> = { none: 0, age: 1, year: 2, day: 3 };
+
+/** Splits a full name into given / family when the parts are not given separately. */
+function splitFull(k: NameKey): { given: NameKey; family: NameKey } {
+  const t = k.tokens;
+  if (t.length <= 1) return { given: k, family: { key: '', skel: '', tokens: [] } };
+  const mk = (xs: string[]): NameKey => ({ key: xs.join(''), skel: xs.map(skeleton).join(''), tokens: xs });
+  // All but the last token are the given name ("Mohammad Karim Ahmadzai" → "Mohammad Karim").
+  return { given: mk(t.slice(0, t.length - 1)), family: mk(t.slice(t.length - 1)) };
+}
+
+export function normaliseSex(s: string | null | undefined): number {
+  if (!s) return 0;
+  const c = s.trim().toLowerCase();
+  if (!c) return 0;
+  if (c === 'm' || c === 'male' || c === 'man' || c === 'boy' || c === 'مرد' || c === 'ذکر' || c === 'نارینه') return 1;
+  if (c === 'f' || c === 'female' || c === 'woman' || c === 'girl' || c === 'زن' || c === 'انثی' || c === 'ښځه') return 2;
+  return 0;
+}
+
+export function prepare(records: readonly PersonRecord[], tables: Tables, count = true): Prepared {
+  const n = records.length;
+  const p: Prepared = {
+    n,
+    ids: new Array(n),
+    given: new Int32Array(n),
+    family: new Int32Array(n),
+    father: new Int32Array(n),
+    sex: new Uint8Array(n),
+    by: new Int16Array(n),
+    bm: new Int8Array(n),
+    bd: new Int8Array(n),
+    byLo: new Int16Array(n),
+    byHi: new Int16Array(n),
+    bprec: new Uint8Array(n),
+    doc: new Int32Array(n),
+    phone: new Int32Array(n),
+    loc: new Int32Array(n),
+    addrOff: new Uint32Array(n + 1),
+    addrTok: new Int32Array(0),
+  };
+  const { names, dict } = tables;
+  // Names and dates repeat a lot: normalise each distinct written form once.
+  const nameCache = new Map<string, NameKey>();
+  const nk = (raw: string | null | undefined): NameKey => {
+    if (!raw) return EMPTY_NAME;
+    let k = nameCache.get(raw);
+    if (!k) {
+      k = nameKey(raw, dict);
+      if (nameCache.size < 2_000_000) nameCache.set(raw, k);
+    }
+    return k;
+  };
+  const birthCache = new Map<string, Birth>();
+  let addr = new Int32Array(Math.max(16, n * 2));
+  let na = 0;
+  for (let i = 0; i < n; i++) {
+    const r = records[i];
+    p.ids[i] = r.id;
+    let given = nk(r.givenName);
+    let family = nk(r.familyName);
+    if (!given.key || !family.key) {
+      const full = nk(r.fullName || r.nameAr);
+      if (full.key) {
+        const s = splitFull(full);
+        if (!given.key && !family.key) {
+          given = s.given;
+          family = s.family;
+        } else if (!given.key) {
+          given = s.given.key === family.key ? s.family : s.given;
+        } else if (!family.key) {
+          family = s.family.key === given.key ? s.given : s.family;
+        }
+      }
+    }
+    p.given[i] = names.add(given, F_GIVEN, count);
+    p.family[i] = names.add(family, F_FAMILY, count);
+    p.father[i] = names.add(nk(r.fatherName), F_FATHER, count);
+    p.sex[i] = normaliseSex(r.sex);
+    const bk = `${r.birthDate ?? ''}|${r.birthYear ?? ''}|${r.age ?? ''}|${r.birthDateSh ?? ''}`;
+    let b = birthCache.get(bk);
+    if (!b) {
+      b = normaliseBirth(r, tables.birth);
+      if (birthCache.size < 1_000_000) birthCache.set(bk, b);
+    }
+    p.by[i] = b.y;
+    p.bm[i] = b.m;
+    p.bd[i] = b.d;
+    p.byLo[i] = b.yLo;
+    p.byHi[i] = b.yHi;
+    p.bprec[i] = PREC[b.precision];
+    p.doc[i] = tables.docs.id(normaliseDocument(r.documentNumber), 0, count);
+    p.phone[i] = tables.phones.id(normalisePhone(r.phone), 0, count);
+    p.loc[i] = tables.locs.id((r.locationPcode ?? '').trim().toUpperCase(), 0, count);
+    for (const t of addressTokens(r.address)) {
+      if (na === addr.length) {
+        const grown = new Int32Array(addr.length * 2);
+        grown.set(addr);
+        addr = grown;
+      }
+      addr[na++] = tables.addr.id(t, 0, count);
+    }
+    p.addrOff[i + 1] = na;
+  }
+  p.addrTok = addr.slice(0, na);
+  return p;
+}
