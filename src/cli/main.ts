@@ -3,6 +3,7 @@ import { loadConfig } from '../server/config';
 import { openConfigured, prepareDatabase } from '../server/bootstrap';
 import { serve } from './serve';
 import { seedDemo } from '../modules/demo/seed';
+import { seedFlowsDemo } from '../modules/flows/demo';
 import { registerUserCommands } from './user';
 import { registerBackupCommands } from './backup';
 import { DataDirLockedError } from '../db/lock';
@@ -46,6 +47,7 @@ program
     try {
       await prepareDatabase(database);
       const { created } = await database.db.transaction((tx) => seedDemo(tx, config.demoPassword));
+      await database.db.transaction((tx) => seedFlowsDemo(tx));
       console.log(created.length ? `Demo users created: ${created.join(', ')} (password "${config.demoPassword}"; they log in only under "serve --demo")` : 'Demo users already exist.');
     } finally {
       await database.close();

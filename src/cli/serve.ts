@@ -3,6 +3,7 @@ import { buildApp } from '../server/app';
 import { openConfigured, prepareDatabase } from '../server/bootstrap';
 import { hasUsers, seedDemo } from '../modules/demo/seed';
 import { PERSONAS } from '../modules/demo/personas';
+import { seedFlowsDemo } from '../modules/flows/demo';
 
 export interface ServeOptions {
   demo: boolean;
@@ -18,6 +19,8 @@ export async function serve(config: Config, opts: ServeOptions): Promise<void> {
     if (empty) {
       process.stderr.write('Empty database: creating demo data…\n');
       await database.db.transaction((tx) => seedDemo(tx, config.demoPassword));
+      process.stderr.write('Creating demo DTM flow monitoring data (Jan 2024 – Mar 2025)…\n');
+      await database.db.transaction((tx) => seedFlowsDemo(tx));
     }
   }
   const app = await buildApp({ database, config, demoMode: opts.demo });

@@ -1,3 +1,4 @@
 // Every module's tables, in one namespace for Drizzle and drizzle-kit.
 export * from '../modules/places/schema';
 export * from '../modules/access/schema';
+export * from '../modules/flows/schema';

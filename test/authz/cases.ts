@@ -1,6 +1,7 @@
 import type { AuthzCase } from './types';
 import { cases as access } from '../../src/modules/access/authz.cases';
 import { cases as places } from '../../src/modules/places/authz.cases';
+import { cases as flows } from '../../src/modules/flows/authz.cases';
 
 /** Add each module's cases here. */
-export const ALL_CASES: AuthzCase[] = [...access, ...places];
+export const ALL_CASES: AuthzCase[] = [...access, ...places, ...flows];
