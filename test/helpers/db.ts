@@ -18,40 +18,45 @@ export interface TestDatabase {
 }
 
 /**
- * A fresh, migrated database with reference data and the demo personas (password TEST_PASSWORD).
- * On PostgreSQL a new database `hamrah_t_<random>` is created on the TEST_DATABASE_URL server and
- * dropped afterwards; no other database is touched.
+ * An empty database (no tables at all): PGlite in memory, or a new database `hamrah_t_<random>`
+ * on the TEST_DATABASE_URL server, which dispose() drops. No other database is touched.
  */
-export async function createTestDatabase(backend: Backend, opts: { demo?: boolean } = {}): Promise<TestDatabase> {
-  let database: Database;
-  let drop: () => Promise<void> = async () => {};
-  if (backend === 'postgres') {
-    const base = process.env.TEST_DATABASE_URL;
-    if (!base) throw new Error('TEST_DATABASE_URL is not set');
-    const name = `hamrah_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    database = await openDatabase({ url: url.toString(), poolSize: 4 });
-    drop = async () => {
+export async function emptyDatabase(backend: Backend, poolSize = 4): Promise<TestDatabase> {
+  if (backend === 'pglite') {
+    const database = await openDatabase({ dataDir: 'memory://' });
+    return { database, dispose: () => database.close() };
+  }
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `hamrah_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString(), poolSize });
+  return {
+    database,
+    async dispose() {
+      await database.close();
       const c = new pg.Client({ connectionString: base });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
-    };
-  } else {
-    database = await openDatabase({ dataDir: 'memory://' });
-  }
-  await prepareDatabase(database);
-  if (opts.demo !== false) await database.db.transaction((tx) => seedDemo(tx, TEST_PASSWORD));
-  return {
-    database,
-    dispose: async () => {
-      await database.close();
-      await drop();
     },
   };
+}
+
+/** A fresh, migrated database with reference data and, unless `demo: false`, the demo personas (password TEST_PASSWORD). */
+export async function createTestDatabase(backend: Backend, opts: { demo?: boolean } = {}): Promise<TestDatabase> {
+  const test = await emptyDatabase(backend);
+  try {
+    await prepareDatabase(test.database);
+    if (opts.demo !== false) await test.database.db.transaction((tx) => seedDemo(tx, TEST_PASSWORD));
+  } catch (err) {
+    await test.dispose();
+    throw err;
+  }
+  return test;
 }

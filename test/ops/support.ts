@@ -1,42 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { sql } from 'drizzle-orm';
-import { openDatabase, type Database } from '../../src/db/client';
-import type { Backend } from '../helpers/db';
+import type { Database } from '../../src/db/client';
 
-/**
- * An empty database (no tables at all) on the given backend: PGlite in memory, or a new database
- * `hamrah_t_<random>` on the TEST_DATABASE_URL server, dropped by dispose().
- */
-export async function emptyDatabase(backend: Backend): Promise<{ database: Database; dispose(): Promise<void> }> {
-  if (backend === 'pglite') {
-    const database = await openDatabase({ dataDir: 'memory://' });
-    return { database, dispose: () => database.close() };
-  }
-  const base = process.env.TEST_DATABASE_URL;
-  if (!base) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `hamrah_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString(), poolSize: 2 });
-  return {
-    database,
-    async dispose() {
-      await database.close();
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
+export { emptyDatabase } from '../helpers/db';
 
 /** Public tables (without the migrations ledger), sorted by name. */
 export async function publicTables(database: Database): Promise<string[]> {
