@@ -1,11 +1,12 @@
 /**
  * Blocking: each record emits several keys (name skeletons with birth year, family + father,
- * document number and its one-deletion variants, phone, birth date, location + given name). A key
- * is hashed to 32 bits and packed with the record index into one float64 (hash · 2^bits + index),
- * so sorting one Float64Array groups the blocks. Pairs inside a block become candidates; a block
+ * document number and its one-deletion variants, phone, birth date, location + given name). Keys
+ * are hashed to 32 bits without building strings (blockingHashes; blockingKeys gives the same keys
+ * as strings, for tests and explanations), and (hash, record) pairs are radix-sorted in typed
+ * arrays, so runs of equal hash are the blocks. Pairs inside a block become candidates; a block
  * larger than the cap is handled as a sorted neighbourhood (each record paired with the next
- * `window` records in name order). Candidate pairs are packed as a·n + b, sorted and deduplicated,
- * then returned as two Uint32Arrays.
+ * `window` records in name order). Candidate pairs are bucketed by their first record (counting
+ * sort), deduplicated with a last-seen marker, and returned as two Uint32Arrays sorted by (a, b).
  */
 import type { Prepared, Tables } from './prepare';
 
@@ -76,6 +77,142 @@ export function blockingKeys(T: Tables, P: Prepared, i: number, out: string[] = 
   return out;
 }
 
+// Incremental FNV-1a: the same 32-bit hashes as hash32 of the key strings built by blockingKeys,
+// computed without building the strings (at 1M records they were ~20M short-lived strings).
+const FNV0 = 0x811c9dc5;
+const fc = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
+function fs(h: number, s: string, from: number, to: number): number {
+  for (let k = from; k < to; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
+  return h;
+}
+/** Decimal digits of an integer, as `${x}` would write them. */
+function fi(h: number, x: number): number {
+  if (x < 0) {
+    h = fc(h, 45);
+    x = -x;
+  }
+  if (x >= 10) h = fi(h, Math.floor(x / 10));
+  return fc(h, 48 + (x % 10));
+}
+const C_BAR = 124;
+const C_DASH = 45;
+
+/**
+ * Blocking-key hashes of record i: hash32 of every key blockingKeys(T, P, i) returns, in the same
+ * order, but without allocating strings. Returns the count written to `out`.
+ */
+export function blockingHashes(T: Tables, P: Prepared, i: number, out: number[]): number {
+  let k = 0;
+  const N = T.names;
+  const g = P.given[i];
+  const f = P.family[i];
+  const fa = P.father[i];
+  const gS = g ? N.skel[g] : '';
+  const fS = f ? N.skel[f] : '';
+  const faS = fa ? N.skel[fa] : '';
+  const gl = gS.length < 8 ? gS.length : 8;
+  const fl = fS.length < 8 ? fS.length : 8;
+  const fal = faS.length < 8 ? faS.length : 8;
+  const lo = P.byLo[i];
+  const hi = P.byHi[i];
+  if (P.bprec[i] && hi - lo <= 6) {
+    const ns = gl ? gS : fS;
+    const nl = gl ? gl : fl;
+    if (nl) {
+      const h0 = fc(fs(fc(FNV0, 121), ns, 0, nl), C_BAR);
+      for (let y = lo; y <= hi; y++) out[k++] = fi(h0, y) >>> 0;
+    }
+  }
+  if (gl && fl) {
+    // gs < fs compares the 8-character prefixes as strings.
+    const gs8 = gS.length > 8 ? gS.slice(0, 8) : gS;
+    const fs8 = fS.length > 8 ? fS.slice(0, 8) : fS;
+    const [x, y] = gs8 < fs8 ? [gs8, fs8] : [fs8, gs8];
+    out[k++] = fs(fc(fs(fc(FNV0, 110), x, 0, x.length), C_BAR), y, 0, y.length) >>> 0;
+  }
+  if (fl && fal) out[k++] = fs(fc(fs(fc(FNV0, 112), fS, 0, fl), C_BAR), faS, 0, fal) >>> 0;
+  if (gl && fal) out[k++] = fs(fc(fs(fc(FNV0, 113), gS, 0, gl), C_BAR), faS, 0, fal) >>> 0;
+  if (g && !f && !fa) {
+    const v = N.values[g];
+    out[k++] = fs(fc(FNV0, 111), v, 0, v.length) >>> 0;
+  }
+  if (P.bprec[i] === 3) {
+    const by = P.by[i];
+    const bm = P.bm[i];
+    const bd = P.bd[i];
+    out[k++] = fi(fc(fi(fc(fi(fc(FNV0, 98), by), C_DASH), bm), C_DASH), bd) >>> 0;
+    if (bm !== bd) out[k++] = fc(fi(fc(fi(fc(fi(fc(FNV0, 98), by), C_DASH), bm < bd ? bm : bd), C_DASH), bm < bd ? bd : bm), 120) >>> 0;
+  }
+  const a0 = P.addrOff[i];
+  const a1 = P.addrOff[i + 1];
+  if (a1 - a0 >= 2) {
+    const A = T.addr.values;
+    const t0 = A[P.addrTok[a0]];
+    const t1 = A[P.addrTok[a0 + 1]];
+    const h1 = fs(fc(FNV0, 97), t0, 0, t0.length);
+    out[k++] = fs(fc(h1, C_BAR), t1, 0, t1.length) >>> 0;
+    if (a1 - a0 >= 3) {
+      const t2 = A[P.addrTok[a0 + 2]];
+      out[k++] = fs(fc(fs(fc(FNV0, 97), t1, 0, t1.length), C_BAR), t2, 0, t2.length) >>> 0;
+    }
+  }
+  const d = P.doc[i];
+  if (d) {
+    const doc = T.docs.values[d];
+    const L = doc.length;
+    out[k++] = fs(fc(FNV0, 100), doc, 0, L) >>> 0;
+    if (L >= 5 && L <= 16) {
+      let pre = fc(FNV0, 101);
+      for (let x = 0; x < L; x++) {
+        out[k++] = fs(pre, doc, x + 1, L) >>> 0;
+        pre = fc(pre, doc.charCodeAt(x));
+      }
+    }
+  }
+  const ph = P.phone[i];
+  if (ph) {
+    const v = T.phones.values[ph];
+    out[k++] = fs(fc(FNV0, 116), v, v.length > 7 ? v.length - 7 : 0, v.length) >>> 0;
+  }
+  const l = P.loc[i];
+  if (l) {
+    const hl = fc(fi(fc(FNV0, 108), l), C_BAR);
+    if (gl) out[k++] = fs(hl, gS, 0, gl) >>> 0;
+    if (fl && (fl !== gl || fS.slice(0, 8) !== gS.slice(0, 8))) out[k++] = fs(hl, fS, 0, fl) >>> 0;
+  }
+  return k;
+}
+
+/**
+ * One large buffer from which a batch carves its big typed arrays. Every large ArrayBuffer
+ * allocation counts as external memory and pushes V8 into another full marking cycle over the
+ * caller's whole heap (at 1M records, a few seconds each); one arena means one such cycle.
+ * Memory is zero-filled and never reused; when the arena runs out, arrays are allocated normally.
+ */
+export class Arena {
+  private readonly buf: ArrayBuffer;
+  private off = 0;
+  constructor(bytes: number) {
+    this.buf = new ArrayBuffer(Math.max(0, Math.ceil(bytes / 8) * 8));
+  }
+  private take(bytes: number): number {
+    const at = this.off;
+    if (at + bytes > this.buf.byteLength) return -1;
+    this.off = at + Math.ceil(bytes / 8) * 8;
+    return at;
+  }
+  u32(n: number): Uint32Array {
+    const at = this.take(n * 4);
+    return at < 0 ? new Uint32Array(n) : new Uint32Array(this.buf, at, n);
+  }
+  f32(n: number): Float32Array {
+    const at = this.take(n * 4);
+    return at < 0 ? new Float32Array(n) : new Float32Array(this.buf, at, n);
+  }
+}
+
+const u32 = (arena: Arena | undefined, n: number): Uint32Array => (arena ? arena.u32(n) : new Uint32Array(n));
+
 export interface Candidates {
   a: Uint32Array;
   b: Uint32Array;
@@ -84,118 +221,198 @@ export interface Candidates {
 }
 
 export interface BlockIndex {
-  /** Sorted packed keys (hash · 2^idxBits + index). */
-  keys: Float64Array;
-  idxBits: number;
-  hashShift: number;
+  /** Key hashes, sorted ascending; idx[k] is the record that emitted hash[k] (ascending within a hash). */
+  hash: Uint32Array;
+  idx: Uint32Array;
 }
 
-function idxBitsFor(n: number): number {
-  return Math.max(1, Math.ceil(Math.log2(n + 1)));
-}
-
-/** Packed, sorted blocking keys of all records. */
-export function buildBlockIndex(T: Tables, P: Prepared): BlockIndex {
-  const idxBits = idxBitsFor(P.n);
-  if (idxBits > 26) throw new RangeError('too many records for one block index');
-  const hashBits = Math.min(32, 53 - idxBits);
-  const hashShift = 32 - hashBits;
-  const scale = 2 ** idxBits;
-  let keys = new Float64Array(Math.max(16, P.n * 8));
-  let k = 0;
-  const buf: string[] = [];
-  for (let i = 0; i < P.n; i++) {
-    blockingKeys(T, P, i, buf);
-    if (k + buf.length > keys.length) {
-      const grown = new Float64Array(Math.max(keys.length * 2, k + buf.length));
-      grown.set(keys.subarray(0, k));
-      keys = grown;
+/**
+ * Stable LSD radix sort of (key, val) by key (32-bit unsigned), in place: four passes of 8 bits
+ * through one pair of scratch arrays. Typed arrays only: no comparator calls, no garbage.
+ */
+export function radixSortPairs(key: Uint32Array, val: Uint32Array, arena?: Arena): void {
+  const n = key.length;
+  let k1: Uint32Array = key;
+  let v1: Uint32Array = val;
+  let k2: Uint32Array = u32(arena, n);
+  let v2: Uint32Array = u32(arena, n);
+  const count = new Uint32Array(256);
+  for (let shift = 0; shift < 32; shift += 8) {
+    count.fill(0);
+    for (let x = 0; x < n; x++) count[(k1[x] >>> shift) & 255]++;
+    let sum = 0;
+    for (let c = 0; c < 256; c++) {
+      const t = count[c];
+      count[c] = sum;
+      sum += t;
     }
-    for (const s of buf) keys[k++] = (hash32(s) >>> hashShift) * scale + i;
+    for (let x = 0; x < n; x++) {
+      const k = k1[x];
+      const d = count[(k >>> shift) & 255]++;
+      k2[d] = k;
+      v2[d] = v1[x];
+    }
+    [k1, k2] = [k2, k1];
+    [v1, v2] = [v2, v1];
   }
-  keys = keys.slice(0, k);
-  keys.sort();
-  return { keys, idxBits, hashShift };
+  // Four passes: the result is back in key / val.
 }
 
-/** Records sharing any blocking key with the key strings given (for single-record lookup). */
-export function blockMembers(index: BlockIndex, keyStrings: string[], cap: number, out: Set<number>): void {
-  const scale = 2 ** index.idxBits;
-  const { keys } = index;
-  for (const s of keyStrings) {
-    const h = (hash32(s) >>> index.hashShift) * scale;
-    // lower bound of h
+/** Sorted blocking-key hashes of all records. */
+export function buildBlockIndex(T: Tables, P: Prepared, arena?: Arena): BlockIndex {
+  let cap = Math.max(16, P.n * 16);
+  let hash = u32(arena, cap);
+  let idx = u32(arena, cap);
+  let k = 0;
+  const buf: number[] = [];
+  for (let i = 0; i < P.n; i++) {
+    const c = blockingHashes(T, P, i, buf);
+    if (k + c > cap) {
+      cap = Math.max(cap * 2, k + c);
+      const h2 = new Uint32Array(cap);
+      h2.set(hash.subarray(0, k));
+      hash = h2;
+      const i2 = new Uint32Array(cap);
+      i2.set(idx.subarray(0, k));
+      idx = i2;
+    }
+    for (let x = 0; x < c; x++) {
+      hash[k] = buf[x];
+      idx[k++] = i;
+    }
+  }
+  hash = hash.subarray(0, k);
+  idx = idx.subarray(0, k);
+  radixSortPairs(hash, idx, arena);
+  return { hash, idx };
+}
+
+/** Records sharing any blocking key with the hashes given (for single-record lookup). */
+export function blockMembers(index: BlockIndex, keyHashes: readonly number[], count: number, cap: number, out: Set<number>): void {
+  const { hash, idx } = index;
+  for (let q = 0; q < count; q++) {
+    const h = keyHashes[q] >>> 0;
     let lo = 0;
-    let hi = keys.length;
+    let hi = hash.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (keys[mid] < h) lo = mid + 1;
+      if (hash[mid] < h) lo = mid + 1;
       else hi = mid;
     }
-    const end = h + scale;
     let taken = 0;
-    for (let p = lo; p < keys.length && keys[p] < end && taken < cap; p++, taken++) out.add(keys[p] - h);
+    for (let p = lo; p < hash.length && hash[p] === h && taken < cap; p++, taken++) out.add(idx[p]);
   }
 }
 
 /**
- * Candidate pairs (a < b). With `split` set (record linkage), only pairs with a < split ≤ b.
+ * Records ordered by (family, given) name id: rank[i] is record i's position, byRank the inverse.
+ * Two stable counting sorts, linear time.
  */
-export function candidatePairs(T: Tables, P: Prepared, index: BlockIndex, opts: BlockOptions = {}, split = 0): Candidates {
+function nameOrder(P: Prepared, K: number): { rank: Uint32Array; byRank: Uint32Array } {
+  const n = P.n;
+  const count = new Uint32Array(K + 1);
+  const tmp = new Uint32Array(n);
+  const byRank = new Uint32Array(n);
+  for (let i = 0; i < n; i++) count[P.given[i] + 1]++;
+  for (let c = 1; c <= K; c++) count[c] += count[c - 1];
+  for (let i = 0; i < n; i++) tmp[count[P.given[i]]++] = i;
+  count.fill(0);
+  for (let i = 0; i < n; i++) count[P.family[i] + 1]++;
+  for (let c = 1; c <= K; c++) count[c] += count[c - 1];
+  for (let x = 0; x < n; x++) {
+    const i = tmp[x];
+    byRank[count[P.family[i]]++] = i;
+  }
+  const rank = new Uint32Array(n);
+  for (let r = 0; r < n; r++) rank[byRank[r]] = r;
+  return { rank, byRank };
+}
+
+/**
+ * Candidate pairs (a < b), sorted by a then b, without duplicates. With `split` set (record
+ * linkage), only pairs with a < split ≤ b. Blocks are runs of equal hash in the index; pairs are
+ * collected into typed arrays (counted first, so allocated once), then deduplicated with a
+ * counting sort by a and a last-seen marker per b.
+ */
+export function candidatePairs(T: Tables, P: Prepared, index: BlockIndex, opts: BlockOptions = {}, split = 0, arena?: Arena): Candidates {
   const maxBlock = opts.maxBlock ?? 20;
   const window = opts.window ?? 5;
-  const scale = 2 ** index.idxBits;
-  const { keys } = index;
+  const { hash, idx } = index;
   const n = P.n;
-  let pairs = new Float64Array(Math.max(1024, n * 4));
-  let np = 0;
+  const L = hash.length;
+  // Pairs are generated twice: first to count them per smaller record (CSR offsets), then to
+  // write each b into its slot. No intermediate pair arrays.
+  const start = u32(arena, n + 1);
+  const byA: { arr: Uint32Array } = { arr: new Uint32Array(0) };
+  const fill = u32(arena, n);
+  let counting = true;
+  let blocks = 0;
+  let oversized = 0;
   const push = (x: number, y: number) => {
     if (x === y) return;
     const a = x < y ? x : y;
     const b = x < y ? y : x;
     if (split && !(a < split && b >= split)) return;
-    if (np === pairs.length) {
-      const grown = new Float64Array(pairs.length * 2);
-      grown.set(pairs);
-      pairs = grown;
-    }
-    pairs[np++] = a * n + b;
+    if (counting) start[a + 1]++;
+    else byA.arr[fill[a]++] = b;
   };
-  let blocks = 0;
-  let oversized = 0;
-  const members: number[] = [];
   // Order inside oversized blocks: same family, then same given name, next to each other.
-  const order = (r: number) => P.family[r] * 33554432 + P.given[r];
-  for (let s = 0; s < keys.length; ) {
-    const h = Math.floor(keys[s] / scale);
-    let e = s + 1;
-    while (e < keys.length && Math.floor(keys[e] / scale) === h) e++;
-    const size = e - s;
-    if (size > 1) {
-      blocks++;
-      members.length = 0;
-      for (let p = s; p < e; p++) members.push(keys[p] - h * scale);
-      if (size <= maxBlock) {
-        for (let x = 0; x < size; x++) for (let y = x + 1; y < size; y++) push(members[x], members[y]);
-      } else {
-        oversized++;
-        members.sort((x, y) => order(x) - order(y));
-        for (let x = 0; x < size; x++) for (let y = x + 1; y < size && y <= x + window; y++) push(members[x], members[y]);
+  let order: { rank: Uint32Array; byRank: Uint32Array } | undefined;
+  let ranks = new Uint32Array(64);
+  for (let pass = 0; pass < 2; pass++) {
+    for (let s = 0; s < L; ) {
+      const h = hash[s];
+      let e = s + 1;
+      while (e < L && hash[e] === h) e++;
+      const size = e - s;
+      if (size > 1) {
+        if (counting) blocks++;
+        if (size <= maxBlock) {
+          for (let x = s; x < e; x++) for (let y = x + 1; y < e; y++) push(idx[x], idx[y]);
+        } else {
+          if (counting) oversized++;
+          order ??= nameOrder(P, T.names.values.length);
+          const { rank, byRank } = order;
+          if (size > ranks.length) ranks = new Uint32Array(size * 2);
+          for (let x = 0; x < size; x++) ranks[x] = rank[idx[s + x]];
+          const r = ranks.subarray(0, size).sort();
+          for (let x = 0; x < size; x++) {
+            const rx = byRank[r[x]];
+            for (let y = x + 1; y < size && y <= x + window; y++) push(rx, byRank[r[y]]);
+          }
+        }
       }
+      s = e;
     }
-    s = e;
+    if (counting) {
+      for (let i = 0; i < n; i++) start[i + 1] += start[i];
+      fill.set(start.subarray(0, n));
+      byA.arr = u32(arena, start[n]);
+      counting = false;
+    }
   }
-  const packed = pairs.subarray(0, np);
-  packed.sort();
+  // Deduplicate within each a (last-seen marker per b), sort b (lists are short), compact.
+  const out = byA.arr;
+  const seen = fill;
+  seen.fill(0xffffffff);
   let m = 0;
-  for (let p = 0; p < np; p++) if (p === 0 || packed[p] !== packed[p - 1]) packed[m++] = packed[p];
-  const a = new Uint32Array(m);
-  const b = new Uint32Array(m);
-  for (let p = 0; p < m; p++) {
-    const v = packed[p];
-    const x = Math.floor(v / n);
-    a[p] = x;
-    b[p] = v - x * n;
+  for (let a = 0; a < n; a++) {
+    const from = m;
+    for (let p = start[a]; p < start[a + 1]; p++) {
+      const b = out[p];
+      if (seen[b] === a) continue;
+      seen[b] = a;
+      let q = m++;
+      while (q > from && out[q - 1] > b) {
+        out[q] = out[q - 1];
+        q--;
+      }
+      out[q] = b;
+    }
+    start[a] = from;
   }
-  return { a, b, blocks, oversized };
+  start[n] = m;
+  const A = u32(arena, m);
+  for (let a = 0; a < n; a++) A.fill(a, start[a], start[a + 1]);
+  return { a: A, b: out.subarray(0, m), blocks, oversized };
 }

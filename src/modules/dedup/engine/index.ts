@@ -3,7 +3,7 @@
  * Pure TypeScript, no database. See normalise.ts, block.ts, score.ts and cluster.ts.
  */
 import { performance } from 'node:perf_hooks';
-import { blockingKeys, blockMembers, buildBlockIndex, candidatePairs, type BlockIndex, type BlockOptions } from './block';
+import { Arena, blockingHashes, blockMembers, buildBlockIndex, candidatePairs, type BlockIndex, type BlockOptions } from './block';
 import { clusterPairs } from './cluster';
 import { defaultVariantDictionary, type VariantDictionary } from './normalise';
 import { newTables, prepare, type PersonRecord, type Prepared, type Tables, type Interner } from './prepare';
@@ -92,8 +92,8 @@ function resolve(opts: DedupOptions, n: number) {
   };
 }
 
-function scoreAll(T: Tables, P: Prepared, a: Uint32Array, b: Uint32Array, W: ScoreWeights, floor: number, onProgress?: DedupOptions['onProgress']): Float32Array {
-  const score = new Float32Array(a.length);
+function scoreAll(T: Tables, P: Prepared, a: Uint32Array, b: Uint32Array, W: ScoreWeights, floor: number, onProgress?: DedupOptions['onProgress'], arena?: Arena): Float32Array {
+  const score = arena ? arena.f32(a.length) : new Float32Array(a.length);
   const step = 1 << 18;
   for (let e = 0; e < a.length; e++) {
     score[e] = scorePair(T, P, a[e], P, b[e], W, undefined, floor);
@@ -103,16 +103,25 @@ function scoreAll(T: Tables, P: Prepared, a: Uint32Array, b: Uint32Array, W: Sco
   return score;
 }
 
+/**
+ * Arena for one batch over n records: index keys and radix scratch, candidate CSR, pairs and
+ * scores (about 600 bytes per record at 1M synthetic records; only touched pages use memory).
+ */
+function batchArena(n: number): Arena {
+  return new Arena(640 * n + (1 << 20));
+}
+
 /** Finds duplicates among `records`. */
 export function dedupe(records: readonly PersonRecord[], opts: DedupOptions = {}): DedupResult {
   const { match, review, weights, tables } = resolve(opts, records.length);
   const t0 = performance.now();
   const P = prepare(records, tables);
   const t1 = performance.now();
-  const index = buildBlockIndex(tables, P);
-  const cand = candidatePairs(tables, P, index, opts);
+  const arena = batchArena(P.n);
+  const index = buildBlockIndex(tables, P, arena);
+  const cand = candidatePairs(tables, P, index, opts, 0, arena);
   const t2 = performance.now();
-  const score = scoreAll(tables, P, cand.a, cand.b, weights, review, opts.onProgress);
+  const score = scoreAll(tables, P, cand.a, cand.b, weights, review, opts.onProgress, arena);
   const t3 = performance.now();
   const { label, refused } = clusterPairs({ n: P.n, a: cand.a, b: cand.b, score, matchThreshold: match, reviewThreshold: review, minShare: opts.minShare });
   const pairs: ScoredPair[] = [];
@@ -173,10 +182,11 @@ export function link(left: readonly PersonRecord[], right: readonly PersonRecord
   const t0 = performance.now();
   const P = prepare([...left, ...right], tables);
   const t1 = performance.now();
-  const index = buildBlockIndex(tables, P);
-  const cand = candidatePairs(tables, P, index, opts, left.length);
+  const arena = batchArena(P.n);
+  const index = buildBlockIndex(tables, P, arena);
+  const cand = candidatePairs(tables, P, index, opts, left.length, arena);
   const t2 = performance.now();
-  const score = scoreAll(tables, P, cand.a, cand.b, weights, review, opts.onProgress);
+  const score = scoreAll(tables, P, cand.a, cand.b, weights, review, opts.onProgress, arena);
   const t3 = performance.now();
   const order: number[] = [];
   for (let e = 0; e < score.length; e++) if (score[e] >= review) order.push(e);
@@ -255,7 +265,7 @@ export function buildIndex(records: readonly PersonRecord[], opts: DedupOptions 
   const index: BlockIndex = buildBlockIndex(tables, P);
   tables.names.cacheBelow = tables.names.values.length;
   const perKeyCap = opts.perKeyCap ?? 1000;
-  const keyBuf: string[] = [];
+  const keyBuf: number[] = [];
   const parts = new Float64Array(SCORE_PARTS.length);
   return {
     size: P.n,
@@ -263,9 +273,9 @@ export function buildIndex(records: readonly PersonRecord[], opts: DedupOptions 
       const snap = snapshot(tables);
       try {
         const Q = prepare([record], tables, false);
-        blockingKeys(tables, Q, 0, keyBuf);
+        const nk = blockingHashes(tables, Q, 0, keyBuf);
         const members = new Set<number>();
-        blockMembers(index, keyBuf, perKeyCap, members);
+        blockMembers(index, keyBuf, nk, perKeyCap, members);
         const hits: LookupHit[] = [];
         for (const j of members) {
           const s = scorePair(tables, Q, 0, P, j, weights, parts);

@@ -426,15 +426,20 @@ export function isRealDate(b: Birth): boolean {
 // ---------------------------------------------------------------------------------------------
 // Identifiers
 
+const DOC_CLEAN = /^[A-Z0-9]*$/;
+const DIGITS = /^[0-9]*$/;
+
 /** Document number: upper-case letters and digits only (Persian/Arabic digits converted). */
 export function normaliseDocument(s: string | null | undefined): string {
   if (!s) return '';
+  if (DOC_CLEAN.test(s)) return s;
   return toLatinDigits(s).toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
 /** Phone: the last 9 digits (national significant number without trunk/country prefixes). */
 export function normalisePhone(s: string | null | undefined): string {
   if (!s) return '';
+  if (DIGITS.test(s)) return s.length > 9 ? s.slice(-9) : s.length >= 7 ? s : '';
   const d = toLatinDigits(s).replace(/\D/g, '');
   return d.length >= 7 ? d.slice(-9) : '';
 }

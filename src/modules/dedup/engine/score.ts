@@ -6,7 +6,31 @@
  * part of that; disagreement costs a fixed penalty; a missing value counts zero.
  */
 import { jaroWinkler, withinOneEdit } from './jaro';
-import { F_FAMILY, F_FATHER, F_GIVEN, type NameTable, type Prepared, type Tables, type Interner } from './prepare';
+import {
+  F_FAMILY,
+  F_FATHER,
+  F_GIVEN,
+  R_ADDR0,
+  R_ADDR1,
+  R_BD,
+  R_BM,
+  R_BPREC,
+  R_BY,
+  R_BYHI,
+  R_BYLO,
+  R_DOC,
+  R_FAMILY,
+  R_FATHER,
+  R_GIVEN,
+  R_LOC,
+  R_PHONE,
+  R_SEX,
+  REC_STRIDE,
+  type NameTable,
+  type Prepared,
+  type Tables,
+  type Interner,
+} from './prepare';
 
 export interface ScoreWeights {
   /** m-probability: how often a true match agrees on a field. */
@@ -146,31 +170,42 @@ function nameWeight(T: NameTable, fa: number, fb: number, a: number, b: number, 
   return A * (s >= 0.96 ? 0.8 : s >= 0.92 ? 0.6 : 0.35);
 }
 
-function birthWeight(P: Prepared, i: number, Q: Prepared, j: number, W: ScoreWeights): number {
-  const pa = P.bprec[i];
-  const pb = Q.bprec[j];
+/** Birth-date weight of records at offsets x of A and y of B (interleaved `rec` arrays). */
+function birthWeight(A: Int32Array, x: number, B: Int32Array, y: number, W: ScoreWeights): number {
+  const pa = A[x + R_BPREC];
+  const pb = B[y + R_BPREC];
   if (!pa || !pb) return 0;
   if (pa === 3 && pb === 3) {
-    const ey = P.by[i] === Q.by[j];
-    const em = P.bm[i] === Q.bm[j];
-    const ed = P.bd[i] === Q.bd[j];
+    const ya = A[x + R_BY];
+    const yb = B[y + R_BY];
+    const ma = A[x + R_BM];
+    const mb = B[y + R_BM];
+    const da = A[x + R_BD];
+    const db = B[y + R_BD];
+    const ey = ya === yb;
+    const em = ma === mb;
+    const ed = da === db;
     if (ey && em && ed) return W.dateExact;
-    if (ey && P.bm[i] === Q.bd[j] && P.bd[i] === Q.bm[j]) return W.dateOneOff; // day/month swapped
+    if (ey && ma === db && da === mb) return W.dateOneOff; // day/month swapped
     const agree = +ey + +em + +ed;
     if (agree === 2) {
       // One part differs: a typo in one digit, or a year off by ≤ 10 (one digit).
-      if (!ey) return Math.abs(P.by[i] - Q.by[j]) <= 10 ? W.dateOneOff : W.yearOnly * 0.5;
+      if (!ey) return Math.abs(ya - yb) <= 10 ? W.dateOneOff : W.yearOnly * 0.5;
       return W.dateOneOff;
     }
     if (ey) return 0;
-    return Math.abs(P.by[i] - Q.by[j]) > 10 ? W.dateFar : W.dateDisagree;
+    return Math.abs(ya - yb) > 10 ? W.dateFar : W.dateDisagree;
   }
   // At least one side is a year or an age range.
-  const lo = Math.max(P.byLo[i], Q.byLo[j]);
-  const hi = Math.min(P.byHi[i], Q.byHi[j]);
+  const loA = A[x + R_BYLO];
+  const hiA = A[x + R_BYHI];
+  const loB = B[y + R_BYLO];
+  const hiB = B[y + R_BYHI];
+  const lo = loA > loB ? loA : loB;
+  const hi = hiA < hiB ? hiA : hiB;
   if (lo <= hi) {
-    const wa = P.byHi[i] - P.byLo[i];
-    const wb = Q.byHi[j] - Q.byLo[j];
+    const wa = hiA - loA;
+    const wb = hiB - loB;
     return wa === 0 && wb === 0 ? W.yearOnly : wa <= 1 && wb <= 1 ? (W.yearOnly + W.yearRange) / 2 : W.yearRange;
   }
   const gap = lo - hi;
@@ -198,11 +233,11 @@ function addrHalf(T: Interner, x0: number, x1: number, X: Prepared, y0: number, 
 }
 
 /** Symmetric Monge-Elkan similarity of two addresses (token-wise Jaro-Winkler); −1 if one is empty. */
-function addrSimilarity(T: Interner, P: Prepared, i: number, Q: Prepared, j: number): number {
-  const a0 = P.addrOff[i];
-  const a1 = P.addrOff[i + 1];
-  const b0 = Q.addrOff[j];
-  const b1 = Q.addrOff[j + 1];
+function addrSimilarity(T: Interner, P: Prepared, x: number, Q: Prepared, y: number): number {
+  const a0 = P.rec[x + R_ADDR0];
+  const a1 = P.rec[x + R_ADDR1];
+  const b0 = Q.rec[y + R_ADDR0];
+  const b1 = Q.rec[y + R_ADDR1];
   if (a0 === a1 || b0 === b1) return -1;
   return (addrHalf(T, a0, a1, P, b0, b1, Q) + addrHalf(T, b0, b1, Q, a0, a1, P)) / 2;
 }
@@ -227,13 +262,17 @@ export function scorePair(
 ): number {
   // Person-level evidence first: when even full agreement on names and household could not lift
   // the pair to `floor`, stop (the pair is distinct whatever the rest says).
-  const birth = birthWeight(P, i, Q, j, W);
-  const sa = P.sex[i];
-  const sb = Q.sex[j];
+  const A = P.rec;
+  const B = Q.rec;
+  const x = i * REC_STRIDE;
+  const y = j * REC_STRIDE;
+  const birth = birthWeight(A, x, B, y, W);
+  const sa = A[x + R_SEX];
+  const sb = B[y + R_SEX];
   const sex = !sa || !sb ? 0 : sa === sb ? W.sexAgree : W.sexDisagree;
   let doc = 0;
-  const da = P.doc[i];
-  const db = Q.doc[j];
+  const da = A[x + R_DOC];
+  const db = B[y + R_DOC];
   if (da && db) {
     // A document number is meant to be unique: full weight, less when several records share it.
     if (da === db) doc = W.docMaxAgree - Math.log2(Math.max(T.docs.count(0, da) - 1, 1));
@@ -241,10 +280,10 @@ export function scorePair(
   }
   if (!parts && birth + sex + doc + W.nameMaxAgree + Math.min(W.householdCap, 3 * W.nameMaxAgree + 20) < floor) return birth + sex + doc;
   const N = T.names;
-  const ga = P.given[i];
-  const gb = Q.given[j];
-  const fa = P.family[i];
-  const fb = Q.family[j];
+  const ga = A[x + R_GIVEN];
+  const gb = B[y + R_GIVEN];
+  const fa = A[x + R_FAMILY];
+  const fb = B[y + R_FAMILY];
   let given = nameWeight(N, F_GIVEN, F_GIVEN, ga, gb, W, W.givenDisagree);
   let family = nameWeight(N, F_FAMILY, F_FAMILY, fa, fb, W, W.familyDisagree);
   if (ga !== gb || fa !== fb) {
@@ -256,21 +295,28 @@ export function scorePair(
       family = Math.min(c1, c2);
     }
   }
-  const father = nameWeight(N, F_FATHER, F_FATHER, P.father[i], Q.father[j], W, W.fatherDisagree);
+  if (!parts) {
+    // Second cut, with the names known: even full agreement on father, phone, place and address
+    // (household-capped) could not reach `floor`.
+    const house = family + W.nameMaxAgree + W.phoneMaxAgree + W.locMaxAgree + W.addrAgree;
+    const bound = birth + sex + doc + given + (house < W.householdCap ? house : W.householdCap);
+    if (bound < floor) return bound;
+  }
+  const father = nameWeight(N, F_FATHER, F_FATHER, A[x + R_FATHER], B[y + R_FATHER], W, W.fatherDisagree);
   let phone = 0;
-  const pa = P.phone[i];
-  const pb = Q.phone[j];
+  const pa = A[x + R_PHONE];
+  const pb = B[y + R_PHONE];
   // Household members share a phone: less weight the more records carry it.
   if (pa && pb) phone = pa === pb ? Math.max(0.5, W.phoneMaxAgree - Math.log2(Math.max(T.phones.count(0, pa) - 1, 1))) : W.phoneDisagree;
   let loc = 0;
-  const la = P.loc[i];
-  const lb = Q.loc[j];
+  const la = A[x + R_LOC];
+  const lb = B[y + R_LOC];
   if (la && lb) {
     if (la === lb) loc = rarityWeight(T.locs.count(0, la), T.locs.totals[0], W.m, 0.5, W.locMaxAgree);
     else loc = withinOneEdit(T.locs.values[la], T.locs.values[lb]) ? 0 : W.locDisagree;
   }
   let addr = 0;
-  const as = addrSimilarity(T.addr, P, i, Q, j);
+  const as = addrSimilarity(T.addr, P, x, Q, y);
   if (as >= 0) addr = as >= 0.95 ? W.addrAgree : as >= 0.8 ? W.addrAgree * 0.6 : as >= 0.6 ? W.addrAgree * 0.2 : as >= 0.4 ? 0 : W.addrDisagree;
   // Family, father, phone, place and address are shared by a whole household: their agreement
   // says "same family" more than "same person", so together they count at most householdCap.
