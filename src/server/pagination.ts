@@ -28,3 +28,13 @@ export function decodeCursor(cursor: string | undefined, arity: number): unknown
     { path: 'cursor', message: 'Unknown cursor; start again without it.' },
   ]);
 }
+
+/**
+ * Lists fetch `limit + 1` rows in sort order; this keeps `limit` of them and makes the cursor
+ * from the sort key of the last one kept when more rows follow.
+ */
+export function takePage<T>(rows: T[], limit: number, sortKey: (last: T) => unknown[]): { rows: T[]; nextCursor: string | null } {
+  if (rows.length <= limit) return { rows, nextCursor: null };
+  const kept = rows.slice(0, limit);
+  return { rows: kept, nextCursor: encodeCursor(sortKey(kept[kept.length - 1])) };
+}

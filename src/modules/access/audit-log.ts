@@ -2,7 +2,7 @@ import { and, count, desc, eq, gte, inArray, isNull, lt, lte, or, type SQL } fro
 import type { Tx } from '../../db/client';
 import type { AuthContext } from '../../server/context';
 import { notFound } from '../../server/errors';
-import { decodeCursor, encodeCursor } from '../../server/pagination';
+import { decodeCursor, takePage } from '../../server/pagination';
 import { auditLog, users } from './schema';
 import type { AuditEntryView, AuditQuery } from './contract';
 
@@ -55,11 +55,10 @@ export async function listAudit(tx: Tx, auth: AuthContext, q: AuditQuery): Promi
     .where(afterId !== null && Number.isSafeInteger(afterId) ? and(where, lt(auditLog.id, afterId)) : where)
     .orderBy(desc(auditLog.id))
     .limit(q.limit + 1);
-  const more = rows.length > q.limit;
-  const page = more ? rows.slice(0, q.limit) : rows;
+  const page = takePage(rows, q.limit, (r) => [r.id]);
   return {
-    items: page.map((r) => ({ ...r, id: Number(r.id), at: r.at.toISOString(), changes: (r.changes as Record<string, unknown> | null) ?? null })),
+    items: page.rows.map((r) => ({ ...r, id: Number(r.id), at: r.at.toISOString(), changes: (r.changes as Record<string, unknown> | null) ?? null })),
     total: Number(total),
-    nextCursor: more ? encodeCursor([page[page.length - 1].id]) : null,
+    nextCursor: page.nextCursor,
   };
 }

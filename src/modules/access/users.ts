@@ -4,7 +4,7 @@ import { audit, auditRead, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, conflict, invalid, notFound } from '../../server/errors';
 import { holds, inSubtree, type GrantScope } from '../../server/permissions';
-import { decodeCursor, encodeCursor } from '../../server/pagination';
+import { decodeCursor, takePage } from '../../server/pagination';
 import { adminAreas, operations, organisations } from '../places/schema';
 import { grants, roles, sessions, users } from './schema';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './credentials';
@@ -252,9 +252,8 @@ export async function listUsersPage(tx: Tx, auth: AuthContext, q: { q?: string; 
     .where(after ? and(where, gt(users.username, String(after[0]))) : where)
     .orderBy(asc(users.username))
     .limit(q.limit + 1);
-  const more = rows.length > q.limit;
-  const page = more ? rows.slice(0, q.limit) : rows;
-  return { items: await present(tx, auth, page), total: Number(total), nextCursor: more ? encodeCursor([page[page.length - 1].username]) : null };
+  const page = takePage(rows, q.limit, (r) => [r.username]);
+  return { items: await present(tx, auth, page.rows), total: Number(total), nextCursor: page.nextCursor };
 }
 
 export async function getUserView(tx: Tx, auth: AuthContext, id: string): Promise<UserView> {

@@ -5,7 +5,7 @@ import type { Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
-import { decodeCursor, encodeCursor } from '../../server/pagination';
+import { decodeCursor, takePage } from '../../server/pagination';
 import { holds, type GrantScope, type Permission } from '../../server/permissions';
 import type {
   CountCorrection,
@@ -379,10 +379,8 @@ export async function listCounts(tx: Tx, auth: AuthContext, q: z.infer<typeof co
     .where(afterKey ? and(where, afterKey) : where)
     .orderBy(desc(flowCounts.date), desc(flowCounts.id))
     .limit(q.limit + 1);
-  const more = list.length > q.limit;
-  const items = more ? list.slice(0, q.limit) : list;
-  const last = items[items.length - 1];
-  return { items: items.map((r) => presentCount(r, byId.get(r.siteId)!)), total: Number(total), nextCursor: more ? encodeCursor([last.date, last.id]) : null };
+  const page = takePage(list, q.limit, (r) => [r.date, r.id]);
+  return { items: page.rows.map((r) => presentCount(r, byId.get(r.siteId)!)), total: Number(total), nextCursor: page.nextCursor };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -524,10 +522,8 @@ export async function listSurveys(tx: Tx, auth: AuthContext, q: z.infer<typeof s
     .where(afterKey ? and(where, afterKey) : where)
     .orderBy(desc(flowSurveys.date), desc(flowSurveys.id))
     .limit(q.limit + 1);
-  const more = list.length > q.limit;
-  const items = more ? list.slice(0, q.limit) : list;
-  const last = items[items.length - 1];
-  return { items: items.map((r) => presentSurvey(r, byId.get(r.siteId)!)), total: Number(total), nextCursor: more ? encodeCursor([last.date, last.id]) : null };
+  const page = takePage(list, q.limit, (r) => [r.date, r.id]);
+  return { items: page.rows.map((r) => presentSurvey(r, byId.get(r.siteId)!)), total: Number(total), nextCursor: page.nextCursor };
 }
 
 // ---------------------------------------------------------------------------------------------

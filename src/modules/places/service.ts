@@ -6,7 +6,7 @@ import { audit } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { conflict, forbidden, invalid, notFound, type FieldIssue } from '../../server/errors';
 import { holds, type GrantScope, type Permission } from '../../server/permissions';
-import { decodeCursor, encodeCursor } from '../../server/pagination';
+import { decodeCursor, takePage } from '../../server/pagination';
 import { foldForSearch } from '../../shared/text';
 import { adminAreas, operations, organisations, sites } from './schema';
 import { siteSearchText } from './reference';
@@ -109,9 +109,8 @@ export async function listAreas(tx: Tx, auth: AuthContext, q: z.infer<typeof are
     .where(after ? and(where, gt(adminAreas.pcode, String(after[0]))) : where)
     .orderBy(asc(adminAreas.pcode))
     .limit(q.limit + 1);
-  const more = rows.length > q.limit;
-  const items = more ? rows.slice(0, q.limit) : rows;
-  return { items, total: Number(total), nextCursor: more ? encodeCursor([items[items.length - 1].pcode]) : null };
+  const page = takePage(rows, q.limit, (r) => [r.pcode]);
+  return { items: page.rows, total: Number(total), nextCursor: page.nextCursor };
 }
 
 /** One area with its ancestors (root first) and the number of areas directly under it. */
@@ -247,10 +246,8 @@ export async function listSites(tx: Tx, auth: AuthContext, q: z.infer<typeof sit
     .where(afterKey ? and(where, afterKey) : where)
     .orderBy(asc(sites.operationId), asc(sites.code))
     .limit(q.limit + 1);
-  const more = rows.length > q.limit;
-  const items = more ? rows.slice(0, q.limit) : rows;
-  const last = items[items.length - 1];
-  return { items: items.map(presentSite), total: Number(total), nextCursor: more ? encodeCursor([last.operationId, last.code]) : null };
+  const page = takePage(rows, q.limit, (r) => [r.operationId, r.code]);
+  return { items: page.rows.map(presentSite), total: Number(total), nextCursor: page.nextCursor };
 }
 
 /** The site row, or 404 when it does not exist or lies outside what the user may see. */
@@ -425,10 +422,8 @@ export async function listOrganisations(tx: Tx, auth: AuthContext, q: z.infer<ty
     .where(afterKey ? and(where, afterKey) : where)
     .orderBy(sql`upper(${organisations.acronym})`, asc(organisations.id))
     .limit(q.limit + 1);
-  const more = rows.length > q.limit;
-  const items = more ? rows.slice(0, q.limit) : rows;
-  const last = items[items.length - 1];
-  return { items: items.map(presentOrganisation), total: Number(total), nextCursor: more ? encodeCursor([last.acronym.toUpperCase(), last.id]) : null };
+  const page = takePage(rows, q.limit, (r) => [r.acronym.toUpperCase(), r.id]);
+  return { items: page.rows.map(presentOrganisation), total: Number(total), nextCursor: page.nextCursor };
 }
 
 async function visibleOrganisation(tx: Tx, auth: AuthContext, id: string): Promise<typeof organisations.$inferSelect> {
