@@ -76,3 +76,6 @@ export async function createTestApp(backend: Backend, opts: { demo?: boolean; de
     },
   };
 }
+
+/** The sorted field paths of a VALIDATION_FAILED (or other) error body. */
+export const fieldsOf = (body: { error: { fields?: { path: string }[] } }): string[] => (body.error.fields ?? []).map((f) => f.path).sort();

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { BACKENDS } from '../../../test/helpers/db';
-import { createTestApp, type Agent, type TestApp } from '../../../test/helpers/app';
+import { createTestApp, fieldsOf, type Agent, type TestApp } from '../../../test/helpers/app';
 import { uuidv7 } from '../../shared/ids';
 import { parseCsv } from '../../shared/csv';
 import { auditLog } from '../access/schema';
 
-const fieldsOf = (body: { error: { fields?: { path: string }[] } }) => (body.error.fields ?? []).map((f) => f.path).sort();
 
 describe.each(BACKENDS)('flow monitoring counts on %s', (backend) => {
   let t: TestApp;

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { BACKENDS } from '../../../test/helpers/db';
-import { createTestApp, type Agent, type TestApp } from '../../../test/helpers/app';
+import { createTestApp, fieldsOf, type Agent, type TestApp } from '../../../test/helpers/app';
 import { uuidv7 } from '../../shared/ids';
 import { auditLog } from '../access/schema';
 
-const fieldsOf = (body: { error: { fields?: { path: string }[] } }) => (body.error.fields ?? []).map((f) => f.path).sort();
 
 describe.each(BACKENDS)('flow monitoring surveys on %s', (backend) => {
   let t: TestApp;

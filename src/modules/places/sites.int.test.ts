@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { BACKENDS } from '../../../test/helpers/db';
-import { createTestApp, type Agent, type TestApp } from '../../../test/helpers/app';
+import { createTestApp, fieldsOf, type Agent, type TestApp } from '../../../test/helpers/app';
 import { auditLog } from '../access/schema';
 
 interface Site {
@@ -15,7 +15,6 @@ interface Site {
   lon: number | null;
 }
 
-const fieldsOf = (body: { error: { fields?: { path: string }[] } }) => (body.error.fields ?? []).map((f) => f.path).sort();
 
 describe.each(BACKENDS)('sites on %s', (backend) => {
   let t: TestApp;
