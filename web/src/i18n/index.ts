@@ -5,6 +5,24 @@ import faAF from './fa-AF.json';
 import ps from './ps.json';
 import ur from './ur.json';
 
+/**
+ * Each web module may keep its own strings in `web/src/modules/<module>/i18n/<lang>.json`; they are
+ * merged under the key `<module>` (so `t('flows.count.title')` reads modules/flows/i18n/en.json's
+ * `count.title`). This keeps modules from editing one shared file.
+ */
+const moduleFiles = import.meta.glob<{ default: Record<string, unknown> }>('../modules/*/i18n/*.json', { eager: true });
+
+function withModules(code: string, base: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [file, mod] of Object.entries(moduleFiles)) {
+    const m = /modules\/([^/]+)\/i18n\/([^/]+)\.json$/.exec(file);
+    if (!m || m[2] !== code) continue;
+    const existing = merged[m[1]!];
+    merged[m[1]!] = { ...(typeof existing === 'object' && existing ? existing : {}), ...mod.default };
+  }
+  return merged;
+}
+
 export const LANGUAGES = [
   { code: 'en', label: 'English', rtl: false },
   { code: 'fa-AF', label: 'دری', rtl: true },
@@ -66,10 +84,10 @@ i18n.on('languageChanged', applyToDocument);
 
 void i18n.use(initReactI18next).init({
   resources: {
-    en: { translation: en },
-    'fa-AF': { translation: faAF },
-    ps: { translation: ps },
-    ur: { translation: ur },
+    en: { translation: withModules('en', en) },
+    'fa-AF': { translation: withModules('fa-AF', faAF) },
+    ps: { translation: withModules('ps', ps) },
+    ur: { translation: withModules('ur', ur) },
   },
   lng: initialLanguage(),
   fallbackLng: 'en',
