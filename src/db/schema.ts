@@ -2,3 +2,4 @@
 export * from '../modules/places/schema';
 export * from '../modules/access/schema';
 export * from '../modules/flows/schema';
+export * from '../modules/flows/alerts-schema';
