@@ -3,3 +3,6 @@ export * from '../modules/places/schema';
 export * from '../modules/access/schema';
 export * from '../modules/flows/schema';
 export * from '../modules/flows/alerts-schema';
+export * from '../modules/mobility/schema';
+export * from '../server/jobs-schema';
+export * from '../modules/imports/schema';
