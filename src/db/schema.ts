@@ -6,3 +6,4 @@ export * from '../modules/flows/alerts-schema';
 export * from '../modules/mobility/schema';
 export * from '../server/jobs-schema';
 export * from '../modules/imports/schema';
+export * from '../modules/people/schema';
