@@ -4,6 +4,25 @@
  *
  * Sensitive fields (documents, phones, vulnerabilities, female-headed) are returned only to
  * holders of `people.sensitive.read`; for others they are `null` and `sensitive` is false.
+ *
+ * Routes (all under /api/v1):
+ *   POST   /people/households                         householdCreate → householdDetail (201; 200 on identical re-POST; 409 other body)
+ *   GET    /people/households?operation=AFG&…         householdsQuery → householdsPage (cursor paging)
+ *   GET    /people/households/:id                     → householdDetail
+ *   PATCH  /people/households/:id                     householdUpdate → householdDetail (409 when baseVersion is stale)
+ *   GET    /people/households/:id/versions/:version   → versionSnapshot
+ *   POST   /people/households/:id/members             memberAdd → householdDetail
+ *   PATCH  /people/households/:id/members/:individualId         memberUpdate → householdDetail
+ *   POST   /people/households/:id/members/:individualId/remove  memberRemove → householdDetail
+ *   POST   /people/households/:id/members/:individualId/documents  documentAdd → householdDetail
+ *   POST   /people/documents/:id/status               documentStatusChange → householdDetail
+ *   POST   /people/households/:id/consents            consentAdd → householdDetail
+ *   POST   /people/consents/:id/withdraw              consentWithdraw → householdDetail
+ *   GET    /people/households/:id/timeline            → timelineResult
+ *   GET    /people/households/:id/qr?format=svg|png   → the QR code image of the household's token
+ *   GET    /people/qr/:token                          → householdView (resolve a scanned card)
+ *   GET    /people/search?operation=AFG&q=…&limit=20  → searchResult
+ *   POST   /people/lookup                             lookupRequest → lookupResult (duplicate check while typing)
  */
 import { z } from 'zod';
 import { pageOf, pageQuery } from '../../server/pagination';
@@ -350,6 +369,7 @@ export const searchQuery = z.object({
 
 export const personSummary = z.object({
   id: z.string(),
+  operationId: z.string(),
   householdId: z.string(),
   householdReference: z.string(),
   relationship: z.enum(RELATIONSHIPS),
@@ -406,6 +426,8 @@ export const lookupRequest = z.object({
   draft: lookupDraft,
   /** Skip members of this household (the one being edited). */
   excludeHouseholdId: z.uuid().nullish(),
+  /** Also look in the other operations where the user may read people (cross-border duplicates). Default true. */
+  acrossOperations: z.boolean().default(true),
   limit: z.number().int().min(1).max(20).default(5),
 });
 export type LookupRequest = z.infer<typeof lookupRequest>;
