@@ -1,0 +1,81 @@
+/**
+ * The contract between the generic import pipeline (src/imports) and a module that accepts bulk
+ * rows (flows counts and surveys, mobility assessments, households …). A module writes one
+ * `ImportAdapter` per kind and adds it to src/modules/imports/adapters.ts; the pipeline does the
+ * rest: reading CSV/XLSX, Kobo/ODK column shapes, mapping suggestions, the validation report,
+ * all-or-nothing or valid-rows-only commits, idempotency, progress, audit.
+ */
+import type { Tx } from '../db/client';
+import type { AuthContext } from '../server/context';
+import type { Permission } from '../server/permissions';
+
+export interface ImportField {
+  /** Stable key, e.g. `groupSize`; mapping and report name fields by it. */
+  key: string;
+  /** English label (the web app shows a translation when it has one for `imports.field.<key>`). */
+  label: string;
+  required?: boolean;
+  /**
+   * select_multiple: the values come space-separated in one column (`documents` = "por tazkira"),
+   * or as one 0/1 column per option (`documents/por`, `documents/tazkira`): the pipeline turns
+   * either shape into a string[].
+   */
+  multiple?: boolean;
+  /** Allowed values (select_one / select_multiple), shown in the UI; they also find 0/1 option columns. */
+  options?: readonly string[];
+  /** Other header names meaning this field, compared without group prefixes, case and punctuation. */
+  aliases?: readonly string[];
+  description?: string;
+}
+
+/**
+ * One row after mapping: trimmed strings for single fields (absent when the cell is empty) and
+ * string[] for `multiple` fields. `_row` is the spreadsheet row number (the header is row 1).
+ */
+export type MappedRow = Record<string, string | string[] | undefined>;
+
+/** Reports one problem of the current row: `field` is an adapter field key. */
+export type IssueSink = (field: string, message: string) => void;
+
+export interface ImportScope {
+  /** Read what validation needs (sites, gazetteer, today): no writes here. */
+  tx: Tx;
+  /** The importing user: the session must apply the same scope as entering the rows by hand. */
+  auth: AuthContext;
+  operationId: string;
+}
+
+/** What already exists for a record's natural key. */
+export type Existing = { same: true } | { same: false; field: string; message: string };
+
+export interface ImportSession<R> {
+  /** Converts and checks one row; reports each problem through `issue`; null when the row is invalid. */
+  validate(row: MappedRow, issue: IssueSink): R | null;
+  /** The natural key of a record (its id, or e.g. site + date + direction): a later duplicate in the file is an error. */
+  key(record: R): string;
+  /**
+   * Of these valid records, those whose key is already stored: `same` ones were imported before
+   * (skipped, counted as existing); the others are errors on their row.
+   */
+  existing(tx: Tx, records: R[]): Promise<Map<string, Existing>>;
+  /** Inserts the records with multi-row statements; returns how many rows were written. */
+  insert(tx: Tx, records: R[]): Promise<number>;
+  /**
+   * Deletes records this commit inserted (by key). Needed when commits are chunked (PGlite) and a
+   * later chunk fails: the pipeline removes what the earlier chunks wrote, so nothing stays half-written.
+   */
+  remove(tx: Tx, records: R[]): Promise<void>;
+}
+
+export interface ImportAdapter<R = unknown> {
+  /** e.g. `flows.surveys`; module prefix first. */
+  kind: string;
+  label: string;
+  /** Route-level permission to import this kind (object scope is checked per row by validate). */
+  permission: Permission;
+  fields: readonly ImportField[];
+  /** Loads, once per run, what validation needs (sites the user reaches, gazetteer, today's date). */
+  begin(scope: ImportScope): Promise<ImportSession<R>>;
+  /** Records per insert statement (default 5,000). */
+  chunkSize?: number;
+}
