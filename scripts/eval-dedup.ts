@@ -8,9 +8,14 @@
  * for linkage), blocking recall (pair completeness) and candidate-pair counts.
  * rec_id is used only to compute the truth, never given to the matcher.
  *
- *   npx tsx scripts/eval-dedup.ts [--data DIR] [--synthetic N]
+ *   npx tsx scripts/eval-dedup.ts [--data DIR] [--synthetic N] [--no-cli]
+ *
+ * FEBRL files are read with the CLI's own reader and `febrl` preset, and the CLI itself is then
+ * run on them (its pairs files scored the same way).
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +23,9 @@ import { dedupe, link, type DedupOptions, type PersonRecord } from '../src/modul
 import { buildBlockIndex, candidatePairs } from '../src/modules/dedup/engine/block';
 import { newTables, prepare } from '../src/modules/dedup/engine/prepare';
 import { generateRegistry } from '../src/modules/dedup/engine/synthetic';
+import { readRecords } from '../src/modules/dedup/files';
+import { PRESETS } from '../src/modules/dedup/mapping';
+import { parseCsv } from '../src/modules/dedup/csv';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -33,32 +41,14 @@ interface Loaded {
   entity: string[];
 }
 
-/** FEBRL CSV: ", "-separated, no quotes, CRLF in 4a. */
-export function loadFebrl(file: string, withId: boolean): Loaded {
-  const lines = readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/\r$/, '')).filter(Boolean);
-  const header = lines[0].split(',').map((s) => s.trim());
-  const col = (name: string) => header.indexOf(name);
-  const c = {
-    rec: col('rec_id'), given: col('given_name'), surname: col('surname'), num: col('street_number'), a1: col('address_1'),
-    a2: col('address_2'), suburb: col('suburb'), postcode: col('postcode'), state: col('state'), dob: col('date_of_birth'), ssn: col('soc_sec_id'),
-  };
-  const records: PersonRecord[] = [];
-  const entity: string[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const f = lines[i].split(',').map((s) => s.trim());
-    const recId = f[c.rec];
-    entity.push(recId.split('-')[1]);
-    records.push({
-      id: `r${i}`,
-      givenName: f[c.given],
-      familyName: f[c.surname],
-      address: [f[c.num], f[c.a1], f[c.a2], f[c.suburb], f[c.state]].filter(Boolean).join(' '),
-      locationPcode: f[c.postcode],
-      birthDate: f[c.dob],
-      documentNumber: withId ? f[c.ssn] : undefined,
-    });
-  }
-  return { records, entity };
+/**
+ * A FEBRL file read exactly as `hamrah dedup --preset febrl` reads it (same streaming CSV reader,
+ * same column mapping); without ids, soc_sec_id is unmapped (`--map document_number=`).
+ * Entity (truth) from rec_id; record ids are rec_id, which the matcher never compares.
+ */
+export async function loadFebrl(file: string, withId: boolean): Promise<Loaded> {
+  const { records } = await readRecords(file, { preset: 'febrl', map: withId ? {} : { document_number: [] } });
+  return { records, entity: records.map((r) => r.id.split('-')[1]) };
 }
 
 interface Row {
@@ -179,18 +169,118 @@ function evalLink(name: string, ids: string, A: Loaded, B: Loaded, opts: DedupOp
   };
 }
 
-export function runEval(): Row[] {
+interface CliRow {
+  run: string;
+  ids: string;
+  matchPairs: number;
+  reviewPairs: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  recallWithReview: number;
+  ms: number;
+}
+
+/**
+ * Runs the real command line, `hamrah dedup FILE --preset febrl --out PAIRS.csv` (with `--link`
+ * for 4a × 4b, `--map document_number=` without ids), and scores the pairs file it wrote against
+ * rec_id: match pairs closed transitively for dedupe (the clusters they describe), as links for
+ * linkage; "rec+rev" also counts true pairs written as review.
+ */
+function evalCli(files: string[], withId: boolean, tmp: string): CliRow {
+  const out = path.join(tmp, `pairs-${files.map((f) => path.basename(f, '.csv')).join('-')}-${withId ? 'id' : 'noid'}.csv`);
+  const args = [path.join(repoRoot, 'bin/hamrah.mjs'), 'dedup', files[0], ...(files[1] ? ['--link', files[1]] : []), '--preset', 'febrl', '--out', out, '--quiet'];
+  if (!withId) args.push('--map', 'document_number=');
+  const t0 = performance.now();
+  execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const ms = performance.now() - t0;
+  const rows = parseCsv(readFileSync(out, 'utf8'));
+  if (rows[0].join(',') !== 'id_a,id_b,score,decision') throw new Error(`unexpected header ${rows[0].join(',')}`);
+  const ent = (id: string) => id.split('-')[1];
+  // Truth: number of same-entity pairs (within the file, or across the two files).
+  const ids = files.map((f) => parseCsv(readFileSync(f, 'utf8')).slice(1).map((r) => r[0]));
+  let truth = 0;
+  if (files.length === 1) {
+    const by = new Map<string, number>();
+    for (const id of ids[0]) by.set(ent(id), (by.get(ent(id)) ?? 0) + 1);
+    for (const c of by.values()) truth += (c * (c - 1)) / 2;
+  } else {
+    const left = new Set(ids[0].map(ent));
+    for (const id of ids[1]) if (left.has(ent(id))) truth++;
+  }
+  let matchPairs = 0;
+  let reviewPairs = 0;
+  let tp = 0;
+  let predicted = 0;
+  let reviewTp = 0;
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+    return r;
+  };
+  for (const [a, b, , decision] of rows.slice(1)) {
+    if (decision === 'match') {
+      matchPairs++;
+      if (files.length === 1) {
+        const ra = find(a);
+        const rb = find(b);
+        if (!parent.has(ra)) parent.set(ra, ra);
+        if (ra !== rb) parent.set(rb, ra);
+      } else {
+        predicted++;
+        if (ent(a) === ent(b)) tp++;
+      }
+    } else {
+      reviewPairs++;
+      if (ent(a) === ent(b)) reviewTp++;
+    }
+  }
+  if (files.length === 1) {
+    const groups = new Map<string, string[]>();
+    for (const id of parent.keys()) {
+      const r = find(id);
+      let g = groups.get(r);
+      if (!g) groups.set(r, (g = []));
+      g.push(id);
+    }
+    for (const g of groups.values())
+      for (let x = 0; x < g.length; x++)
+        for (let y = x + 1; y < g.length; y++) {
+          predicted++;
+          if (ent(g[x]) === ent(g[y])) tp++;
+        }
+  }
+  return { run: `hamrah dedup ${files.map((f) => path.basename(f)).join(' --link ')}`, ids: withId ? 'with id' : 'no id', matchPairs, reviewPairs, ...prf(tp, predicted, truth), recallWithReview: Math.min(1, (tp + reviewTp) / truth), ms };
+}
+
+export function runCliEval(): CliRow[] {
+  if (!existsSync(path.join(dataDir, 'febrl1.csv'))) return [];
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'hamrah-eval-'));
+  try {
+    const out: CliRow[] = [];
+    for (const withId of [true, false]) {
+      for (const f of ['febrl1', 'febrl2']) out.push(evalCli([path.join(dataDir, `${f}.csv`)], withId, tmp));
+      out.push(evalCli([path.join(dataDir, 'febrl4a.csv'), path.join(dataDir, 'febrl4b.csv')], withId, tmp));
+    }
+    return out;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export async function runEval(): Promise<Row[]> {
   const rows: Row[] = [];
   if (existsSync(path.join(dataDir, 'febrl1.csv'))) {
     for (const withId of [true, false]) {
       const ids = withId ? 'with id' : 'no id';
       for (const f of ['febrl1', 'febrl2']) {
-        const L = loadFebrl(path.join(dataDir, `${f}.csv`), withId);
-        rows.push(evalDedupe(f, ids, L.records, L.entity, { profile: 'febrl' }));
+        const L = await loadFebrl(path.join(dataDir, `${f}.csv`), withId);
+        rows.push(evalDedupe(f, ids, L.records, L.entity, PRESETS.febrl.options));
       }
-      const A = loadFebrl(path.join(dataDir, 'febrl4a.csv'), withId);
-      const B = loadFebrl(path.join(dataDir, 'febrl4b.csv'), withId);
-      rows.push(evalLink('febrl4a×4b', ids, A, B, { profile: 'febrl' }));
+      const A = await loadFebrl(path.join(dataDir, 'febrl4a.csv'), withId);
+      const B = await loadFebrl(path.join(dataDir, 'febrl4b.csv'), withId);
+      rows.push(evalLink('febrl4a×4b', ids, A, B, PRESETS.febrl.options));
     }
   } else {
     console.error(`FEBRL data not found in ${dataDir}; skipping`);
@@ -204,7 +294,8 @@ export function runEval(): Row[] {
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
-  const rows = runEval();
+  const rows = await runEval();
+  const cliRows = argv.includes('--no-cli') ? [] : runCliEval();
   process.stdout.on('error', () => process.exit(0));
   const f = (x: number) => x.toFixed(4);
   console.log('dataset            ids      records  true  cand    blockRec  prec    recall  F1      review  rec+rev  ms');
@@ -212,15 +303,24 @@ if (isMain) {
     console.log(
       `${r.dataset.padEnd(18)} ${r.ids.padEnd(8)} ${String(r.records).padStart(6)} ${String(r.truePairs).padStart(5)} ${String(r.candidatePairs).padStart(7)}  ${f(r.blockingRecall)}    ${f(r.precision)}  ${f(r.recall)}  ${f(r.f1)}  ${String(r.reviewPairs).padStart(6)}  ${f(r.recallWithReview)}  ${Math.round(r.ms)}`,
     );
+  if (cliRows.length) {
+    console.log('\nThe command line on the same files (hamrah dedup --preset febrl; pairs file scored against rec_id):');
+    console.log('run                                           ids      match  review  prec    recall  F1      rec+rev  ms');
+    for (const r of cliRows)
+      console.log(`${r.run.padEnd(45)} ${r.ids.padEnd(8)} ${String(r.matchPairs).padStart(5)}  ${String(r.reviewPairs).padStart(6)}  ${f(r.precision)}  ${f(r.recall)}  ${f(r.f1)}  ${f(r.recallWithReview)}  ${Math.round(r.ms)}`);
+    console.log('');
+  }
   const bench: Record<string, unknown> = { name: 'eval:dedup', targets: { febrlF1WithId: 0.99, febrlF1NoId: 0.98, syntheticMatchPrecision: 0.999, syntheticRecallWithReview: 0.98, syntheticReviewShareMax: 0.02 } };
   for (const r of rows) {
     const k = `${r.dataset.replace(/[^a-z0-9]+/gi, '_')}_${r.ids.replace(/ /g, '_')}`;
     bench[k] = { precision: +f(r.precision), recall: +f(r.recall), f1: +f(r.f1), blockingRecall: +f(r.blockingRecall), candidatePairs: r.candidatePairs, reviewPairs: r.reviewPairs, recallWithReview: +f(r.recallWithReview), reviewShare: +(r.reviewPairs / r.records).toFixed(4) };
   }
+  for (const r of cliRows) bench[`cli_${r.run.replace(/^hamrah dedup /, '').replace(/[^a-z0-9]+/gi, '_')}_${r.ids.replace(/ /g, '_')}`] = { precision: +f(r.precision), recall: +f(r.recall), f1: +f(r.f1), matchPairs: r.matchPairs, reviewPairs: r.reviewPairs };
   const febrl = rows.filter((r) => r.dataset.startsWith('febrl'));
   bench.pass = {
     febrlWithId: febrl.filter((r) => r.ids === 'with id').every((r) => r.f1 >= 0.99),
     febrlNoId: febrl.filter((r) => r.ids === 'no id').every((r) => r.f1 >= 0.98),
+    cli: cliRows.every((r) => r.f1 >= (r.ids === 'with id' ? 0.99 : 0.98)),
     synthetic: rows
       .filter((r) => r.dataset.startsWith('synthetic'))
       .every((r) => r.precision >= 0.999 && r.recallWithReview >= 0.98 && r.reviewPairs / r.records <= 0.02),

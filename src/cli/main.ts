@@ -6,6 +6,7 @@ import { seedDemo } from '../modules/demo/seed';
 import { seedFlowsDemo } from '../modules/flows/demo';
 import { registerUserCommands } from './user';
 import { registerBackupCommands } from './backup';
+import { registerDedupCommand } from './dedup';
 import { DataDirLockedError } from '../db/lock';
 
 const program = new Command();
@@ -56,6 +57,7 @@ program
 
 registerUserCommands(program);
 registerBackupCommands(program);
+registerDedupCommand(program);
 
 export async function main(argv: string[]): Promise<void> {
   try {
