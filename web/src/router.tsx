@@ -15,6 +15,14 @@ const RolesPage = lazy(() => import('./modules/access/RolesPage'));
 const RolePage = lazy(() => import('./modules/access/RolePage'));
 const AuditPage = lazy(() => import('./modules/access/AuditPage'));
 const TokensPage = lazy(() => import('./modules/access/TokensPage'));
+const FlowsLayout = lazy(() => import('./modules/flows/FlowsLayout'));
+const FlowCountsPage = lazy(() => import('./modules/flows/CountsPage'));
+const FlowCountFormPage = lazy(() => import('./modules/flows/CountFormPage'));
+const FlowCountDetailPage = lazy(() => import('./modules/flows/CountDetailPage'));
+const FlowSurveysPage = lazy(() => import('./modules/flows/SurveysPage'));
+const FlowSurveyFormPage = lazy(() => import('./modules/flows/SurveyFormPage'));
+const FlowAlertsPage = lazy(() => import('./modules/flows/AlertsPage'));
+const FlowRulesPage = lazy(() => import('./modules/flows/RulesPage'));
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 
@@ -61,6 +69,33 @@ const rolesRoute = createRoute({ getParentRoute: () => opRoute, path: '/admin/ro
 export const roleRoute = createRoute({ getParentRoute: () => opRoute, path: '/admin/roles/$roleId', component: RolePage });
 const auditRoute = createRoute({ getParentRoute: () => opRoute, path: '/admin/audit', component: AuditPage });
 const tokensRoute = createRoute({ getParentRoute: () => opRoute, path: '/tokens', component: TokensPage });
+// Flow monitoring (DTM): counts (index), surveys, surge alerts, under one tabbed layout.
+const flowsRoute = createRoute({ getParentRoute: () => opRoute, path: '/flows', component: FlowsLayout });
+const flowCountsRoute = createRoute({
+  getParentRoute: () => flowsRoute,
+  path: '/',
+  validateSearch: (s: Record<string, unknown>): { from?: string; to?: string; site?: string; status?: string } => ({ from: str(s.from), to: str(s.to), site: str(s.site), status: str(s.status) }),
+  component: FlowCountsPage,
+});
+const flowCountNewRoute = createRoute({ getParentRoute: () => flowsRoute, path: '/counts/new', component: FlowCountFormPage });
+const flowCountRoute = createRoute({ getParentRoute: () => flowsRoute, path: '/counts/$countId', component: FlowCountDetailPage });
+const flowSurveysRoute = createRoute({
+  getParentRoute: () => flowsRoute,
+  path: '/surveys',
+  validateSearch: (s: Record<string, unknown>): { from?: string; to?: string; site?: string } => ({ from: str(s.from), to: str(s.to), site: str(s.site) }),
+  component: FlowSurveysPage,
+});
+const flowSurveyNewRoute = createRoute({ getParentRoute: () => flowsRoute, path: '/surveys/new', component: FlowSurveyFormPage });
+const flowAlertsRoute = createRoute({
+  getParentRoute: () => flowsRoute,
+  path: '/alerts',
+  validateSearch: (s: Record<string, unknown>): { status?: 'open' | 'acknowledged'; site?: string } => ({
+    status: s.status === 'open' || s.status === 'acknowledged' ? s.status : undefined,
+    site: str(s.site),
+  }),
+  component: FlowAlertsPage,
+});
+const flowRulesRoute = createRoute({ getParentRoute: () => flowsRoute, path: '/alerts/rules', component: FlowRulesPage });
 export const moduleRoute = createRoute({ getParentRoute: () => opRoute, path: '/$module', component: NotAvailable });
 
 // Old or hand-typed address without operation: send to the home redirect.
@@ -77,7 +112,9 @@ const routeTree = rootRoute.addChildren([
   appRoute.addChildren([
     homeRoute,
     opIndexRedirect,
-    opRoute.addChildren([dashboardRoute, placesRoute, usersRoute, userRoute, rolesRoute, roleRoute, auditRoute, tokensRoute, moduleRoute]),
+    opRoute.addChildren([dashboardRoute, placesRoute, usersRoute, userRoute, rolesRoute, roleRoute, auditRoute, tokensRoute,
+      flowsRoute.addChildren([flowCountsRoute, flowCountNewRoute, flowCountRoute, flowSurveysRoute, flowSurveyNewRoute, flowAlertsRoute, flowRulesRoute]),
+      moduleRoute]),
   ]),
 ]);
 

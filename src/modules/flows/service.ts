@@ -23,6 +23,7 @@ import type {
 import { DOCUMENTS_BY_ORIGIN, type CountStatus, type OriginCountry } from './kinds';
 import { areaFacts, operationSites, operationTimeZone, siteById, type SiteFacts } from './places-lookup';
 import { flowCounts, flowSurveys } from './schema';
+import { evaluateAlertsForCount } from './alerts-service';
 
 export interface Page<T> {
   items: T[];
@@ -275,6 +276,7 @@ export async function createCount(tx: Tx, auth: AuthContext, actor: Actor, body:
     operationId,
     after: { siteId: row.siteId, date: row.date, direction: row.direction, neighbourCountry: row.neighbourCountry, ...auditFigures(row) },
   });
+  await evaluateAlertsForCount(tx, actor, row); // surge alerts, in this transaction
   return { created: true, count: await detailOf(tx, [row], site) };
 }
 
@@ -317,6 +319,7 @@ export async function correctCount(tx: Tx, auth: AuthContext, actor: Actor, id: 
     before: auditFigures(cur),
     after: auditFigures(row),
   });
+  await evaluateAlertsForCount(tx, actor, row); // surge alerts, in this transaction
   return detailOf(tx, [row, ...versions.map((v) => (v.version === cur.version ? { ...v, current: false } : v))], site);
 }
 
@@ -356,6 +359,7 @@ export async function transitionCount(tx: Tx, auth: AuthContext, actor: Actor, i
     after: { status: row.status },
     details: { version: row.version },
   });
+  await evaluateAlertsForCount(tx, actor, row); // surge alerts, in this transaction
   return detailOf(tx, versions.map((v) => (v.version === row.version ? row : v)), site);
 }
 

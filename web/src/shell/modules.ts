@@ -1,7 +1,7 @@
 /** The modules in the navigation, in the order of a returnee's journey. `built` ones have pages. */
 export const MODULES = [
   { slug: 'places', key: 'places', built: true, permission: 'places.read' },
-  { slug: 'flows', key: 'flows', built: false, permission: 'flows.read' },
+  { slug: 'flows', key: 'flows', built: true, permission: 'flows.read' },
   { slug: 'mobility', key: 'mobility', built: false, permission: 'mobility.read' },
   { slug: 'people', key: 'people', built: false, permission: 'people.read' },
   { slug: 'dedup', key: 'dedup', built: false, permission: 'dedup.review' },

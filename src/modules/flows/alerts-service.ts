@@ -1,0 +1,388 @@
+/**
+ * Surge alerts: rules per crossing point and direction, evaluated when counts arrive (in the
+ * transaction that writes the count), one alert per rule and day it fires, acknowledged with a note.
+ */
+import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Tx } from '../../db/client';
+import { audit, type Actor } from '../../server/audit';
+import type { AuthContext } from '../../server/context';
+import { conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
+import { decodeCursor, takePage } from '../../server/pagination';
+import type { Permission } from '../../server/permissions';
+import { uuidv7 } from '../../shared/ids';
+import { users } from '../access/schema';
+import type { AlertRuleCreate, AlertRuleUpdate, AlertRuleView, AlertView, alertRulesQuery, alertsQuery } from './alerts-contract';
+import type { AlertRuleKind, AlertWindow } from './alerts-kinds';
+import { flowAlertRules, flowAlerts } from './alerts-schema';
+import type { Direction } from './kinds';
+import { siteById, sitesByIds, type SiteFacts } from './places-lookup';
+import { flowCounts } from './schema';
+import { siteInScope, visibleSites, type Page } from './service';
+
+type RuleRow = typeof flowAlertRules.$inferSelect;
+type AlertRow = typeof flowAlerts.$inferSelect;
+
+/** Who may create and change rules and acknowledge alerts. */
+export const ALERTS_MANAGE: Permission = 'flows.verify';
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation (pure)
+
+const DAY = 86_400_000;
+const ms = (d: string) => Date.parse(`${d}T00:00:00Z`);
+export const addDays = (d: string, n: number) => new Date(ms(d) + n * DAY).toISOString().slice(0, 10);
+
+export interface RuleSpec {
+  kind: AlertRuleKind;
+  window: AlertWindow;
+  factor: number | null;
+  threshold: number | null;
+  minTotal: number;
+}
+
+export interface Firing {
+  date: string;
+  observed: number;
+  expected: number | null;
+  level: number;
+}
+
+/** The 7-day window ending on `end` and the 28 days before it. */
+export const RATIO_WEEK = 7;
+export const RATIO_BASE = 28;
+/** How far back a window ending on a day reaches (ratio rules: 7 + 28 days). */
+export const LOOKBACK = RATIO_WEEK + RATIO_BASE - 1;
+
+/**
+ * Whether the rule fires for the window ending on `end`, given the daily flow (missing days are 0).
+ * Ratio: sum(end-6 … end) > factor × sum(end-34 … end-7) / 28 × 7, with a positive expectation.
+ * Absolute: the day's (1d) or the 7 days' (7d) flow > threshold. Never below minTotal.
+ */
+export function evaluateRule(rule: RuleSpec, daily: ReadonlyMap<string, number>, end: string): Firing | null {
+  const sum = (from: number, to: number) => {
+    let s = 0;
+    for (let k = from; k <= to; k++) s += daily.get(addDays(end, -k)) ?? 0;
+    return s;
+  };
+  if (rule.kind === 'ratio') {
+    const observed = sum(0, RATIO_WEEK - 1);
+    const expected = (sum(RATIO_WEEK, LOOKBACK) / RATIO_BASE) * RATIO_WEEK;
+    const level = (rule.factor ?? 0) * expected;
+    if (expected > 0 && observed > level && observed >= rule.minTotal) return { date: end, observed, expected, level };
+    return null;
+  }
+  const observed = rule.window === '1d' ? sum(0, 0) : sum(0, RATIO_WEEK - 1);
+  const level = rule.threshold ?? 0;
+  if (observed > level && observed >= rule.minTotal) return { date: end, observed, expected: null, level };
+  return null;
+}
+
+/** Daily totals (current versions, any status) at a site in one direction over [from, to]. */
+async function dailyFlow(tx: Tx, siteId: string, direction: Direction, from: string, to: string): Promise<Map<string, number>> {
+  const rows = await tx
+    .select({ date: flowCounts.date, total: sql<string>`sum(${flowCounts.total})` })
+    .from(flowCounts)
+    .where(and(eq(flowCounts.siteId, siteId), eq(flowCounts.direction, direction), eq(flowCounts.current, true), gte(flowCounts.date, from), lte(flowCounts.date, to)))
+    .groupBy(flowCounts.date);
+  return new Map(rows.map((r) => [r.date, Number(r.total)]));
+}
+
+async function raise(tx: Tx, rule: RuleRow, firings: Firing[]): Promise<AlertRow[]> {
+  if (!firings.length) return [];
+  const rows = firings.map((f) => ({
+    id: uuidv7(),
+    operationId: rule.operationId,
+    ruleId: rule.id,
+    siteId: rule.siteId,
+    direction: rule.direction,
+    date: f.date,
+    kind: rule.kind,
+    window: rule.window,
+    observed: f.observed,
+    expected: f.expected,
+    level: f.level,
+  }));
+  // One alert per rule and day: a day that fired before stays as it was raised.
+  return tx.insert(flowAlerts).values(rows).onConflictDoNothing({ target: [flowAlerts.ruleId, flowAlerts.date] }).returning();
+}
+
+/**
+ * Called in the transaction that creates, corrects or moves a count: evaluates the active rules of
+ * the count's site and direction for every window the day belongs to (the day itself up to six
+ * days later, as far as counts exist) and raises the alerts that fire. Returns the new alerts.
+ */
+export async function evaluateAlertsForCount(tx: Tx, actor: Actor, c: { siteId: string; direction: Direction; date: string }): Promise<AlertRow[]> {
+  const rules = await tx
+    .select()
+    .from(flowAlertRules)
+    .where(and(eq(flowAlertRules.siteId, c.siteId), eq(flowAlertRules.direction, c.direction), eq(flowAlertRules.active, true)));
+  if (!rules.length) return [];
+  const daily = await dailyFlow(tx, c.siteId, c.direction, addDays(c.date, -LOOKBACK), addDays(c.date, RATIO_WEEK - 1));
+  let last = c.date;
+  for (const d of daily.keys()) if (d > last) last = d;
+  const raised: AlertRow[] = [];
+  for (const rule of rules) {
+    const ends: string[] = [];
+    const lastEnd = rule.window === '1d' ? c.date : last;
+    for (let e = c.date; e <= lastEnd; e = addDays(e, 1)) ends.push(e);
+    const firings = ends.map((e) => evaluateRule(rule, daily, e)).filter((f): f is Firing => f !== null);
+    raised.push(...(await raise(tx, rule, firings)));
+  }
+  for (const a of raised)
+    await audit(tx, actor, {
+      action: 'flow_alert.raise',
+      entityType: 'flow_alert',
+      entityId: a.id,
+      operationId: a.operationId,
+      after: { ruleId: a.ruleId, siteId: a.siteId, direction: a.direction, date: a.date, observed: a.observed, expected: a.expected, level: a.level },
+    });
+  return raised;
+}
+
+/**
+ * Evaluates rules over every day of [from, to] at once (after a bulk load such as the demo seed).
+ * Inserts in bulk; existing alerts are kept. Returns the number of alerts raised.
+ */
+export async function evaluateRulesOverPeriod(tx: Tx, rules: RuleRow[], from: string, to: string): Promise<number> {
+  let n = 0;
+  const series = new Map<string, Map<string, number>>();
+  for (const rule of rules) {
+    const key = `${rule.siteId}|${rule.direction}`;
+    let daily = series.get(key);
+    if (!daily) series.set(key, (daily = await dailyFlow(tx, rule.siteId, rule.direction, addDays(from, -LOOKBACK), to)));
+    const firings: Firing[] = [];
+    for (let e = from; e <= to; e = addDays(e, 1)) {
+      const f = evaluateRule(rule, daily, e);
+      if (f) firings.push(f);
+    }
+    for (let i = 0; i < firings.length; i += 1000) n += (await raise(tx, rule, firings.slice(i, i + 1000))).length;
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+function ruleIssues(kind: AlertRuleKind, s: { window: AlertWindow; factor: number | null; threshold: number | null }): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (kind === 'ratio') {
+    if (s.factor === null) issues.push({ path: 'body.factor', message: 'A ratio rule needs a factor, e.g. 2 for "twice the usual week".' });
+    if (s.window !== '7d') issues.push({ path: 'body.window', message: 'A ratio rule compares 7-day flows; the window is 7d.' });
+    if (s.threshold !== null) issues.push({ path: 'body.threshold', message: 'A ratio rule has a factor, not a threshold.' });
+  } else {
+    if (s.threshold === null) issues.push({ path: 'body.threshold', message: 'An absolute rule needs a threshold (people per day or per 7 days).' });
+    if (s.factor !== null) issues.push({ path: 'body.factor', message: 'An absolute rule has a threshold, not a factor.' });
+  }
+  return issues;
+}
+
+async function openCounts(tx: Tx, ruleIds: string[]): Promise<Map<string, number>> {
+  if (!ruleIds.length) return new Map();
+  const rows = await tx
+    .select({ ruleId: flowAlerts.ruleId, n: count() })
+    .from(flowAlerts)
+    .where(and(inArray(flowAlerts.ruleId, ruleIds), isNull(flowAlerts.acknowledgedAt)))
+    .groupBy(flowAlerts.ruleId);
+  return new Map(rows.map((r) => [r.ruleId, Number(r.n)]));
+}
+
+function presentRule(r: RuleRow, site: SiteFacts, open: number): AlertRuleView {
+  return {
+    id: r.id,
+    operationId: r.operationId,
+    siteId: r.siteId,
+    siteCode: site.code,
+    siteName: site.name,
+    direction: r.direction,
+    kind: r.kind,
+    window: r.window,
+    factor: r.factor,
+    threshold: r.threshold,
+    minTotal: r.minTotal,
+    active: r.active,
+    notes: r.notes,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    openAlerts: open,
+  };
+}
+
+const ruleAudit = (r: RuleRow) => ({ siteId: r.siteId, direction: r.direction, kind: r.kind, window: r.window, factor: r.factor, threshold: r.threshold, minTotal: r.minTotal, active: r.active, notes: r.notes });
+
+/** The latest day with counts at the site in that direction (to evaluate a new or changed rule on). */
+async function latestDay(tx: Tx, siteId: string, direction: Direction): Promise<string | null> {
+  const [r] = await tx
+    .select({ d: sql<string | null>`max(${flowCounts.date})` })
+    .from(flowCounts)
+    .where(and(eq(flowCounts.siteId, siteId), eq(flowCounts.direction, direction), eq(flowCounts.current, true)));
+  return r?.d ? String(r.d).slice(0, 10) : null;
+}
+
+async function reachableRule(tx: Tx, auth: AuthContext, permission: Permission, id: string): Promise<{ rule: RuleRow; site: SiteFacts }> {
+  const [rule] = await tx.select().from(flowAlertRules).where(eq(flowAlertRules.id, id)).limit(1);
+  const site = rule ? await siteById(tx, rule.siteId) : null;
+  if (!rule || !site || !siteInScope(auth.grants, permission, site)) throw notFound('No such alert rule.');
+  return { rule, site };
+}
+
+export async function createRule(tx: Tx, auth: AuthContext, actor: Actor, body: AlertRuleCreate): Promise<{ created: boolean; rule: AlertRuleView }> {
+  const operationId = body.operationId.toUpperCase();
+  const site = await siteById(tx, body.siteId);
+  if (!site || site.operationId !== operationId || !siteInScope(auth.grants, ALERTS_MANAGE, site)) throw notFound('No such site.');
+  const settings = { window: body.window, factor: body.factor ?? null, threshold: body.threshold ?? null };
+  const issues = ruleIssues(body.kind, settings);
+  if (!site.flowMonitoring) issues.push({ path: 'body.siteId', message: `${site.code} is not a flow monitoring point.` });
+  if (issues.length) throw invalid(issues);
+  const id = body.id ?? uuidv7();
+  const [existing] = await tx.select().from(flowAlertRules).where(eq(flowAlertRules.id, id)).limit(1);
+  if (existing) {
+    const same = existing.siteId === site.id && existing.direction === body.direction && existing.kind === body.kind && existing.window === settings.window && existing.factor === settings.factor && existing.threshold === settings.threshold && existing.minTotal === body.minTotal;
+    if (same && siteInScope(auth.grants, 'flows.read', site)) return { created: false, rule: presentRule(existing, site, (await openCounts(tx, [id])).get(id) ?? 0) };
+    throw conflict('An alert rule with this id exists with other settings.', [{ path: 'body.id', message: 'Already used.' }]);
+  }
+  const [row] = await tx
+    .insert(flowAlertRules)
+    .values({ id, operationId, siteId: site.id, direction: body.direction, kind: body.kind, ...settings, minTotal: body.minTotal, active: body.active, notes: body.notes ?? null, createdBy: actor.userId })
+    .returning();
+  await audit(tx, actor, { action: 'flow_alert_rule.create', entityType: 'flow_alert_rule', entityId: row.id, operationId, after: ruleAudit(row) });
+  // A new rule looks at the latest day with counts, so it says at once whether the flow is above it now.
+  if (row.active) {
+    const last = await latestDay(tx, row.siteId, row.direction);
+    if (last) await evaluateAlertsForCount(tx, actor, { siteId: row.siteId, direction: row.direction, date: last });
+  }
+  return { created: true, rule: presentRule(row, site, (await openCounts(tx, [row.id])).get(row.id) ?? 0) };
+}
+
+export async function updateRule(tx: Tx, auth: AuthContext, actor: Actor, id: string, body: AlertRuleUpdate): Promise<AlertRuleView> {
+  const { rule, site } = await reachableRule(tx, auth, ALERTS_MANAGE, id);
+  const next = {
+    window: body.window ?? rule.window,
+    factor: body.factor === undefined ? rule.factor : body.factor,
+    threshold: body.threshold === undefined ? rule.threshold : body.threshold,
+    minTotal: body.minTotal ?? rule.minTotal,
+    active: body.active ?? rule.active,
+    notes: body.notes === undefined ? rule.notes : body.notes,
+  };
+  const issues = ruleIssues(rule.kind, next);
+  if (issues.length) throw invalid(issues);
+  const [row] = await tx.update(flowAlertRules).set({ ...next, updatedAt: new Date() }).where(eq(flowAlertRules.id, id)).returning();
+  await audit(tx, actor, { action: 'flow_alert_rule.update', entityType: 'flow_alert_rule', entityId: id, operationId: row.operationId, before: ruleAudit(rule), after: ruleAudit(row) });
+  if (row.active) {
+    const last = await latestDay(tx, row.siteId, row.direction);
+    if (last) await evaluateAlertsForCount(tx, actor, { siteId: row.siteId, direction: row.direction, date: last });
+  }
+  return presentRule(row, site, (await openCounts(tx, [id])).get(id) ?? 0);
+}
+
+export async function getRule(tx: Tx, auth: AuthContext, id: string): Promise<AlertRuleView> {
+  const { rule, site } = await reachableRule(tx, auth, 'flows.read', id);
+  return presentRule(rule, site, (await openCounts(tx, [id])).get(id) ?? 0);
+}
+
+export async function listRules(tx: Tx, auth: AuthContext, q: z.infer<typeof alertRulesQuery>): Promise<Page<AlertRuleView>> {
+  const { operationId, sites } = await visibleSites(tx, auth, 'flows.read', q.operation);
+  const byId = new Map(sites.map((s) => [s.id, s]));
+  const ids = q.site ? (byId.has(q.site) ? [q.site] : []) : [...byId.keys()];
+  if (!ids.length) return { items: [], total: 0, nextCursor: null };
+  const filters: SQL[] = [eq(flowAlertRules.operationId, operationId), inArray(flowAlertRules.siteId, ids)];
+  if (q.active !== undefined) filters.push(eq(flowAlertRules.active, q.active));
+  const where = and(...filters)!;
+  const [{ total }] = await tx.select({ total: count() }).from(flowAlertRules).where(where);
+  const after = decodeCursor(q.cursor, 1);
+  const list = await tx
+    .select()
+    .from(flowAlertRules)
+    .where(after ? and(where, sql`${flowAlertRules.id} > ${String(after[0])}::uuid`) : where)
+    .orderBy(flowAlertRules.id)
+    .limit(q.limit + 1);
+  const page = takePage(list, q.limit, (r) => [r.id]);
+  const open = await openCounts(tx, page.rows.map((r) => r.id));
+  return { items: page.rows.map((r) => presentRule(r, byId.get(r.siteId)!, open.get(r.id) ?? 0)), total: Number(total), nextCursor: page.nextCursor };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alerts
+
+async function presentAlerts(tx: Tx, rows: AlertRow[], sites: Map<string, SiteFacts>): Promise<AlertView[]> {
+  const ruleIds = [...new Set(rows.map((r) => r.ruleId))];
+  const rules = ruleIds.length ? await tx.select({ id: flowAlertRules.id, factor: flowAlertRules.factor }).from(flowAlertRules).where(inArray(flowAlertRules.id, ruleIds)) : [];
+  const factor = new Map(rules.map((r) => [r.id, r.factor]));
+  const byIds = [...new Set(rows.map((r) => r.acknowledgedBy).filter((x): x is string => !!x))];
+  const names = byIds.length ? new Map((await tx.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, byIds))).map((u) => [u.id, u.name])) : new Map<string, string>();
+  const missing = rows.map((r) => r.siteId).filter((id) => !sites.has(id));
+  const more = missing.length ? await sitesByIds(tx, missing) : new Map<string, SiteFacts>();
+  return rows.map((r) => {
+    const site = sites.get(r.siteId) ?? more.get(r.siteId)!;
+    return {
+      id: r.id,
+      operationId: r.operationId,
+      ruleId: r.ruleId,
+      siteId: r.siteId,
+      siteCode: site.code,
+      siteName: site.name,
+      direction: r.direction,
+      date: r.date,
+      kind: r.kind,
+      window: r.window,
+      observed: r.observed,
+      expected: r.expected,
+      level: r.level,
+      factor: r.kind === 'ratio' ? (factor.get(r.ruleId) ?? null) : null,
+      raisedAt: r.raisedAt.toISOString(),
+      status: r.acknowledgedAt ? 'acknowledged' : 'open',
+      acknowledged: r.acknowledgedAt
+        ? { at: r.acknowledgedAt.toISOString(), by: r.acknowledgedBy, byName: r.acknowledgedBy ? (names.get(r.acknowledgedBy) ?? null) : null, note: r.acknowledgeNote }
+        : null,
+    };
+  });
+}
+
+export async function listAlerts(tx: Tx, auth: AuthContext, q: z.infer<typeof alertsQuery>): Promise<Page<AlertView>> {
+  const { operationId, sites } = await visibleSites(tx, auth, 'flows.read', q.operation);
+  if (q.from && q.to && q.from > q.to) throw invalid([{ path: 'querystring.to', message: 'The period ends before it starts.' }]);
+  const byId = new Map(sites.map((s) => [s.id, s]));
+  const ids = q.site ? (byId.has(q.site) ? [q.site] : []) : [...byId.keys()];
+  if (!ids.length) return { items: [], total: 0, nextCursor: null };
+  const filters: SQL[] = [eq(flowAlerts.operationId, operationId), inArray(flowAlerts.siteId, ids)];
+  if (q.rule) filters.push(eq(flowAlerts.ruleId, q.rule));
+  if (q.status === 'open') filters.push(isNull(flowAlerts.acknowledgedAt));
+  if (q.status === 'acknowledged') filters.push(isNotNull(flowAlerts.acknowledgedAt));
+  if (q.direction) filters.push(eq(flowAlerts.direction, q.direction));
+  if (q.from) filters.push(gte(flowAlerts.date, q.from));
+  if (q.to) filters.push(lte(flowAlerts.date, q.to));
+  const where = and(...filters)!;
+  const [{ total }] = await tx.select({ total: count() }).from(flowAlerts).where(where);
+  const after = decodeCursor(q.cursor, 2);
+  const afterKey = after ? sql`(${flowAlerts.date}, ${flowAlerts.id}) < (${String(after[0])}::date, ${String(after[1])}::uuid)` : undefined;
+  const list = await tx
+    .select()
+    .from(flowAlerts)
+    .where(afterKey ? and(where, afterKey) : where)
+    .orderBy(desc(flowAlerts.date), desc(flowAlerts.id))
+    .limit(q.limit + 1);
+  const page = takePage(list, q.limit, (r) => [r.date, r.id]);
+  return { items: await presentAlerts(tx, page.rows, byId), total: Number(total), nextCursor: page.nextCursor };
+}
+
+export async function acknowledgeAlert(tx: Tx, auth: AuthContext, actor: Actor, id: string, note: string | null | undefined): Promise<AlertView> {
+  const [row] = await tx.select().from(flowAlerts).where(eq(flowAlerts.id, id)).limit(1);
+  const site = row ? await siteById(tx, row.siteId) : null;
+  if (!row || !site || !siteInScope(auth.grants, ALERTS_MANAGE, site)) throw notFound('No such alert.');
+  if (row.acknowledgedAt) throw conflict(`This alert was acknowledged on ${row.acknowledgedAt.toISOString()}.`, [{ path: 'status', message: 'Already acknowledged.' }]);
+  const [done] = await tx
+    .update(flowAlerts)
+    .set({ acknowledgedAt: new Date(), acknowledgedBy: actor.userId, acknowledgeNote: note ?? null })
+    .where(and(eq(flowAlerts.id, id), isNull(flowAlerts.acknowledgedAt)))
+    .returning();
+  if (!done) throw conflict('The alert was acknowledged meanwhile; reload it.');
+  await audit(tx, actor, {
+    action: 'flow_alert.acknowledge',
+    entityType: 'flow_alert',
+    entityId: id,
+    operationId: done.operationId,
+    before: { status: 'open' },
+    after: { status: 'acknowledged', note: done.acknowledgeNote },
+  });
+  return (await presentAlerts(tx, [done], new Map([[site.id, site]])))[0];
+}
