@@ -427,7 +427,7 @@ export const lookupRequest = z.object({
   /** Skip members of this household (the one being edited). */
   excludeHouseholdId: z.uuid().nullish(),
   /** Also look in the other operations where the user may read people (cross-border duplicates). Default true. */
-  acrossOperations: z.boolean().default(true),
+  acrossOperations: z.boolean().optional(),
   limit: z.number().int().min(1).max(20).default(5),
 });
 export type LookupRequest = z.infer<typeof lookupRequest>;
