@@ -4,9 +4,11 @@ import { openConfigured, prepareDatabase } from '../server/bootstrap';
 import { serve } from './serve';
 import { seedDemo } from '../modules/demo/seed';
 import { seedFlowsDemo } from '../modules/flows/demo';
+import { seedFlowAlertsDemo } from '../modules/flows/alerts-demo';
 import { registerUserCommands } from './user';
 import { registerBackupCommands } from './backup';
 import { registerDedupCommand } from './dedup';
+import { registerPprlCommands } from './pprl';
 import { DataDirLockedError } from '../db/lock';
 
 const program = new Command();
@@ -49,6 +51,7 @@ program
       await prepareDatabase(database);
       const { created } = await database.db.transaction((tx) => seedDemo(tx, config.demoPassword));
       await database.db.transaction((tx) => seedFlowsDemo(tx));
+      await database.db.transaction((tx) => seedFlowAlertsDemo(tx));
       console.log(created.length ? `Demo users created: ${created.join(', ')} (password "${config.demoPassword}"; they log in only under "serve --demo")` : 'Demo users already exist.');
     } finally {
       await database.close();
@@ -58,6 +61,7 @@ program
 registerUserCommands(program);
 registerBackupCommands(program);
 registerDedupCommand(program);
+registerPprlCommands(program);
 
 export async function main(argv: string[]): Promise<void> {
   try {

@@ -4,6 +4,7 @@ import { openConfigured, prepareDatabase } from '../server/bootstrap';
 import { hasUsers, seedDemo } from '../modules/demo/seed';
 import { PERSONAS } from '../modules/demo/personas';
 import { seedFlowsDemo } from '../modules/flows/demo';
+import { seedFlowAlertsDemo } from '../modules/flows/alerts-demo';
 
 export interface ServeOptions {
   demo: boolean;
@@ -21,6 +22,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<void> {
       await database.db.transaction((tx) => seedDemo(tx, config.demoPassword));
       process.stderr.write('Creating demo DTM flow monitoring data (Jan 2024 – Mar 2025)…\n');
       await database.db.transaction((tx) => seedFlowsDemo(tx));
+      await database.db.transaction((tx) => seedFlowAlertsDemo(tx));
     }
   }
   const app = await buildApp({ database, config, demoMode: opts.demo });

@@ -2,6 +2,7 @@ import type { AuthzCase } from './types';
 import { cases as access } from '../../src/modules/access/authz.cases';
 import { cases as places } from '../../src/modules/places/authz.cases';
 import { cases as flows } from '../../src/modules/flows/authz.cases';
+import { cases as flowAlerts } from '../../src/modules/flows/alerts.authz.cases';
 
 /** Add each module's cases here. */
-export const ALL_CASES: AuthzCase[] = [...access, ...places, ...flows];
+export const ALL_CASES: AuthzCase[] = [...access, ...places, ...flows, ...flowAlerts];

@@ -105,4 +105,5 @@ export const alertsQuery = pageQuery.extend({
 });
 export const alertsPage = pageOf(alertView);
 export const alertParams = z.object({ id: z.uuid() });
-export const alertAcknowledge = z.object({ note: z.string().trim().max(1000).nullish() });
+/** The body may be left out (no note). */
+export const alertAcknowledge = z.preprocess((v) => v ?? {}, z.object({ note: z.string().trim().max(1000).nullish() }));

@@ -59,6 +59,6 @@ export async function flowAlertsRoutes(app: FastifyInstance): Promise<void> {
 
   r.post('/flows/alerts/:id/acknowledge', {
     config: { permission: 'flows.verify' },
-    schema: { tags, summary: 'Acknowledge an alert with an optional note (once; again answers 409)', params: alertParams, body: alertAcknowledge.optional(), response: { 200: alertView } },
-  }, async (req) => inTransaction(req, (tx) => acknowledgeAlert(tx, requireAuth(req), actorOf(req), req.params.id, req.body?.note)));
+    schema: { tags, summary: 'Acknowledge an alert with an optional note (once; again answers 409)', params: alertParams, body: alertAcknowledge, response: { 200: alertView } },
+  }, async (req) => inTransaction(req, (tx) => acknowledgeAlert(tx, requireAuth(req), actorOf(req), req.params.id, req.body.note)));
 }

@@ -53,10 +53,13 @@ export const RATIO_WEEK = 7;
 export const RATIO_BASE = 28;
 /** How far back a window ending on a day reaches (ratio rules: 7 + 28 days). */
 export const LOOKBACK = RATIO_WEEK + RATIO_BASE - 1;
+/** Ratio rules need this many counted days among the 28 of the baseline. */
+export const MIN_BASE_DAYS = 21;
 
 /**
  * Whether the rule fires for the window ending on `end`, given the daily flow (missing days are 0).
- * Ratio: sum(end-6 … end) > factor × sum(end-34 … end-7) / 28 × 7, with a positive expectation.
+ * Ratio: sum(end-6 … end) > factor × sum(end-34 … end-7) / 28 × 7, with a positive expectation
+ * and at least 21 counted days in the baseline (a count of 0 is a counted day; no count is not).
  * Absolute: the day's (1d) or the 7 days' (7d) flow > threshold. Never below minTotal.
  */
 export function evaluateRule(rule: RuleSpec, daily: ReadonlyMap<string, number>, end: string): Firing | null {
@@ -66,6 +69,10 @@ export function evaluateRule(rule: RuleSpec, daily: ReadonlyMap<string, number>,
     return s;
   };
   if (rule.kind === 'ratio') {
+    // No expectation without a baseline: at least 21 of the 28 days must have been counted.
+    let counted = 0;
+    for (let k = RATIO_WEEK; k <= LOOKBACK; k++) if (daily.has(addDays(end, -k))) counted++;
+    if (counted < MIN_BASE_DAYS) return null;
     const observed = sum(0, RATIO_WEEK - 1);
     const expected = (sum(RATIO_WEEK, LOOKBACK) / RATIO_BASE) * RATIO_WEEK;
     const level = (rule.factor ?? 0) * expected;
