@@ -15,6 +15,9 @@ const RolesPage = lazy(() => import('./modules/access/RolesPage'));
 const RolePage = lazy(() => import('./modules/access/RolePage'));
 const AuditPage = lazy(() => import('./modules/access/AuditPage'));
 const TokensPage = lazy(() => import('./modules/access/TokensPage'));
+const PeopleSearchPage = lazy(() => import('./modules/people/SearchPage'));
+const RegisterPage = lazy(() => import('./modules/people/RegisterPage'));
+const HouseholdPage = lazy(() => import('./modules/people/HouseholdPage'));
 const FlowsLayout = lazy(() => import('./modules/flows/FlowsLayout'));
 const FlowCountsPage = lazy(() => import('./modules/flows/CountsPage'));
 const FlowCountFormPage = lazy(() => import('./modules/flows/CountFormPage'));
@@ -96,6 +99,15 @@ const flowAlertsRoute = createRoute({
   component: FlowAlertsPage,
 });
 const flowRulesRoute = createRoute({ getParentRoute: () => flowsRoute, path: '/alerts/rules', component: FlowRulesPage });
+const peopleRoute = createRoute({ getParentRoute: () => opRoute, path: '/people' });
+export const peopleSearchRoute = createRoute({
+  getParentRoute: () => peopleRoute,
+  path: '/',
+  validateSearch: (s: Record<string, unknown>): { q?: string; group?: string; place?: string } => ({ q: str(s.q), group: str(s.group), place: str(s.place) }),
+  component: PeopleSearchPage,
+});
+export const registerRoute = createRoute({ getParentRoute: () => peopleRoute, path: '/register', component: RegisterPage });
+export const householdRoute = createRoute({ getParentRoute: () => peopleRoute, path: '/households/$id', component: HouseholdPage });
 export const moduleRoute = createRoute({ getParentRoute: () => opRoute, path: '/$module', component: NotAvailable });
 
 // Old or hand-typed address without operation: send to the home redirect.
@@ -114,6 +126,7 @@ const routeTree = rootRoute.addChildren([
     opIndexRedirect,
     opRoute.addChildren([dashboardRoute, placesRoute, usersRoute, userRoute, rolesRoute, roleRoute, auditRoute, tokensRoute,
       flowsRoute.addChildren([flowCountsRoute, flowCountNewRoute, flowCountRoute, flowSurveysRoute, flowSurveyNewRoute, flowAlertsRoute, flowRulesRoute]),
+      peopleRoute.addChildren([peopleSearchRoute, registerRoute, householdRoute]),
       moduleRoute]),
   ]),
 ]);
