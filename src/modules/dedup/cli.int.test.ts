@@ -79,3 +79,56 @@ describe('hamrah dedup', () => {
     expect(() => hamrah('dedup', input, '--out', path.join(tmp, 'x.csv'), '--map', 'given_name=Vorname')).toThrow(/Vorname/);
   });
 });
+
+describe('hamrah pprl', () => {
+  it('encodes two agencies\' files without names and links them back', () => {
+    const reg = generateRegistry({ individuals: 300, seed: 5, duplicateRate: 1 });
+    const firstOf = new Map<string, number>();
+    const ours: string[] = [csvLine(['id', 'given_name', 'family_name', 'father_name', 'sex', 'birth_date', 'birth_year', 'age', 'birth_date_sh', 'location_pcode'])];
+    const theirs: string[] = [csvLine(['ref', 'name', 'surname', 'father', 'gender', 'dob', 'yob', 'age', 'dob_sh', 'district'])];
+    const row = (i: number) => {
+      const r = reg.records[i];
+      return [r.id, r.givenName ?? r.fullName ?? '', r.familyName ?? '', r.fatherName ?? '', r.sex ?? '', r.birthDate ?? '', r.birthYear ?? '', r.age ?? '', r.birthDateSh ?? '', r.locationPcode ?? ''];
+    };
+    const truth = new Set<string>();
+    reg.entity.forEach((e, i) => {
+      const f = firstOf.get(e);
+      if (f === undefined) {
+        firstOf.set(e, i);
+        ours.push(csvLine(row(i)));
+      } else if (f >= 0) {
+        firstOf.set(e, -1);
+        theirs.push(csvLine(row(i)));
+        truth.add(`${reg.records[f].id}|${reg.records[i].id}`);
+      }
+    });
+    writeFileSync(path.join(tmp, 'ours.csv'), ours.join(''));
+    writeFileSync(path.join(tmp, 'theirs.csv'), theirs.join(''));
+    writeFileSync(path.join(tmp, 'secret'), 'correct horse battery staple 2026\n');
+    writeFileSync(path.join(tmp, 'other-secret'), 'a different secret altogether\n');
+    hamrah('pprl', 'encode', path.join(tmp, 'ours.csv'), '--secret-file', path.join(tmp, 'secret'), '--out', path.join(tmp, 'ours.enc.csv'), '--quiet');
+    const maps = ['id=ref', 'given_name=name', 'family_name=surname', 'father_name=father', 'sex=gender', 'birth_date=dob', 'birth_year=yob', 'birth_date_sh=dob_sh', 'location_pcode=district'];
+    const { stderr } = hamrah('pprl', 'encode', path.join(tmp, 'theirs.csv'), '--secret-file', path.join(tmp, 'secret'), '--out', path.join(tmp, 'theirs.enc.csv'), ...maps.flatMap((m) => ['--map', m]));
+    expect(stderr).toMatch(/people encoded/);
+    const enc = readFileSync(path.join(tmp, 'ours.enc.csv'), 'utf8');
+    const encRows = parseCsv(enc);
+    expect(encRows[0]).toEqual(['id', 'clk']);
+    expect(encRows[1][1]).toMatch(/^[A-Za-z0-9+/]{171}=$/);
+    // No name, place or date from the input appears in the encoded file.
+    const src = parseCsv(ours.join(''));
+    for (const r of src.slice(1, 50)) for (const v of [r[1], r[3], r[5], r[9]]) if (v && v.length > 3) expect(enc.includes(v)).toBe(false);
+
+    hamrah('pprl', 'match', path.join(tmp, 'ours.enc.csv'), path.join(tmp, 'theirs.enc.csv'), '--out', path.join(tmp, 'links.csv'), '--quiet');
+    const links = parseCsv(readFileSync(path.join(tmp, 'links.csv'), 'utf8'));
+    expect(links[0]).toEqual(['id_a', 'id_b', 'dice', 'decision']);
+    const matches = links.slice(1).filter((l) => l[3] === 'match');
+    const right = matches.filter((l) => truth.has(`${l[0]}|${l[1]}`)).length;
+    expect(right / truth.size).toBeGreaterThan(0.7);
+    expect(right / matches.length).toBeGreaterThan(0.9);
+
+    // The partner used another secret: nothing links.
+    hamrah('pprl', 'encode', path.join(tmp, 'theirs.csv'), '--secret-file', path.join(tmp, 'other-secret'), '--out', path.join(tmp, 'wrong.enc.csv'), '--quiet', ...maps.flatMap((m) => ['--map', m]));
+    hamrah('pprl', 'match', path.join(tmp, 'ours.enc.csv'), path.join(tmp, 'wrong.enc.csv'), '--out', path.join(tmp, 'none.csv'), '--quiet');
+    expect(parseCsv(readFileSync(path.join(tmp, 'none.csv'), 'utf8'))).toEqual([['id_a', 'id_b', 'dice', 'decision']]);
+  }, 180_000);
+});
