@@ -2,12 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import { accessRoutes } from '../modules/access/routes';
 import { placesRoutes } from '../modules/places/routes';
 import { flowsRoutes } from '../modules/flows/routes';
+import { importsRoutes } from '../modules/imports/routes';
+import { mobilityRoutes } from '../modules/mobility/routes';
 import { flowAlertsRoutes } from '../modules/flows/alerts-routes';
+import { peopleRoutes } from '../modules/people/routes';
 
 /** Every module's routes, mounted under /api/v1. Add a module here. */
 export async function registerModules(app: FastifyInstance): Promise<void> {
   await app.register(accessRoutes);
   await app.register(placesRoutes);
   await app.register(flowsRoutes);
+  await app.register(importsRoutes);
+  await app.register(mobilityRoutes);
   await app.register(flowAlertsRoutes);
+  await app.register(peopleRoutes);
 }
