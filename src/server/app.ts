@@ -22,6 +22,7 @@ import { LoginLimiter } from './login-limiter';
 import { loggerOptions } from './logging';
 import { uuidv7 } from '../shared/ids';
 import { registerModules } from './modules';
+import { dtmApiRoutes } from '../modules/mobility/dtm-api';
 import { sql } from 'drizzle-orm';
 
 export interface BuildOptions {
@@ -115,6 +116,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'hamrah_session' },
           token: { type: 'http', scheme: 'bearer' },
+          dtmKey: { type: 'apiKey', in: 'header', name: 'Ocp-Apim-Subscription-Key' },
         },
       },
       security: [{ session: [] }, { token: [] }],
@@ -133,6 +135,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
 
   await app.register(registerModules, { prefix: '/api/v1' });
+  // DTM-API-compatible endpoint (DTM v3 paths and envelope), outside /api/v1: src/modules/mobility/dtm-api.ts.
+  await app.register(dtmApiRoutes, { prefix: '/api/dtm/v3' });
 
   const webDist = opts.webDist === undefined ? DEFAULT_WEB_DIST : opts.webDist;
   const haveWeb = !!webDist && fs.existsSync(path.join(webDist, 'index.html'));

@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   'flows.export': 'Export flow monitoring data',
   'mobility.read': 'See mobility tracking assessments',
   'mobility.write': 'Enter mobility tracking assessments',
+  'mobility.verify': 'Open, verify and publish mobility tracking rounds',
   'people.read': 'See registered households and individuals',
   'people.write': 'Register and edit households and individuals',
   'people.sensitive.read': 'See documents, phones and vulnerabilities of registered people',
@@ -62,8 +63,8 @@ const READ_ALL_AGGREGATES: Permission[] = ['places.read', 'reports.published.rea
 /** The roles Hamrah ships, one per persona in the domain brief. Admins may add their own. */
 export const BUILT_IN_ROLES: BuiltInRole[] = [
   { id: 'admin', name: 'Administrator', description: 'Sets up the operation, users and grants', permissions: ALL_PERMISSIONS.filter((p) => p !== 'cases.gbv.read' && p !== 'cases.gbv.write' && p !== 'feedback.psea.read') },
-  { id: 'enumerator', name: 'DTM enumerator', description: 'Enters daily flow counts and surveys at assigned crossing points', permissions: [...READ_ALL_AGGREGATES, 'flows.read', 'flows.count.write', 'flows.survey.write', 'mobility.write'] },
-  { id: 'analyst', name: 'DTM analyst', description: 'Checks, publishes and exports flow and mobility data', permissions: [...READ_ALL_AGGREGATES, 'flows.read', 'flows.verify', 'flows.export', 'mobility.read', 'mobility.write'] },
+  { id: 'enumerator', name: 'DTM enumerator', description: 'Enters daily flow counts and surveys at assigned crossing points', permissions: [...READ_ALL_AGGREGATES, 'flows.read', 'flows.count.write', 'flows.survey.write', 'mobility.read', 'mobility.write'] },
+  { id: 'analyst', name: 'DTM analyst', description: 'Checks, publishes and exports flow and mobility data', permissions: [...READ_ALL_AGGREGATES, 'flows.read', 'flows.verify', 'flows.export', 'mobility.read', 'mobility.write', 'mobility.verify'] },
   { id: 'registrar', name: 'Registration officer', description: 'Registers households at a transit centre and resolves duplicates', permissions: [...READ_ALL_AGGREGATES, 'people.read', 'people.write', 'people.sensitive.read', 'dedup.review'] },
   { id: 'cash', name: 'Cash officer', description: 'Targets, prices entitlements, exports and reconciles payment lists', permissions: [...READ_ALL_AGGREGATES, 'people.read', 'assistance.read', 'assistance.manage', 'assistance.payments.export'] },
   { id: 'distributor', name: 'Distribution officer', description: 'Hands over cash and kits at a site', permissions: [...READ_ALL_AGGREGATES, 'people.read', 'assistance.read', 'distributions.write'] },
