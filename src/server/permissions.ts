@@ -15,6 +15,7 @@ export const PERMISSIONS = {
   'flows.survey.write': 'Enter flow monitoring surveys at granted crossing points',
   'flows.verify': 'Verify and publish flow monitoring data',
   'flows.export': 'Export flow monitoring data',
+  'flows.surveys.rows.export': 'Export row-level flow monitoring surveys',
   'mobility.read': 'See mobility tracking assessments',
   'mobility.write': 'Enter mobility tracking assessments',
   'mobility.verify': 'Open, verify and publish mobility tracking rounds',
@@ -64,7 +65,7 @@ const READ_ALL_AGGREGATES: Permission[] = ['places.read', 'reports.published.rea
 export const BUILT_IN_ROLES: BuiltInRole[] = [
   { id: 'admin', name: 'Administrator', description: 'Sets up the operation, users and grants', permissions: ALL_PERMISSIONS.filter((p) => p !== 'cases.gbv.read' && p !== 'cases.gbv.write' && p !== 'feedback.psea.read') },
   { id: 'enumerator', name: 'DTM enumerator', description: 'Enters daily flow counts and surveys at assigned crossing points', permissions: [...READ_ALL_AGGREGATES, 'flows.read', 'flows.count.write', 'flows.survey.write', 'mobility.read', 'mobility.write'] },
-  { id: 'analyst', name: 'DTM analyst', description: 'Checks, publishes and exports flow and mobility data', permissions: [...READ_ALL_AGGREGATES, 'flows.read', 'flows.verify', 'flows.export', 'mobility.read', 'mobility.write', 'mobility.verify'] },
+  { id: 'analyst', name: 'DTM analyst', description: 'Checks, publishes and exports flow and mobility data', permissions: [...READ_ALL_AGGREGATES, 'flows.read', 'flows.verify', 'flows.export', 'flows.surveys.rows.export', 'mobility.read', 'mobility.write', 'mobility.verify'] },
   { id: 'registrar', name: 'Registration officer', description: 'Registers households at a transit centre and resolves duplicates', permissions: [...READ_ALL_AGGREGATES, 'people.read', 'people.write', 'people.sensitive.read', 'dedup.review'] },
   { id: 'cash', name: 'Cash officer', description: 'Targets, prices entitlements, exports and reconciles payment lists', permissions: [...READ_ALL_AGGREGATES, 'people.read', 'assistance.read', 'assistance.manage', 'assistance.payments.export'] },
   { id: 'distributor', name: 'Distribution officer', description: 'Hands over cash and kits at a site', permissions: [...READ_ALL_AGGREGATES, 'people.read', 'assistance.read', 'distributions.write'] },

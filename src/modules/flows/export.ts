@@ -1,123 +1,476 @@
-import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import type { Tx } from '../../db/client';
-import { csvField } from '../../shared/csv';
-import { flowCounts } from './schema';
-import type { SiteFacts } from './places-lookup';
-
 /**
- * Counts as CSV with an HXL hashtag row. HXL has no core tag for population flows, so the
- * direction and breakdowns use custom attributes (+inflow, +outflow, +deported, +spontaneous,
- * +afghan, +transport …) on #affected, as the HXL standard allows; partners should read them as such.
- * One row per site × date × direction × neighbour country (current version only): exactly one of
- * the inflow / outflow columns is filled.
+ * Flow monitoring exports: counts, surveys aggregated (site × week or month × direction ×
+ * destination province) and surveys row-level, each as HXL-tagged CSV or XLSX through the
+ * streaming writers of src/exports. Rows are read in keyset pages of ~2,000, so memory stays flat.
+ *
+ * HXL has no core tag for population flows, so direction and breakdowns use custom attributes
+ * (+inflow, +outflow, +deported, +spontaneous, +afghan, +transport, +origin, +destination …) on
+ * core hashtags (#affected, #adm1, #indicator …), as the HXL standard allows; partners should
+ * read them as such.
  */
-export const COUNT_COLUMNS: { header: string; hxl: string }[] = [
-  { header: 'date', hxl: '#date+reported' },
-  { header: 'site_name', hxl: '#loc+name' },
-  { header: 'site_code', hxl: '#loc+code' },
-  { header: 'adm1_pcode', hxl: '#adm1+code' },
-  { header: 'adm2_pcode', hxl: '#adm2+code' },
-  { header: 'neighbour_country', hxl: '#country+code+neighbour' },
-  { header: 'direction', hxl: '#indicator+direction' },
-  { header: 'inflow', hxl: '#affected+ind+inflow' },
-  { header: 'outflow', hxl: '#affected+ind+outflow' },
-  { header: 'men', hxl: '#affected+m+adults' },
-  { header: 'women', hxl: '#affected+f+adults' },
-  { header: 'boys', hxl: '#affected+m+children' },
-  { header: 'girls', hxl: '#affected+f+children' },
-  { header: 'afghan', hxl: '#affected+afghan' },
-  { header: 'other_nationality', hxl: '#affected+other_nationality' },
-  { header: 'deported', hxl: '#affected+returnees+deported' },
-  { header: 'spontaneous', hxl: '#affected+returnees+spontaneous' },
-  { header: 'other_reason', hxl: '#affected+returnees+other' },
-  { header: 'transport_foot', hxl: '#affected+transport+foot' },
-  { header: 'transport_car', hxl: '#affected+transport+car' },
-  { header: 'transport_bus', hxl: '#affected+transport+bus' },
-  { header: 'transport_truck', hxl: '#affected+transport+truck' },
-  { header: 'transport_other', hxl: '#affected+transport+other' },
-  { header: 'status', hxl: '#status+workflow' },
-  { header: 'version', hxl: '#meta+version' },
-  { header: 'id', hxl: '#meta+id' },
-];
+import type { Writable } from 'node:stream';
+import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '../../db/client';
+import type { AuthContext } from '../../server/context';
+import { notFound } from '../../server/errors';
+import type { Permission } from '../../server/permissions';
+import { csvChunks, writeTable, type Column, type ExportFormat, type TableOptions } from '../../exports';
+import { flowCounts, flowSurveys } from './schema';
+import { ALL_DOCUMENTS, REASONS, type CountStatus, type Direction, type OriginCountry } from './kinds';
+import { areaParents, operationSites, operationTimeZone, type SiteFacts } from './places-lookup';
+import { visibleSites } from './service';
 
-const line = (fields: unknown[]) => fields.map(csvField).join(',') + '\r\n';
+export const BATCH_SIZE = 2000;
 
-export interface CountsCsvInput {
+// Scope ----------------------------------------------------------------------------------------
+
+/** What an export may read: the operation, its sites the user reaches, and adm2 → adm1 parents. */
+export interface FlowsExportScope {
   operationId: string;
-  from?: string;
-  to?: string;
   sites: SiteFacts[];
   /** adm2 → adm1 P-codes of the operation. */
   parents: Map<string, string | null>;
-  batchSize?: number;
 }
 
+/** The caller's scope for `permission`: 404 for an operation they cannot see, sites limited by their grants' areas. */
+export async function exportScope(tx: Tx, auth: AuthContext, permission: Permission, operation: string): Promise<FlowsExportScope> {
+  const { operationId, sites } = await visibleSites(tx, auth, permission, operation);
+  return { operationId, sites, parents: await areaParents(tx, operationId) };
+}
+
+/** Every site of the operation: for the CLI and benchmarks, which run with the database owner's rights. */
+export async function unrestrictedScope(tx: Tx, operationId: string): Promise<FlowsExportScope> {
+  if ((await operationTimeZone(tx, operationId)) === null) throw notFound(`No operation ${operationId}.`);
+  return { operationId, sites: await operationSites(tx, operationId), parents: await areaParents(tx, operationId) };
+}
+
+/** A site's province (adm1) and district (adm2): sites sit on a district or, when not located better, a province. */
+function siteAreas(site: SiteFacts, parents: Map<string, string | null>): { adm1: string | null; adm2: string | null } {
+  const area = site.areaPcode;
+  const parent = area ? parents.get(area) : null;
+  const adm2 = area && parent && parent.length > 2 ? area : null;
+  const adm1 = adm2 ? parent! : area && parent && parent.length === 2 ? area : null;
+  return { adm1, adm2 };
+}
+
+interface Located {
+  site: SiteFacts;
+  adm1: string | null;
+  adm2: string | null;
+}
+
+function locator(scope: FlowsExportScope) {
+  const located = new Map<string, Located>(scope.sites.map((s) => [s.id, { site: s, ...siteAreas(s, scope.parents) }]));
+  return (siteId: string) => located.get(siteId)!;
+}
+
+/** The visible sites' ids, narrowed to one site when asked (none when that site is not visible). */
+function siteIds(scope: FlowsExportScope, site?: string): string[] {
+  const ids = scope.sites.map((s) => s.id);
+  return site ? ids.filter((id) => id === site) : ids;
+}
+
+const siteColumns = <R extends Located>(): Column<R>[] => [
+  { header: 'site_name', hxl: '#loc+name', value: (r) => r.site.name, type: 'text' },
+  { header: 'site_code', hxl: '#loc+code', value: (r) => r.site.code, type: 'text' },
+  { header: 'adm1_pcode', hxl: '#adm1+code', value: (r) => r.adm1, type: 'text' },
+  { header: 'adm2_pcode', hxl: '#adm2+code', value: (r) => r.adm2, type: 'text' },
+];
+
+// Counts ---------------------------------------------------------------------------------------
+
+export interface CountsExportQuery {
+  from?: string;
+  to?: string;
+  site?: string;
+  direction?: Direction;
+  status?: CountStatus;
+}
+
+const countFields = {
+  id: flowCounts.id,
+  version: flowCounts.version,
+  siteId: flowCounts.siteId,
+  date: flowCounts.date,
+  direction: flowCounts.direction,
+  neighbourCountry: flowCounts.neighbourCountry,
+  total: flowCounts.total,
+  men: flowCounts.men,
+  women: flowCounts.women,
+  boys: flowCounts.boys,
+  girls: flowCounts.girls,
+  afghan: flowCounts.afghan,
+  otherNationality: flowCounts.otherNationality,
+  deported: flowCounts.deported,
+  spontaneous: flowCounts.spontaneous,
+  otherReason: flowCounts.otherReason,
+  transportFoot: flowCounts.transportFoot,
+  transportCar: flowCounts.transportCar,
+  transportBus: flowCounts.transportBus,
+  transportTruck: flowCounts.transportTruck,
+  transportOther: flowCounts.transportOther,
+  status: flowCounts.status,
+};
+
+const selectCounts = (db: Tx, where: SQL | undefined, limit: number) =>
+  db
+    .select(countFields)
+    .from(flowCounts)
+    .where(where)
+    .orderBy(asc(flowCounts.date), asc(flowCounts.siteId), asc(flowCounts.direction), asc(flowCounts.neighbourCountry))
+    .limit(limit);
+type CountRecord = Awaited<ReturnType<typeof selectCounts>>[number];
+export type CountExportRow = CountRecord & Located;
+
 /**
- * Yields the CSV in chunks: header, HXL row, then one chunk per batch of rows read with keyset
- * pagination (date, site, direction, neighbour), so memory stays flat whatever the size.
+ * One row per site × date × direction × neighbour country (current version only, any status):
+ * exactly one of the inflow / outflow columns is filled.
  */
-export async function* countsCsv(db: Tx, input: CountsCsvInput): AsyncGenerator<string> {
-  yield line(COUNT_COLUMNS.map((c) => c.header)) + line(COUNT_COLUMNS.map((c) => c.hxl));
-  const ids = input.sites.map((s) => s.id);
-  if (!ids.length) return;
-  const byId = new Map(input.sites.map((s) => [s.id, s]));
-  const batch = input.batchSize ?? 2000;
+export const COUNT_TABLE: Column<CountExportRow>[] = [
+  { header: 'date', hxl: '#date+reported', value: (r) => r.date, type: 'date' },
+  ...siteColumns<CountExportRow>(),
+  { header: 'neighbour_country', hxl: '#country+code+neighbour', value: (r) => r.neighbourCountry, type: 'text' },
+  { header: 'direction', hxl: '#indicator+direction', value: (r) => r.direction, type: 'text' },
+  { header: 'inflow', hxl: '#affected+ind+inflow', value: (r) => (r.direction === 'in' ? r.total : null), type: 'number' },
+  { header: 'outflow', hxl: '#affected+ind+outflow', value: (r) => (r.direction === 'out' ? r.total : null), type: 'number' },
+  { header: 'men', hxl: '#affected+m+adults', value: (r) => r.men, type: 'number' },
+  { header: 'women', hxl: '#affected+f+adults', value: (r) => r.women, type: 'number' },
+  { header: 'boys', hxl: '#affected+m+children', value: (r) => r.boys, type: 'number' },
+  { header: 'girls', hxl: '#affected+f+children', value: (r) => r.girls, type: 'number' },
+  { header: 'afghan', hxl: '#affected+afghan', value: (r) => r.afghan, type: 'number' },
+  { header: 'other_nationality', hxl: '#affected+other_nationality', value: (r) => r.otherNationality, type: 'number' },
+  { header: 'deported', hxl: '#affected+returnees+deported', value: (r) => r.deported, type: 'number' },
+  { header: 'spontaneous', hxl: '#affected+returnees+spontaneous', value: (r) => r.spontaneous, type: 'number' },
+  { header: 'other_reason', hxl: '#affected+returnees+other', value: (r) => r.otherReason, type: 'number' },
+  { header: 'transport_foot', hxl: '#affected+transport+foot', value: (r) => r.transportFoot, type: 'number' },
+  { header: 'transport_car', hxl: '#affected+transport+car', value: (r) => r.transportCar, type: 'number' },
+  { header: 'transport_bus', hxl: '#affected+transport+bus', value: (r) => r.transportBus, type: 'number' },
+  { header: 'transport_truck', hxl: '#affected+transport+truck', value: (r) => r.transportTruck, type: 'number' },
+  { header: 'transport_other', hxl: '#affected+transport+other', value: (r) => r.transportOther, type: 'number' },
+  { header: 'status', hxl: '#status+workflow', value: (r) => r.status, type: 'text' },
+  { header: 'version', hxl: '#meta+version', value: (r) => r.version, type: 'number' },
+  { header: 'id', hxl: '#meta+id', value: (r) => r.id, type: 'text' },
+];
+
+/** Header and HXL tag of each counts column (the contract of counts.csv). */
+export const COUNT_COLUMNS: { header: string; hxl: string }[] = COUNT_TABLE.map(({ header, hxl }) => ({ header, hxl }));
+
+function countFilters(scope: FlowsExportScope, q: CountsExportQuery): SQL[] | null {
+  const ids = siteIds(scope, q.site);
+  if (!ids.length) return null;
+  const filters = [eq(flowCounts.operationId, scope.operationId), eq(flowCounts.current, true), inArray(flowCounts.siteId, ids)];
+  if (q.from) filters.push(gte(flowCounts.date, q.from));
+  if (q.to) filters.push(lte(flowCounts.date, q.to));
+  if (q.direction) filters.push(eq(flowCounts.direction, q.direction));
+  if (q.status) filters.push(eq(flowCounts.status, q.status));
+  return filters;
+}
+
+/** Counts in keyset pages ordered by (date, site, direction, neighbour country). */
+export async function* countBatches(db: Tx, scope: FlowsExportScope, q: CountsExportQuery, batchSize = BATCH_SIZE): AsyncGenerator<CountExportRow[]> {
+  const filters = countFilters(scope, q);
+  if (!filters) return;
+  const locate = locator(scope);
   let after: [string, string, string, string] | null = null;
   for (;;) {
-    const filters = [eq(flowCounts.operationId, input.operationId), eq(flowCounts.current, true), inArray(flowCounts.siteId, ids)];
-    if (input.from) filters.push(gte(flowCounts.date, input.from));
-    if (input.to) filters.push(lte(flowCounts.date, input.to));
-    if (after)
-      filters.push(
-        sql`(${flowCounts.date}, ${flowCounts.siteId}, ${flowCounts.direction}, ${flowCounts.neighbourCountry}) > (${after[0]}::date, ${after[1]}::uuid, ${after[2]}, ${after[3]})`,
-      );
-    const list = await db
-      .select()
-      .from(flowCounts)
-      .where(and(...filters))
-      .orderBy(asc(flowCounts.date), asc(flowCounts.siteId), asc(flowCounts.direction), asc(flowCounts.neighbourCountry))
-      .limit(batch);
+    const where: SQL | undefined = after
+      ? and(...filters, sql`(${flowCounts.date}, ${flowCounts.siteId}, ${flowCounts.direction}, ${flowCounts.neighbourCountry}) > (${after[0]}::date, ${after[1]}::uuid, ${after[2]}, ${after[3]})`)
+      : and(...filters);
+    const list: CountRecord[] = await selectCounts(db, where, batchSize);
     if (!list.length) return;
-    let chunk = '';
-    for (const r of list) {
-      const site = byId.get(r.siteId)!;
-      const area = site.areaPcode;
-      const parent = area ? input.parents.get(area) : null;
-      // Sites sit on a district (adm2) or, when not located better, a province or the country.
-      const adm2 = area && parent && parent.length > 2 ? area : null;
-      const adm1 = adm2 ? parent : area && parent && parent.length === 2 ? area : null;
-      chunk += line([
-        r.date,
-        site.name,
-        site.code,
-        adm1,
-        adm2,
-        r.neighbourCountry,
-        r.direction,
-        r.direction === 'in' ? r.total : null,
-        r.direction === 'out' ? r.total : null,
-        r.men,
-        r.women,
-        r.boys,
-        r.girls,
-        r.afghan,
-        r.otherNationality,
-        r.deported,
-        r.spontaneous,
-        r.otherReason,
-        r.transportFoot,
-        r.transportCar,
-        r.transportBus,
-        r.transportTruck,
-        r.transportOther,
-        r.status,
-        r.version,
-        r.id,
-      ]);
-    }
-    yield chunk;
-    if (list.length < batch) return;
+    yield list.map((r) => Object.assign(r, locate(r.siteId)));
+    if (list.length < batchSize) return;
     const last = list[list.length - 1];
     after = [last.date, last.siteId, last.direction, last.neighbourCountry];
   }
+}
+
+/** How many rows the counts export will have (for progress bars). */
+export async function countCountRows(db: Tx, scope: FlowsExportScope, q: CountsExportQuery): Promise<number> {
+  const filters = countFilters(scope, q);
+  if (!filters) return 0;
+  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(flowCounts).where(and(...filters));
+  return Number(r.n);
+}
+
+/** Earlier API of GET /flows/counts.csv: the scope plus the period, as CSV chunks. */
+export interface CountsCsvInput extends FlowsExportScope {
+  from?: string;
+  to?: string;
+  batchSize?: number;
+}
+
+export async function* countsCsv(db: Tx, input: CountsCsvInput): AsyncGenerator<Uint8Array> {
+  for await (const c of csvChunks(COUNT_TABLE, countBatches(db, input, { from: input.from, to: input.to }, input.batchSize))) yield c.bytes;
+}
+
+// Surveys, row-level ----------------------------------------------------------------------------
+
+export interface SurveysExportQuery {
+  from?: string;
+  to?: string;
+  site?: string;
+  direction?: Direction;
+  originCountry?: OriginCountry;
+}
+
+const surveyFields = {
+  id: flowSurveys.id,
+  siteId: flowSurveys.siteId,
+  date: flowSurveys.date,
+  direction: flowSurveys.direction,
+  respondentSex: flowSurveys.respondentSex,
+  respondentAgeBand: flowSurveys.respondentAgeBand,
+  groupSize: flowSurveys.groupSize,
+  men: flowSurveys.men,
+  women: flowSurveys.women,
+  boys: flowSurveys.boys,
+  girls: flowSurveys.girls,
+  originCountry: flowSurveys.originCountry,
+  originPcode: flowSurveys.originPcode,
+  documents: flowSurveys.documents,
+  reasons: flowSurveys.reasons,
+  intendedStay: flowSurveys.intendedStay,
+  destinationAdm1: flowSurveys.destinationAdm1,
+  destinationAdm2: flowSurveys.destinationAdm2,
+  vulnerabilities: flowSurveys.vulnerabilities,
+  needs: flowSurveys.needs,
+};
+
+const selectSurveys = (db: Tx, where: SQL | undefined, limit: number) =>
+  db.select(surveyFields).from(flowSurveys).where(where).orderBy(asc(flowSurveys.date), asc(flowSurveys.id)).limit(limit);
+type SurveyRecord = Awaited<ReturnType<typeof selectSurveys>>[number];
+export type SurveyExportRow = SurveyRecord & Located;
+
+/** One row per interviewed group (surveys hold no names). Multi-select answers are space-separated, as Kobo exports them. */
+export const SURVEY_ROW_TABLE: Column<SurveyExportRow>[] = [
+  { header: 'date', hxl: '#date+reported', value: (r) => r.date, type: 'date' },
+  ...siteColumns<SurveyExportRow>(),
+  { header: 'direction', hxl: '#indicator+direction', value: (r) => r.direction, type: 'text' },
+  { header: 'respondent_sex', hxl: '#respondee+sex', value: (r) => r.respondentSex, type: 'text' },
+  { header: 'respondent_age_band', hxl: '#respondee+age+band', value: (r) => r.respondentAgeBand, type: 'text' },
+  { header: 'group_size', hxl: '#affected+ind+group', value: (r) => r.groupSize, type: 'number' },
+  { header: 'men', hxl: '#affected+m+adults', value: (r) => r.men, type: 'number' },
+  { header: 'women', hxl: '#affected+f+adults', value: (r) => r.women, type: 'number' },
+  { header: 'boys', hxl: '#affected+m+children', value: (r) => r.boys, type: 'number' },
+  { header: 'girls', hxl: '#affected+f+children', value: (r) => r.girls, type: 'number' },
+  { header: 'origin_country', hxl: '#country+code+origin', value: (r) => r.originCountry, type: 'text' },
+  { header: 'origin_adm2_pcode', hxl: '#adm2+code+origin', value: (r) => r.originPcode, type: 'text' },
+  { header: 'destination_adm1_pcode', hxl: '#adm1+code+destination', value: (r) => r.destinationAdm1, type: 'text' },
+  { header: 'destination_adm2_pcode', hxl: '#adm2+code+destination', value: (r) => r.destinationAdm2, type: 'text' },
+  { header: 'documents', hxl: '#indicator+documents+list', value: (r) => r.documents, type: 'text' },
+  { header: 'reasons', hxl: '#indicator+reasons+list', value: (r) => r.reasons, type: 'text' },
+  { header: 'intended_stay', hxl: '#indicator+intended_stay', value: (r) => r.intendedStay, type: 'text' },
+  { header: 'vulnerabilities', hxl: '#indicator+vulnerabilities+list', value: (r) => r.vulnerabilities, type: 'text' },
+  { header: 'needs', hxl: '#indicator+needs+list', value: (r) => r.needs, type: 'text' },
+  { header: 'id', hxl: '#meta+id', value: (r) => r.id, type: 'text' },
+];
+
+function surveyFilters(scope: FlowsExportScope, q: SurveysExportQuery): SQL[] | null {
+  const ids = siteIds(scope, q.site);
+  if (!ids.length) return null;
+  const filters = [eq(flowSurveys.operationId, scope.operationId), inArray(flowSurveys.siteId, ids)];
+  if (q.from) filters.push(gte(flowSurveys.date, q.from));
+  if (q.to) filters.push(lte(flowSurveys.date, q.to));
+  if (q.direction) filters.push(eq(flowSurveys.direction, q.direction));
+  if (q.originCountry) filters.push(eq(flowSurveys.originCountry, q.originCountry));
+  return filters;
+}
+
+/** Surveys in keyset pages ordered by (date, id). */
+export async function* surveyRowBatches(db: Tx, scope: FlowsExportScope, q: SurveysExportQuery, batchSize = BATCH_SIZE): AsyncGenerator<SurveyExportRow[]> {
+  const filters = surveyFilters(scope, q);
+  if (!filters) return;
+  const locate = locator(scope);
+  let after: [string, string] | null = null;
+  for (;;) {
+    const where: SQL | undefined = after ? and(...filters, sql`(${flowSurveys.date}, ${flowSurveys.id}) > (${after[0]}::date, ${after[1]}::uuid)`) : and(...filters);
+    const list: SurveyRecord[] = await selectSurveys(db, where, batchSize);
+    if (!list.length) return;
+    yield list.map((r) => Object.assign(r, locate(r.siteId)));
+    if (list.length < batchSize) return;
+    const last = list[list.length - 1];
+    after = [last.date, last.id];
+  }
+}
+
+export async function countSurveyRows(db: Tx, scope: FlowsExportScope, q: SurveysExportQuery): Promise<number> {
+  const filters = surveyFilters(scope, q);
+  if (!filters) return 0;
+  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(flowSurveys).where(and(...filters));
+  return Number(r.n);
+}
+
+// Surveys, aggregated ---------------------------------------------------------------------------
+
+export const SURVEY_PERIODS = ['week', 'month'] as const;
+export type SurveyPeriod = (typeof SURVEY_PERIODS)[number];
+
+export interface SurveysAggregateQuery extends SurveysExportQuery {
+  /** Weeks start on Monday (ISO). Default week. */
+  period?: SurveyPeriod;
+}
+
+export interface SurveyAggregateRow extends Located {
+  periodStart: string;
+  periodEnd: string;
+  direction: Direction;
+  destinationAdm1: string | null;
+  groups: number;
+  persons: number;
+  men: number;
+  women: number;
+  boys: number;
+  girls: number;
+  /** Groups holding each document / giving each reason. */
+  documents: Record<string, number>;
+  reasons: Record<string, number>;
+}
+
+const pct = (part: number, whole: number) => (whole ? Math.round((1000 * part) / whole) / 10 : null);
+
+/**
+ * One row per period × site × direction × destination province: surveyed groups and persons,
+ * and the share (%) of groups holding each document and giving each reason (a group may give
+ * several, so reasons add up to more than 100). Shares are of surveyed groups, unweighted.
+ */
+export const SURVEY_AGGREGATE_TABLE: Column<SurveyAggregateRow>[] = [
+  { header: 'period_start', hxl: '#date+start', value: (r) => r.periodStart, type: 'date' },
+  { header: 'period_end', hxl: '#date+end', value: (r) => r.periodEnd, type: 'date' },
+  ...siteColumns<SurveyAggregateRow>(),
+  { header: 'direction', hxl: '#indicator+direction', value: (r) => r.direction, type: 'text' },
+  { header: 'destination_adm1_pcode', hxl: '#adm1+code+destination', value: (r) => r.destinationAdm1, type: 'text' },
+  { header: 'groups', hxl: '#indicator+num+groups', value: (r) => r.groups, type: 'number' },
+  { header: 'persons', hxl: '#affected+ind+surveyed', value: (r) => r.persons, type: 'number' },
+  { header: 'men', hxl: '#affected+m+adults+surveyed', value: (r) => r.men, type: 'number' },
+  { header: 'women', hxl: '#affected+f+adults+surveyed', value: (r) => r.women, type: 'number' },
+  { header: 'boys', hxl: '#affected+m+children+surveyed', value: (r) => r.boys, type: 'number' },
+  { header: 'girls', hxl: '#affected+f+children+surveyed', value: (r) => r.girls, type: 'number' },
+  ...ALL_DOCUMENTS.map((d): Column<SurveyAggregateRow> => ({ header: `documents_${d}_pct`, hxl: `#indicator+pct+documents+${d}`, value: (r) => pct(r.documents[d], r.groups), type: 'number' })),
+  ...REASONS.map((d): Column<SurveyAggregateRow> => ({ header: `reason_${d}_pct`, hxl: `#indicator+pct+reason+${d}`, value: (r) => pct(r.reasons[d], r.groups), type: 'number' })),
+];
+
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const msOf = (d: string) => Date.parse(`${d}T00:00:00Z`);
+
+/** The start of the period holding `date`. */
+export function periodStart(date: string, period: SurveyPeriod): string {
+  if (period === 'month') return `${date.slice(0, 7)}-01`;
+  const ms = msOf(date);
+  return iso(ms - ((new Date(ms).getUTCDay() + 6) % 7) * DAY);
+}
+
+/** The start of the period after the one starting at `start`. */
+function nextPeriod(start: string, period: SurveyPeriod, n = 1): string {
+  if (period === 'week') return iso(msOf(start) + 7 * n * DAY);
+  const d = new Date(msOf(start));
+  return iso(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1));
+}
+
+/** Periods aggregated per query: the result of one window stays small whatever the total. */
+const WINDOW = { week: 13, month: 3 } as const;
+
+/** Aggregated surveys, one query per window of periods (13 weeks or 3 months), in batches. */
+export async function* surveyAggregateBatches(db: Tx, scope: FlowsExportScope, q: SurveysAggregateQuery, batchSize = BATCH_SIZE): AsyncGenerator<SurveyAggregateRow[]> {
+  const filters = surveyFilters(scope, q);
+  if (!filters) return;
+  const period = q.period ?? 'week';
+  const [range] = await db
+    .select({ first: sql<string | null>`to_char(min(${flowSurveys.date}), 'YYYY-MM-DD')`, last: sql<string | null>`to_char(max(${flowSurveys.date}), 'YYYY-MM-DD')` })
+    .from(flowSurveys)
+    .where(and(...filters));
+  if (!range?.first || !range.last) return;
+  const locate = locator(scope);
+  const trunc = sql.raw(period === 'month' ? `'month'` : `'week'`);
+  const docs = ALL_DOCUMENTS.map((d) => sql<number>`count(*) filter (where ${d} = any(${flowSurveys.documents}))::int`);
+  const reasons = REASONS.map((d) => sql<number>`count(*) filter (where ${d} = any(${flowSurveys.reasons}))::int`);
+  const fields: Record<string, SQL | typeof flowSurveys.siteId | typeof flowSurveys.direction | typeof flowSurveys.destinationAdm1> = {
+    periodStart: sql<string>`to_char(date_trunc(${trunc}, ${flowSurveys.date}), 'YYYY-MM-DD')`,
+    siteId: flowSurveys.siteId,
+    direction: flowSurveys.direction,
+    destinationAdm1: flowSurveys.destinationAdm1,
+    groups: sql<number>`count(*)::int`,
+    persons: sql<number>`sum(${flowSurveys.groupSize})::int`,
+    men: sql<number>`sum(${flowSurveys.men})::int`,
+    women: sql<number>`sum(${flowSurveys.women})::int`,
+    boys: sql<number>`sum(${flowSurveys.boys})::int`,
+    girls: sql<number>`sum(${flowSurveys.girls})::int`,
+  };
+  docs.forEach((d, i) => (fields[`d_${i}`] = d));
+  reasons.forEach((d, i) => (fields[`r_${i}`] = d));
+  for (let start = periodStart(range.first, period); start <= range.last; start = nextPeriod(start, period, WINDOW[period])) {
+    const end = nextPeriod(start, period, WINDOW[period]);
+    const list = (await db
+      .select(fields)
+      .from(flowSurveys)
+      .where(and(...filters, gte(flowSurveys.date, start), sql`${flowSurveys.date} < ${end}::date`))
+      .groupBy(sql`1`, flowSurveys.siteId, flowSurveys.direction, flowSurveys.destinationAdm1)) as unknown as Record<string, unknown>[];
+    const rows: SurveyAggregateRow[] = list.map((r) => {
+      const ps = r.periodStart as string;
+      return {
+        ...locate(r.siteId as string),
+        periodStart: ps,
+        periodEnd: iso(msOf(nextPeriod(ps, period)) - DAY),
+        direction: r.direction as Direction,
+        destinationAdm1: (r.destinationAdm1 as string | null) ?? null,
+        groups: Number(r.groups),
+        persons: Number(r.persons),
+        men: Number(r.men),
+        women: Number(r.women),
+        boys: Number(r.boys),
+        girls: Number(r.girls),
+        documents: Object.fromEntries(ALL_DOCUMENTS.map((d, i) => [d, Number(r[`d_${i}`])])),
+        reasons: Object.fromEntries(REASONS.map((d, i) => [d, Number(r[`r_${i}`])])),
+      };
+    });
+    rows.sort(
+      (a, b) =>
+        a.periodStart.localeCompare(b.periodStart) ||
+        a.site.code.localeCompare(b.site.code) ||
+        a.direction.localeCompare(b.direction) ||
+        (a.destinationAdm1 ?? '\uffff').localeCompare(b.destinationAdm1 ?? '\uffff'),
+    );
+    for (let i = 0; i < rows.length; i += batchSize) yield rows.slice(i, i + batchSize);
+  }
+}
+
+// One entry point per kind ------------------------------------------------------------------------
+
+export const FLOWS_EXPORT_KINDS = ['flows-counts', 'flows-surveys', 'flows-surveys-rows'] as const;
+export type FlowsExportKind = (typeof FLOWS_EXPORT_KINDS)[number];
+
+export type FlowsExportQuery = CountsExportQuery & SurveysAggregateQuery;
+
+/** The columns and the row batches of an export kind. */
+export function flowsTable(kind: FlowsExportKind, db: Tx, scope: FlowsExportScope, q: FlowsExportQuery, batchSize = BATCH_SIZE): { columns: Column<never>[]; batches: AsyncIterable<never[]> } {
+  const t =
+    kind === 'flows-counts'
+      ? { columns: COUNT_TABLE, batches: countBatches(db, scope, q, batchSize) }
+      : kind === 'flows-surveys'
+        ? { columns: SURVEY_AGGREGATE_TABLE, batches: surveyAggregateBatches(db, scope, q, batchSize) }
+        : { columns: SURVEY_ROW_TABLE, batches: surveyRowBatches(db, scope, q, batchSize) };
+  return t as unknown as { columns: Column<never>[]; batches: AsyncIterable<never[]> };
+}
+
+/** Sheet names of the XLSX files. */
+export const SHEET_NAMES: Record<FlowsExportKind, string> = { 'flows-counts': 'counts', 'flows-surveys': 'surveys', 'flows-surveys-rows': 'survey rows' };
+
+/** Writes an export to any Writable (file, socket) with backpressure; resolves with the data rows written. */
+export async function exportFlowsTo(kind: FlowsExportKind, db: Tx, scope: FlowsExportScope, q: FlowsExportQuery, format: ExportFormat, out: Writable, opts: TableOptions = {}): Promise<number> {
+  const { columns, batches } = flowsTable(kind, db, scope, q);
+  return writeTable(format, columns, batches, out, { sheetName: SHEET_NAMES[kind], ...opts });
+}
+
+/** Counts export for benchmarks: `exportCountsTo(db, await unrestrictedScope(db, 'AFG'), {from, to}, 'csv', sink)` → rows. */
+export function exportCountsTo(db: Tx, scope: FlowsExportScope, q: CountsExportQuery, format: ExportFormat, out: Writable, opts: TableOptions = {}): Promise<number> {
+  return exportFlowsTo('flows-counts', db, scope, q, format, out, opts);
+}
+
+export function exportSurveysTo(db: Tx, scope: FlowsExportScope, q: SurveysAggregateQuery, format: ExportFormat, out: Writable, opts: TableOptions = {}): Promise<number> {
+  return exportFlowsTo('flows-surveys', db, scope, q, format, out, opts);
+}
+
+export function exportSurveyRowsTo(db: Tx, scope: FlowsExportScope, q: SurveysExportQuery, format: ExportFormat, out: Writable, opts: TableOptions = {}): Promise<number> {
+  return exportFlowsTo('flows-surveys-rows', db, scope, q, format, out, opts);
 }
