@@ -3,6 +3,8 @@ import { cases as access } from '../../src/modules/access/authz.cases';
 import { cases as places } from '../../src/modules/places/authz.cases';
 import { cases as flows } from '../../src/modules/flows/authz.cases';
 import { cases as flowAlerts } from '../../src/modules/flows/alerts.authz.cases';
+import { cases as people } from '../../src/modules/people/authz.cases';
+import { cases as mobility } from '../../src/modules/mobility/authz.cases';
 
 /** Add each module's cases here. */
-export const ALL_CASES: AuthzCase[] = [...access, ...places, ...flows, ...flowAlerts];
+export const ALL_CASES: AuthzCase[] = [...access, ...places, ...flows, ...flowAlerts, ...people, ...mobility];
