@@ -43,6 +43,8 @@ export interface ImportScope {
   /** The importing user: the session must apply the same scope as entering the rows by hand. */
   auth: AuthContext;
   operationId: string;
+  /** Recorded as the creator of the rows written. */
+  userId: string | null;
 }
 
 /** What already exists for a record's natural key. */

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { accessRoutes } from '../modules/access/routes';
 import { placesRoutes } from '../modules/places/routes';
 import { flowsRoutes } from '../modules/flows/routes';
+import { flowsExportRoutes } from '../modules/flows/export-routes';
 import { importsRoutes } from '../modules/imports/routes';
 import { mobilityRoutes } from '../modules/mobility/routes';
 import { flowAlertsRoutes } from '../modules/flows/alerts-routes';
@@ -12,6 +13,7 @@ export async function registerModules(app: FastifyInstance): Promise<void> {
   await app.register(accessRoutes);
   await app.register(placesRoutes);
   await app.register(flowsRoutes);
+  await app.register(flowsExportRoutes);
   await app.register(importsRoutes);
   await app.register(mobilityRoutes);
   await app.register(flowAlertsRoutes);

@@ -5,7 +5,7 @@ import { operations } from '../places/schema';
 import { users } from '../access/schema';
 import { jobs } from '../../server/jobs-schema';
 
-export const IMPORT_STATUSES = ['uploaded', 'validating', 'validated', 'committing', 'committed', 'failed', 'cancelled'] as const;
+export const IMPORT_STATUSES = ['uploaded', 'validating', 'validated', 'committing', 'committed', 'unchanged', 'failed', 'cancelled'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 export const IMPORT_MODES = ['all', 'valid'] as const;
 export type ImportMode = (typeof IMPORT_MODES)[number];

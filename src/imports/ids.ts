@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A UUID (version 8, RFC 9562 "custom") derived from a text: the same natural key gives the same
+ * id on every import, so a re-import finds what the earlier one wrote.
+ */
+export function derivedUuid(text: string): string {
+  const b = createHash('sha256').update(text).digest();
+  b[6] = (b[6] & 0x0f) | 0x80;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.subarray(0, 16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** A Postgres array literal of texts (`{"a","b"}`) for one `$n::text[]` parameter. */
+export function pgArray(values: readonly (string | number | boolean | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i) out += ',';
+    const v = values[i];
+    if (v === null) out += 'NULL';
+    else if (typeof v === 'number' || typeof v === 'boolean') out += String(v);
+    else out += '"' + v.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
+  }
+  return out + '}';
+}

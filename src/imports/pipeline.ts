@@ -1,0 +1,191 @@
+/**
+ * The import pipeline, independent of what is imported: read → map → validate every row (report
+ * naming row and field) → drop rows already stored (idempotent re-import) → write, either all rows
+ * or none (`all`), or the valid ones (`valid`).
+ *
+ * Writing: on PostgreSQL the whole write is one transaction (other connections, e.g. progress
+ * updates, carry on beside it). On PGlite a transaction blocks the only connection, so the rows go
+ * in chunks of their own transactions; when a chunk fails or the job is cancelled, the rows the
+ * earlier chunks wrote are removed again (adapter.remove), so nothing stays half-written.
+ */
+import type { Database, Tx } from '../db/client';
+import type { AuthContext } from '../server/context';
+import { invalid } from '../server/errors';
+import { compileMapping } from './mapping';
+import { openTabular, type FileFormat } from './source';
+import type { ImportAdapter } from './types';
+
+export interface ImportIssue {
+  /** Spreadsheet row number (the header is row 1). */
+  row: number;
+  /** Adapter field key. */
+  field: string;
+  /** The file's column that fed the field, when there is one. */
+  column: string | null;
+  message: string;
+}
+
+export interface ImportSummary {
+  /** Data rows read (blank rows not counted). */
+  rows: number;
+  /** Rows that passed validation and are not stored yet. */
+  valid: number;
+  /** Rows with at least one problem. */
+  invalid: number;
+  /** Valid rows already stored (a re-import): skipped. */
+  existing: number;
+  /** Rows written by this run. */
+  inserted: number;
+}
+
+export type ImportPhase = 'validating' | 'checking' | 'writing';
+export type ProgressFn = (phase: ImportPhase, done: number, total: number) => void | Promise<void>;
+
+export interface RunImportOptions {
+  database: Database;
+  adapter: ImportAdapter<unknown>;
+  auth: AuthContext;
+  /** The importing user (creator of the rows). */
+  userId: string | null;
+  operationId: string;
+  bytes: Uint8Array;
+  format: FileFormat;
+  mapping: Record<string, string | null | undefined>;
+  /** all = nothing unless every row is valid; valid = the valid rows. */
+  mode: 'all' | 'valid';
+  /** false: validate only (the report), nothing written. */
+  commit: boolean;
+  onProgress?: ProgressFn;
+  throwIfCancelled?: () => void;
+  /** Issues kept in the report (all are counted). */
+  maxIssues?: number;
+  /** Runs in the last write transaction (batch bookkeeping, audit), after the rows went in. */
+  finish?: (tx: Tx, summary: ImportSummary) => Promise<void>;
+}
+
+export interface ImportRun {
+  summary: ImportSummary;
+  issues: ImportIssue[];
+  issueCount: number;
+  /** validated: report only; rejected: mode all and some rows invalid, nothing written; committed: written. */
+  outcome: 'validated' | 'rejected' | 'committed';
+}
+
+/** Reads the header row and nothing else. */
+export async function readHeaders(bytes: Uint8Array, format: FileFormat): Promise<{ headers: string[]; estimatedRows: number; sample: string[][] }> {
+  const tab = await openTabular(bytes, format);
+  const sample: string[][] = [];
+  for await (const b of tab.batches()) {
+    for (const r of b.rows) if (r.length > 1 || (r[0] ?? '') !== '') if (sample.length < 5) sample.push(r);
+    break;
+  }
+  return { headers: tab.headers, estimatedRows: tab.estimatedRows, sample };
+}
+
+export async function runImport(o: RunImportOptions): Promise<ImportRun> {
+  const { database, adapter } = o;
+  const maxIssues = o.maxIssues ?? 10_000;
+  const tab = await openTabular(o.bytes, o.format);
+  const mapper = compileMapping(tab.headers, adapter.fields, o.mapping);
+  if (mapper.problems.length) throw invalid(mapper.problems.map((p) => ({ path: `mapping.${p.field}`, message: p.message })), 'The column mapping is not complete.');
+  const session = await adapter.begin({ tx: database.db, auth: o.auth, operationId: o.operationId, userId: o.userId });
+  const progress = o.onProgress ?? (() => {});
+  const cancelled = o.throwIfCancelled ?? (() => {});
+
+  const issues: ImportIssue[] = [];
+  let issueCount = 0;
+  const badRows = new Set<number>();
+  const addIssue = (row: number, field: string, message: string) => {
+    badRows.add(row);
+    issueCount++;
+    if (issues.length < maxIssues) issues.push({ row, field, column: mapper.columnOf(field), message });
+  };
+
+  // 1. Validate every row.
+  let records: { row: number; rec: unknown; key: string }[] = [];
+  const firstRowOf = new Map<string, number>();
+  let rows = 0;
+  const total = Math.max(1, tab.estimatedRows);
+  for await (const batch of tab.batches()) {
+    cancelled();
+    for (let i = 0; i < batch.rows.length; i++) {
+      const cells = batch.rows[i];
+      if (cells.length === 0 || (cells.length === 1 && cells[0] === '') || cells.every((c) => c === '')) continue;
+      const row = batch.first + i;
+      rows++;
+      let bad = false;
+      const rec = session.validate(mapper.map(cells), (field, message) => {
+        bad = true;
+        addIssue(row, field, message);
+      });
+      if (bad || rec === null) {
+        if (!bad) addIssue(row, '', 'The row is not valid.');
+        continue;
+      }
+      const key = session.key(rec);
+      const earlier = firstRowOf.get(key);
+      if (earlier !== undefined) {
+        addIssue(row, adapter.fields[0]?.key ?? '', `Same record as row ${earlier}: it appears twice in the file.`);
+        continue;
+      }
+      firstRowOf.set(key, row);
+      records.push({ row, rec, key });
+    }
+    await progress('validating', Math.min(rows, total), Math.max(total, rows));
+  }
+  await progress('validating', rows, rows);
+
+  // 2. Rows already stored: the same ones are skipped, different ones are errors.
+  let existing = 0;
+  const chunk = adapter.chunkSize ?? 5000;
+  const fresh: typeof records = [];
+  for (let i = 0; i < records.length; i += chunk) {
+    cancelled();
+    const part = records.slice(i, i + chunk);
+    const found = await session.existing(database.db, part.map((r) => r.rec));
+    for (const r of part) {
+      const e = found.get(r.key);
+      if (!e) fresh.push(r);
+      else if (e.same) existing++;
+      else addIssue(r.row, e.field, e.message);
+    }
+    await progress('checking', Math.min(i + chunk, records.length), records.length);
+  }
+  records = fresh;
+  issues.sort((a, b) => a.row - b.row);
+  const summary: ImportSummary = { rows, valid: records.length, invalid: badRows.size, existing, inserted: 0 };
+  if (!o.commit) return { summary, issues, issueCount, outcome: 'validated' };
+  if (o.mode === 'all' && badRows.size > 0) return { summary, issues, issueCount, outcome: 'rejected' };
+
+  // 3. Write.
+  const recs = records.map((r) => r.rec);
+  const finish = o.finish ?? (async () => {});
+  if (database.kind === 'postgres') {
+    await database.db.transaction(async (tx) => {
+      for (let i = 0; i < recs.length; i += chunk) {
+        cancelled();
+        summary.inserted += await session.insert(tx as unknown as Tx, recs.slice(i, i + chunk));
+        await progress('writing', Math.min(i + chunk, recs.length), recs.length);
+      }
+      await finish(tx as unknown as Tx, summary);
+    });
+  } else {
+    const written: unknown[][] = [];
+    try {
+      for (let i = 0; i < recs.length; i += chunk) {
+        cancelled();
+        const part = recs.slice(i, i + chunk);
+        summary.inserted += await database.db.transaction((tx) => session.insert(tx as unknown as Tx, part));
+        written.push(part);
+        await progress('writing', Math.min(i + chunk, recs.length), recs.length);
+      }
+      await database.db.transaction((tx) => finish(tx as unknown as Tx, summary));
+    } catch (err) {
+      for (const part of written) await database.db.transaction((tx) => session.remove(tx as unknown as Tx, part));
+      throw err;
+    }
+  }
+  return { summary, issues, issueCount, outcome: 'committed' };
+}
+
+export type { AuthContext };

@@ -1,0 +1,135 @@
+/** Turning cell text into typed values, with a readable message when it cannot be done. */
+import type { IssueSink } from './types';
+
+const DIGITS: Record<string, string> = {};
+'۰۱۲۳۴۵۶۷۸۹'.split('').forEach((d, i) => (DIGITS[d] = String(i)));
+'٠١٢٣٤٥٦٧٨٩'.split('').forEach((d, i) => (DIGITS[d] = String(i)));
+
+/** Persian and Arabic-Indic digits → ASCII. */
+export function asciiDigits(s: string): string {
+  return /[۰-۹٠-٩]/.test(s) ? s.replace(/[۰-۹٠-٩]/g, (d) => DIGITS[d]) : s;
+}
+
+/** A whole number ≥ 0 (blank → `blank`); "12.0" from spreadsheets is accepted. */
+export function intValue(v: string | string[] | undefined, field: string, issue: IssueSink, opts: { blank?: number | null; max?: number; min?: number } = {}): number | null {
+  if (v === undefined || v === '') {
+    if (opts.blank === undefined) {
+      issue(field, 'A number is required.');
+      return null;
+    }
+    return opts.blank;
+  }
+  const s = asciiDigits(String(v)).replace(/[\s,]/g, '');
+  const n = Number(s);
+  if (!/^-?\d+(\.0+)?$/.test(s) || !Number.isSafeInteger(n)) {
+    issue(field, `"${v}" is not a whole number.`);
+    return null;
+  }
+  const min = opts.min ?? 0;
+  if (n < min) {
+    issue(field, `${n} is below ${min}.`);
+    return null;
+  }
+  if (opts.max !== undefined && n > opts.max) {
+    issue(field, `${n} is above ${opts.max}.`);
+    return null;
+  }
+  return n;
+}
+
+/**
+ * A date as YYYY-MM-DD from ISO dates, Kobo/ODK date-times (`2024-05-02T10:11:12.000+04:30`: the
+ * local date as written), YYYY/MM/DD, or an Excel serial number.
+ */
+export function dateValue(v: string | string[] | undefined, field: string, issue: IssueSink, required = true): string | null {
+  if (v === undefined || v === '') {
+    if (required) issue(field, 'A date is required.');
+    return null;
+  }
+  const s = asciiDigits(String(v)).trim();
+  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
+  let y: number, mo: number, d: number;
+  if (m) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = /^\d{4,5}(\.\d+)?$/.exec(s)) && Number(s) > 20000 && Number(s) < 80000) {
+    const dt = new Date(Date.UTC(1899, 11, 30) + Math.floor(Number(s)) * 86_400_000);
+    [y, mo, d] = [dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate()];
+  } else {
+    issue(field, `"${v}" is not a date (use YYYY-MM-DD).`);
+    return null;
+  }
+  const iso = `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  const check = new Date(`${iso}T00:00:00Z`);
+  if (Number.isNaN(check.getTime()) || !check.toISOString().startsWith(iso)) {
+    issue(field, `${iso} is not a calendar date.`);
+    return null;
+  }
+  return iso;
+}
+
+const YES = new Set(['1', 'yes', 'y', 'true', 'oui', 'بلی', 'بله', 'هو', 'ہاں', 'ok']);
+const NO = new Set(['0', 'no', 'n', 'false', 'non', 'نه', 'نخیر', 'نہیں', 'نە']);
+
+export function boolValue(v: string | string[] | undefined, field: string, issue: IssueSink, blank: boolean | null = null): boolean | null {
+  if (v === undefined || v === '') {
+    if (blank === null) issue(field, 'Yes or no is required.');
+    return blank;
+  }
+  const s = String(v).trim().toLowerCase();
+  if (YES.has(s)) return true;
+  if (NO.has(s)) return false;
+  issue(field, `"${v}" is not yes or no.`);
+  return null;
+}
+
+/**
+ * One of `allowed` (case-insensitive), or a synonym. Blank → null, reported when required.
+ */
+export function choiceValue<T extends string>(
+  v: string | string[] | undefined,
+  field: string,
+  issue: IssueSink,
+  allowed: readonly T[],
+  opts: { required?: boolean; synonyms?: Record<string, T> } = {},
+): T | null {
+  if (v === undefined || v === '') {
+    if (opts.required !== false) issue(field, `A value is required (${allowed.join(', ')}).`);
+    return null;
+  }
+  const s = String(v).trim();
+  const lower = s.toLowerCase();
+  const hit = allowed.find((a) => a.toLowerCase() === lower) ?? opts.synonyms?.[lower];
+  if (!hit) {
+    issue(field, `"${s}" is not one of ${allowed.join(', ')}.`);
+    return null;
+  }
+  return hit;
+}
+
+/** Several of `allowed` (select_multiple); unknown values are reported one by one. */
+export function choicesValue<T extends string>(v: string | string[] | undefined, field: string, issue: IssueSink, allowed: readonly T[], synonyms: Record<string, T> = {}): T[] | null {
+  const list = v === undefined ? [] : Array.isArray(v) ? v : String(v).split(/[\s,;]+/).filter(Boolean);
+  const out: T[] = [];
+  let ok = true;
+  for (const raw of list) {
+    const lower = raw.toLowerCase();
+    const hit = allowed.find((a) => a.toLowerCase() === lower) ?? synonyms[lower];
+    if (!hit) {
+      issue(field, `"${raw}" is not one of ${allowed.join(', ')}.`);
+      ok = false;
+    } else if (!out.includes(hit)) out.push(hit);
+  }
+  return ok ? out : null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID, also from ODK's `uuid:…` instance ids; blank → null. */
+export function uuidValue(v: string | string[] | undefined, field: string, issue: IssueSink): string | null {
+  if (v === undefined || v === '') return null;
+  const s = String(v).trim().replace(/^uuid:/i, '').toLowerCase();
+  if (!UUID.test(s)) {
+    issue(field, `"${v}" is not a UUID.`);
+    return null;
+  }
+  return s;
+}

@@ -1,0 +1,218 @@
+/**
+ * Import adapter for flow monitoring surveys (one interviewed group per row), applying the rules of
+ * entering a survey by hand (createSurvey in service.ts: consent, flow-monitoring point, no future
+ * date, group composition, documents per origin country, Pakistani origin district, Afghan
+ * destination province/district with the province filled from the district) with the gazetteer
+ * held in memory. The record hash is the one createSurvey stores, so a survey imported here and
+ * re-sent through the API with the same id is recognised as the same.
+ *
+ * Natural key: the id — Kobo's `_uuid` / ODK's instanceID when the file has it, otherwise a UUID
+ * derived from the row's answers and how many identical rows came before it in the file.
+ */
+import { sql } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
+import { rows, type Tx } from '../../db/client';
+import { derivedUuid, pgArray } from '../../imports/ids';
+import type { Existing, ImportAdapter, ImportField } from '../../imports/types';
+import { boolValue, choiceValue, choicesValue, dateValue, intValue, uuidValue } from '../../imports/values';
+import { adminAreas } from '../places/schema';
+import { AGE_BANDS, ALL_DOCUMENTS, DIRECTIONS, DOCUMENTS_BY_ORIGIN, INTENDED_STAYS, NEEDS, ORIGIN_COUNTRIES, REASONS, SEXES, VULNERABILITIES, type OriginCountry } from './kinds';
+import { COUNTRY_SYNONYMS, DIRECTION_SYNONYMS, siteResolver } from './import-common';
+import { hashOf } from './service';
+
+export interface SurveyRecord {
+  id: string;
+  operationId: string;
+  siteId: string;
+  date: string;
+  direction: 'in' | 'out';
+  respondentSex: 'm' | 'f';
+  respondentAgeBand: string;
+  groupSize: number;
+  men: number;
+  women: number;
+  boys: number;
+  girls: number;
+  originCountry: string;
+  originPcode: string | null;
+  documents: string[];
+  reasons: string[];
+  intendedStay: 'lt1y' | 'ge1y';
+  destinationAdm1: string | null;
+  destinationAdm2: string | null;
+  vulnerabilities: string[];
+  needs: string[];
+  consent: boolean;
+  bodyHash: string;
+}
+
+export const SURVEY_FIELDS: readonly ImportField[] = [
+  { key: 'site', label: 'Crossing point', required: true, aliases: ['bcp', 'site_code', 'border_crossing_point', 'crossing_point', 'location', 'fmp'] },
+  { key: 'date', label: 'Date', required: true, aliases: ['survey_date', 'interview_date', 'today', '_submission_time'] },
+  { key: 'direction', label: 'Direction (in/out)', required: true, options: DIRECTIONS, aliases: ['flow_direction', 'flow'] },
+  { key: 'respondentSex', label: 'Respondent sex', required: true, options: SEXES, aliases: ['sex', 'respondent_sex', 'gender', 'resp_sex'] },
+  { key: 'respondentAgeBand', label: 'Respondent age band', required: true, options: AGE_BANDS, aliases: ['age_band', 'respondent_age', 'age_group', 'resp_age'] },
+  { key: 'groupSize', label: 'Group size', required: true, aliases: ['group_size', 'hh_size', 'household_size', 'size'] },
+  { key: 'men', label: 'Men', required: true, aliases: ['group_men', 'adult_men'] },
+  { key: 'women', label: 'Women', required: true, aliases: ['group_women', 'adult_women'] },
+  { key: 'boys', label: 'Boys', required: true, aliases: ['group_boys'] },
+  { key: 'girls', label: 'Girls', required: true, aliases: ['group_girls'] },
+  { key: 'originCountry', label: 'Coming from (country)', required: true, options: ORIGIN_COUNTRIES, aliases: ['origin_country', 'country_of_origin', 'origin'] },
+  { key: 'originPcode', label: 'Origin district (Pakistan P-code)', aliases: ['origin_pcode', 'origin_district', 'pak_district'] },
+  { key: 'documents', label: 'Documents held', required: true, multiple: true, options: ALL_DOCUMENTS, aliases: ['documents_held', 'docs', 'document'] },
+  { key: 'reasons', label: 'Reasons', multiple: true, options: REASONS, aliases: ['reason', 'reasons_for_return', 'return_reasons'] },
+  { key: 'intendedStay', label: 'Intended stay', required: true, options: INTENDED_STAYS, aliases: ['intended_stay', 'stay', 'duration_of_stay'] },
+  { key: 'destinationAdm1', label: 'Destination province (P-code)', aliases: ['destination_adm1', 'dest_province', 'destination_province', 'adm1_pcode'] },
+  { key: 'destinationAdm2', label: 'Destination district (P-code)', aliases: ['destination_adm2', 'dest_district', 'destination_district', 'adm2_pcode'] },
+  { key: 'vulnerabilities', label: 'Vulnerabilities', multiple: true, options: VULNERABILITIES, aliases: ['vulnerability', 'specific_needs'] },
+  { key: 'needs', label: 'Needs', multiple: true, options: NEEDS, aliases: ['priority_needs', 'need'] },
+  { key: 'consent', label: 'Consent', required: true, aliases: ['consent_given', 'agree', 'informed_consent'] },
+  { key: 'id', label: 'Record id (UUID)', aliases: ['_uuid', 'uuid', 'instanceid', 'meta_instanceid'] },
+];
+
+const SEX_SYNONYMS: Record<string, 'm' | 'f'> = { male: 'm', female: 'f', man: 'm', woman: 'f' };
+const STAY_SYNONYMS: Record<string, 'lt1y' | 'ge1y'> = { less_than_1_year: 'lt1y', lt_1y: 'lt1y', short: 'lt1y', more_than_1_year: 'ge1y', ge_1y: 'ge1y', long: 'ge1y', permanent: 'ge1y' };
+const sorted = (xs: readonly string[]) => [...new Set(xs)].sort();
+
+export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
+  kind: 'flows.surveys',
+  label: 'Flow monitoring surveys',
+  permission: 'flows.survey.write',
+  fields: SURVEY_FIELDS,
+  chunkSize: 5000,
+  async begin({ tx, auth, operationId, userId }) {
+    const sites = await siteResolver(tx, auth, 'flows.survey.write', operationId, 'surveys');
+    const areaList = await tx
+      .select({ operationId: adminAreas.operationId, pcode: adminAreas.pcode, level: adminAreas.level, parentPcode: adminAreas.parentPcode })
+      .from(adminAreas)
+      .where(inArray(adminAreas.operationId, ['AFG', 'PAK']));
+    const areas = new Map(areaList.map((a) => [`${a.operationId}:${a.pcode}`, a]));
+    const seen = new Map<string, number>();
+    const text = (v: string | string[] | undefined) => (typeof v === 'string' && v.trim() ? v.trim().toUpperCase() : null);
+
+    return {
+      validate(row, issue) {
+        const site = sites.resolve(row.site, issue);
+        const date = dateValue(row.date, 'date', issue);
+        if (date && date > sites.today) issue('date', `${date} is in the future (today is ${sites.today} in ${sites.timeZone}).`);
+        const direction = choiceValue(row.direction, 'direction', issue, DIRECTIONS, { synonyms: DIRECTION_SYNONYMS });
+        const respondentSex = choiceValue(row.respondentSex, 'respondentSex', issue, SEXES, { synonyms: SEX_SYNONYMS });
+        const respondentAgeBand = choiceValue(row.respondentAgeBand, 'respondentAgeBand', issue, AGE_BANDS);
+        const groupSize = intValue(row.groupSize, 'groupSize', issue, { min: 1, max: 500 });
+        const men = intValue(row.men, 'men', issue, { max: 1_000_000 });
+        const women = intValue(row.women, 'women', issue, { max: 1_000_000 });
+        const boys = intValue(row.boys, 'boys', issue, { max: 1_000_000 });
+        const girls = intValue(row.girls, 'girls', issue, { max: 1_000_000 });
+        const originCountry = choiceValue(row.originCountry, 'originCountry', issue, ORIGIN_COUNTRIES, { synonyms: COUNTRY_SYNONYMS });
+        const documents = choicesValue(row.documents, 'documents', issue, ALL_DOCUMENTS);
+        const reasons = choicesValue(row.reasons, 'reasons', issue, REASONS);
+        const intendedStay = choiceValue(row.intendedStay, 'intendedStay', issue, INTENDED_STAYS, { synonyms: STAY_SYNONYMS });
+        const vulnerabilities = choicesValue(row.vulnerabilities, 'vulnerabilities', issue, VULNERABILITIES);
+        const needs = choicesValue(row.needs, 'needs', issue, NEEDS);
+        const consent = boolValue(row.consent, 'consent', issue);
+        const givenId = uuidValue(row.id, 'id', issue);
+        let ok = true;
+        const problem = (field: string, message: string) => {
+          ok = false;
+          issue(field, message);
+        };
+        if (consent === false) problem('consent', 'The group must agree to the interview; without consent nothing is stored.');
+        if (site && !site.flowMonitoring) problem('site', `${site.code} is not a flow monitoring point.`);
+        if (groupSize !== null && men !== null && women !== null && boys !== null && girls !== null && men + women + boys + girls !== groupSize)
+          problem('men', `men + women + boys + girls = ${men + women + boys + girls}, but the group size is ${groupSize}.`);
+        if (documents && documents.length === 0) problem('documents', 'At least one document (or "none") is required.');
+        if (documents && originCountry) {
+          const allowed: readonly string[] = DOCUMENTS_BY_ORIGIN[originCountry as OriginCountry];
+          for (const d of documents) if (!allowed.includes(d)) problem('documents', `${d} is not a document of people coming from ${originCountry} (${allowed.join(', ')}).`);
+          if (documents.includes('none') && documents.length > 1) problem('documents', '"none" cannot be combined with documents.');
+        }
+        const originPcode = text(row.originPcode);
+        if (originPcode) {
+          if (originCountry && originCountry !== 'PAK') problem('originPcode', 'Only Pakistani districts are recorded as origin.');
+          else if (areas.get(`PAK:${originPcode}`)?.level !== 2) problem('originPcode', `${originPcode} is not a district of Pakistan.`);
+        }
+        let adm1 = text(row.destinationAdm1);
+        const adm2 = text(row.destinationAdm2);
+        if (adm1 && areas.get(`AFG:${adm1}`)?.level !== 1) problem('destinationAdm1', `${adm1} is not a province of Afghanistan.`);
+        if (adm2) {
+          const a = areas.get(`AFG:${adm2}`);
+          if (!a || a.level !== 2) problem('destinationAdm2', `${adm2} is not a district of Afghanistan.`);
+          else if (adm1 && a.parentPcode !== adm1) problem('destinationAdm2', `${adm2} is not in province ${adm1}.`);
+          else adm1 = a.parentPcode;
+        }
+        if (!ok || !site || !date || !direction || !respondentSex || !respondentAgeBand || groupSize === null || men === null || women === null || boys === null || girls === null)
+          return null;
+        if (!originCountry || !documents || !reasons || !intendedStay || !vulnerabilities || !needs || consent !== true) return null;
+        const answers = {
+          operationId,
+          siteId: site.id,
+          date,
+          direction,
+          respondentSex,
+          respondentAgeBand,
+          groupSize,
+          men,
+          women,
+          boys,
+          girls,
+          originCountry,
+          originPcode,
+          documents: sorted(documents),
+          reasons: sorted(reasons),
+          intendedStay,
+          destinationAdm1: adm1,
+          destinationAdm2: adm2,
+          vulnerabilities: sorted(vulnerabilities),
+          needs: sorted(needs),
+          consent,
+        };
+        let id = givenId;
+        if (!id) {
+          // Identical groups interviewed the same day are distinct rows: count them.
+          const content = hashOf(answers);
+          const n = (seen.get(content) ?? 0) + 1;
+          seen.set(content, n);
+          id = derivedUuid(`flows.surveys|${content}|${n}`);
+        }
+        const values = { id, ...answers };
+        return { ...values, bodyHash: hashOf(values) };
+      },
+      key: (r) => r.id,
+      async existing(tx: Tx, recs: SurveyRecord[]) {
+        const out = new Map<string, Existing>();
+        if (!recs.length) return out;
+        const found = await rows<{ id: string; body_hash: string }>(tx, sql`select id, body_hash from flow_surveys where id = any(${pgArray(recs.map((r) => r.id))}::uuid[])`);
+        const hash = new Map(recs.map((r) => [r.id, r.bodyHash]));
+        for (const f of found)
+          out.set(f.id, hash.get(f.id) === f.body_hash ? { same: true } : { same: false, field: 'id', message: `A survey with the id ${f.id} is already stored with other answers.` });
+        return out;
+      },
+      async insert(tx: Tx, recs: SurveyRecord[]) {
+        if (!recs.length) return 0;
+        const a = <K extends keyof SurveyRecord>(k: K) => pgArray(recs.map((r) => r[k] as string | number | boolean | null));
+        const list = <K extends 'documents' | 'reasons' | 'vulnerabilities' | 'needs'>(k: K) => pgArray(recs.map((r) => pgArray(r[k])));
+        const res = await rows<{ n: number }>(
+          tx,
+          sql`with ins as (
+            insert into flow_surveys (id, operation_id, site_id, date, direction, respondent_sex, respondent_age_band, group_size, men, women, boys, girls,
+              origin_country, origin_pcode, documents, reasons, intended_stay, destination_adm1, destination_adm2, vulnerabilities, needs, consent, body_hash, created_by)
+            select u.id, ${operationId}, u.site_id, u.date, u.direction, u.sex, u.age_band, u.group_size, u.men, u.women, u.boys, u.girls,
+              u.origin_country, u.origin_pcode, u.documents::text[], u.reasons::text[], u.stay, u.adm1, u.adm2, u.vulnerabilities::text[], u.needs::text[], true, u.body_hash, ${userId}::uuid
+            from unnest(${a('id')}::uuid[], ${a('siteId')}::uuid[], ${a('date')}::date[], ${a('direction')}::text[], ${a('respondentSex')}::text[], ${a('respondentAgeBand')}::text[],
+              ${a('groupSize')}::int[], ${a('men')}::int[], ${a('women')}::int[], ${a('boys')}::int[], ${a('girls')}::int[], ${a('originCountry')}::text[], ${a('originPcode')}::text[],
+              ${list('documents')}::text[], ${list('reasons')}::text[], ${a('intendedStay')}::text[], ${a('destinationAdm1')}::text[], ${a('destinationAdm2')}::text[],
+              ${list('vulnerabilities')}::text[], ${list('needs')}::text[], ${a('bodyHash')}::text[])
+              as u(id, site_id, date, direction, sex, age_band, group_size, men, women, boys, girls, origin_country, origin_pcode, documents, reasons, stay, adm1, adm2,
+                   vulnerabilities, needs, body_hash)
+            on conflict do nothing
+            returning 1)
+          select count(*)::int as n from ins`,
+        );
+        return Number(res[0]?.n ?? 0);
+      },
+      async remove(tx: Tx, recs: SurveyRecord[]) {
+        if (recs.length) await tx.execute(sql`delete from flow_surveys where id = any(${pgArray(recs.map((r) => r.id))}::uuid[])`);
+      },
+    };
+  },
+};

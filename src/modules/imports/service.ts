@@ -1,0 +1,404 @@
+/**
+ * Import batches: upload → preview (headers, suggested mapping) → validate (job) → commit (job).
+ * A batch is visible to the user who uploaded it, and only while they still hold the kind's
+ * permission in the operation; anyone else gets 404.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
+import type { Database, Tx } from '../../db/client';
+import { audit, type Actor } from '../../server/audit';
+import type { AuthContext } from '../../server/context';
+import { AppError, conflict, forbidden, invalid, notFound } from '../../server/errors';
+import { defineJob, enqueueJob, getJob, presentJob, type JobContext, type JobRow } from '../../server/jobs';
+import { holds } from '../../server/permissions';
+import { decodeCursor, encodeCursor } from '../../server/pagination';
+import { uuidv7 } from '../../shared/ids';
+import { suggestMapping } from '../../imports/mapping';
+import { readHeaders, runImport, type ImportIssue, type ImportPhase, type ImportRun, type ImportSummary } from '../../imports/pipeline';
+import { detectFormat, type FileFormat } from '../../imports/source';
+import type { ImportAdapter } from '../../imports/types';
+import { loadGrants } from '../access/sessions';
+import { users } from '../access/schema';
+import { importAdapter, importAdapters } from './adapters';
+import type { BatchView, ImportKindView } from './contract';
+import { importBatches, type ImportBatchRow, type ImportMode } from './schema';
+
+export const RUN_JOB = 'import.run';
+const REPORT_ISSUES = 200;
+const STORED_ISSUES = 10_000;
+
+const PHASE_TEXT: Record<ImportPhase, string> = { validating: 'Validating rows', checking: 'Checking what is already stored', writing: 'Writing rows' };
+
+// ---------------------------------------------------------------------------------------------
+// Access
+
+/** The adapter of a kind the user may import in the operation: 403 without the permission anywhere, 404 outside the operation. */
+function adapterFor(auth: AuthContext, kind: string, operationId: string): ImportAdapter<unknown> {
+  const adapter = importAdapter(kind);
+  if (!adapter) throw invalid([{ path: 'querystring.kind', message: `Unknown kind ${kind} (${importAdapters().map((a) => a.kind).join(', ')}).` }]);
+  if (!holds(auth.grants, adapter.permission)) throw forbidden(adapter.permission);
+  if (!holds(auth.grants, adapter.permission, operationId)) throw notFound(`No operation ${operationId}.`);
+  return adapter;
+}
+
+/** The user's own batch while they may still import its kind there; 404 otherwise. */
+async function ownBatch(tx: Tx, auth: AuthContext, id: string): Promise<{ batch: ImportBatchRow; adapter: ImportAdapter<unknown> }> {
+  const [batch] = await tx.select().from(importBatches).where(eq(importBatches.id, id)).limit(1);
+  const adapter = batch ? importAdapter(batch.kind) : undefined;
+  if (!batch || !adapter || batch.createdBy !== auth.user.id || !holds(auth.grants, adapter.permission, batch.operationId)) throw notFound('No such import.');
+  return { batch, adapter };
+}
+
+export function listKinds(auth: AuthContext, operationIn: string): ImportKindView[] {
+  const operationId = operationIn.toUpperCase();
+  return importAdapters()
+    .filter((a) => holds(auth.grants, a.permission, operationId))
+    .map((a) => ({
+      kind: a.kind,
+      label: a.label,
+      permission: a.permission,
+      fields: a.fields.map((f) => ({ key: f.key, label: f.label, required: !!f.required, multiple: !!f.multiple, options: [...(f.options ?? [])], description: f.description ?? null })),
+    }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views
+
+async function duplicateOf(tx: Tx, b: ImportBatchRow): Promise<string | null> {
+  const [d] = await tx
+    .select({ id: importBatches.id })
+    .from(importBatches)
+    .where(and(eq(importBatches.operationId, b.operationId), eq(importBatches.kind, b.kind), eq(importBatches.fileHash, b.fileHash), eq(importBatches.status, 'committed'), ne(importBatches.id, b.id)))
+    .limit(1);
+  return d?.id ?? null;
+}
+
+async function present(tx: Tx, b: ImportBatchRow, adapter: ImportAdapter<unknown>, withPreview = true): Promise<BatchView> {
+  const job = b.jobId ? await getJob(tx, b.jobId) : null;
+  const preview = withPreview ? await readHeaders(b.content, b.format).catch(() => ({ headers: b.headers, estimatedRows: 0, sample: [] as string[][] })) : { headers: b.headers, estimatedRows: 0, sample: [] };
+  return {
+    id: b.id,
+    operationId: b.operationId,
+    kind: b.kind,
+    fileName: b.fileName,
+    format: b.format,
+    fileSize: b.fileSize,
+    status: b.status,
+    mode: b.mode ?? null,
+    headers: b.headers,
+    sample: preview.sample,
+    estimatedRows: preview.estimatedRows,
+    suggestedMapping: suggestMapping(b.headers, adapter.fields),
+    mapping: b.mapping ?? null,
+    summary: (b.summary as unknown as ImportSummary | null) ?? null,
+    issueCount: b.issueCount,
+    issues: (b.issues ?? []).slice(0, REPORT_ISSUES),
+    message: b.message ?? null,
+    duplicateOf: await duplicateOf(tx, b),
+    job: job ? presentJob(job) : null,
+    createdAt: b.createdAt.toISOString(),
+    committedAt: b.committedAt?.toISOString() ?? null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Use cases
+
+export interface UploadInput {
+  operation: string;
+  kind: string;
+  fileName: string;
+  contentType?: string;
+  bytes: Buffer;
+}
+
+async function storeBatch(tx: Tx, auth: AuthContext, actor: Actor, input: UploadInput, status: ImportBatchRow['status'] = 'uploaded'): Promise<{ batch: ImportBatchRow; adapter: ImportAdapter<unknown> }> {
+  const operationId = input.operation.toUpperCase();
+  const adapter = adapterFor(auth, input.kind, operationId);
+  if (!input.bytes.length) throw invalid([{ path: 'body', message: 'The file is empty.' }]);
+  const format: FileFormat = detectFormat(input.bytes, input.fileName, input.contentType);
+  let headers: string[];
+  try {
+    headers = (await readHeaders(input.bytes, format)).headers;
+  } catch (err) {
+    throw invalid([{ path: 'body', message: (err as Error).message }], 'The file cannot be read.');
+  }
+  if (!headers.length || headers.every((h) => !h)) throw invalid([{ path: 'body', message: 'The file has no header row.' }]);
+  const [batch] = await tx
+    .insert(importBatches)
+    .values({
+      id: uuidv7(),
+      operationId,
+      kind: adapter.kind,
+      fileName: path.basename(input.fileName).slice(0, 200),
+      format,
+      fileHash: createHash('sha256').update(input.bytes).digest('hex'),
+      fileSize: input.bytes.length,
+      content: input.bytes,
+      headers,
+      status,
+      createdBy: auth.user.id,
+    })
+    .returning();
+  await audit(tx, actor, { action: 'import.upload', entityType: 'import_batch', entityId: batch.id, operationId, details: { kind: adapter.kind, fileName: batch.fileName, format, bytes: batch.fileSize } });
+  return { batch, adapter };
+}
+
+export async function uploadBatch(tx: Tx, auth: AuthContext, actor: Actor, input: UploadInput): Promise<BatchView> {
+  const { batch, adapter } = await storeBatch(tx, auth, actor, input);
+  return present(tx, batch, adapter);
+}
+
+export async function getBatch(tx: Tx, auth: AuthContext, id: string): Promise<BatchView> {
+  const { batch, adapter } = await ownBatch(tx, auth, id);
+  return present(tx, batch, adapter);
+}
+
+export async function listBatches(tx: Tx, auth: AuthContext, q: { operation: string; kind?: string; limit: number; cursor?: string }) {
+  const operationId = q.operation.toUpperCase();
+  const kinds = importAdapters().filter((a) => holds(auth.grants, a.permission, operationId) && (!q.kind || a.kind === q.kind)).map((a) => a.kind);
+  if (!kinds.length) {
+    if (!importAdapters().some((a) => holds(auth.grants, a.permission))) throw forbidden('an import permission');
+    throw notFound(`No operation ${q.operation}.`);
+  }
+  const where = and(eq(importBatches.operationId, operationId), eq(importBatches.createdBy, auth.user.id), sql`${importBatches.kind} in ${kinds}`)!;
+  const [{ total }] = await tx.select({ total: sql<number>`count(*)::int` }).from(importBatches).where(where);
+  const after = decodeCursor(q.cursor, 1);
+  const list = await tx
+    .select()
+    .from(importBatches)
+    .where(after ? and(where, sql`${importBatches.id} < ${String(after[0])}::uuid`) : where)
+    .orderBy(desc(importBatches.id))
+    .limit(q.limit + 1);
+  const more = list.length > q.limit;
+  const kept = list.slice(0, q.limit);
+  const items = [];
+  for (const b of kept) {
+    const { sample: _s, headers: _h, suggestedMapping: _m, issues: _i, ...rest } = await present(tx, b, importAdapter(b.kind)!, false);
+    items.push(rest);
+  }
+  return { items, total: Number(total), nextCursor: more ? encodeCursor([kept[kept.length - 1].id]) : null };
+}
+
+export async function batchIssues(tx: Tx, auth: AuthContext, id: string, q: { limit: number; cursor?: string }) {
+  const { batch } = await ownBatch(tx, auth, id);
+  const all = batch.issues ?? [];
+  const after = decodeCursor(q.cursor, 1);
+  const start = after ? Number(after[0]) : 0;
+  const items = all.slice(start, start + q.limit);
+  const next = start + q.limit < all.length ? encodeCursor([start + q.limit]) : null;
+  return { items, total: all.length, nextCursor: next };
+}
+
+const BUSY = new Set(['validating', 'committing']);
+
+async function queueRun(tx: Tx, auth: AuthContext, actor: Actor, id: string, input: { mapping?: Record<string, string>; commit: boolean; mode?: ImportMode }): Promise<BatchView> {
+  const { batch, adapter } = await ownBatch(tx, auth, id);
+  if (BUSY.has(batch.status)) throw conflict(`The import is ${batch.status}; wait for it to finish.`);
+  if (batch.status === 'committed' || batch.status === 'unchanged') throw conflict('The import has been committed already.');
+  const mapping = input.mapping ?? batch.mapping ?? suggestMapping(batch.headers, adapter.fields);
+  const job = await enqueueJob(tx, {
+    kind: RUN_JOB,
+    operationId: batch.operationId,
+    createdBy: auth.user.id,
+    payload: { batchId: batch.id, commit: input.commit, mode: input.mode ?? 'all' },
+  });
+  const [row] = await tx
+    .update(importBatches)
+    .set({ mapping, status: input.commit ? 'committing' : 'validating', mode: input.commit ? input.mode : batch.mode, jobId: job.id, message: null })
+    .where(eq(importBatches.id, batch.id))
+    .returning();
+  if (input.commit) await audit(tx, actor, { action: 'import.commit_requested', entityType: 'import_batch', entityId: batch.id, operationId: batch.operationId, details: { kind: batch.kind, mode: input.mode } });
+  return present(tx, row, adapter, false);
+}
+
+export function validateBatch(tx: Tx, auth: AuthContext, actor: Actor, id: string, mapping: Record<string, string>): Promise<BatchView> {
+  return queueRun(tx, auth, actor, id, { mapping, commit: false });
+}
+
+export function commitBatch(tx: Tx, auth: AuthContext, actor: Actor, id: string, body: { mode: ImportMode; mapping?: Record<string, string> }): Promise<BatchView> {
+  return queueRun(tx, auth, actor, id, { mapping: body.mapping, commit: true, mode: body.mode });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running (the job, and the CLI / benchmark entry point)
+
+/** The user as the job sees them: their grants now (a grant taken away since the upload counts). */
+async function authOf(tx: Tx, userId: string): Promise<AuthContext> {
+  const [u] = await tx.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!u || u.disabled) throw new AppError('FORBIDDEN', 'The user who started this import can no longer import.');
+  return {
+    user: { id: u.id, username: u.username, displayName: u.displayName, organisationId: u.organisationId, language: u.language, isDemo: u.isDemo },
+    grants: await loadGrants(tx, u.id),
+    via: 'token',
+  };
+}
+
+export interface RunBatchOptions {
+  commit: boolean;
+  mode: ImportMode;
+  onProgress?: (phase: ImportPhase, done: number, total: number) => void | Promise<void>;
+  throwIfCancelled?: () => void;
+  requestId?: string | null;
+}
+
+/** Validates (and commits) a stored batch and records the outcome on it. */
+export async function runBatch(database: Database, batchId: string, o: RunBatchOptions): Promise<ImportRun & { status: ImportBatchRow['status']; message: string }> {
+  const db = database.db;
+  const [batch] = await db.select().from(importBatches).where(eq(importBatches.id, batchId)).limit(1);
+  if (!batch) throw new AppError('NOT_FOUND', 'No such import.');
+  const adapter = importAdapter(batch.kind);
+  if (!adapter) throw new AppError('BAD_REQUEST', `Unknown kind ${batch.kind}.`);
+  if (!batch.createdBy) throw new AppError('FORBIDDEN', 'The import has no owner.');
+  const auth = await authOf(db, batch.createdBy);
+  if (!holds(auth.grants, adapter.permission, batch.operationId)) throw new AppError('FORBIDDEN', `You no longer hold ${adapter.permission} in ${batch.operationId}.`);
+  const actor: Actor = { userId: batch.createdBy, requestId: o.requestId ?? null };
+  const earlier = await duplicateOf(db, batch);
+  const commit = o.commit && !earlier;
+  const mapping = batch.mapping ?? suggestMapping(batch.headers, adapter.fields);
+  let status: ImportBatchRow['status'] = 'validated';
+  let message = '';
+  const run = await runImport({
+    database,
+    adapter,
+    auth,
+    userId: batch.createdBy,
+    operationId: batch.operationId,
+    bytes: batch.content,
+    format: batch.format,
+    mapping,
+    mode: o.mode,
+    commit,
+    onProgress: o.onProgress,
+    throwIfCancelled: o.throwIfCancelled,
+    maxIssues: STORED_ISSUES,
+    finish: async (tx, summary) => {
+      await tx
+        .update(importBatches)
+        .set({ status: 'committed', committedAt: new Date(), summary: { ...summary }, issues: [], issueCount: 0, mapping, mode: o.mode })
+        .where(eq(importBatches.id, batch.id));
+      await audit(tx, actor, {
+        action: 'import.commit',
+        entityType: 'import_batch',
+        entityId: batch.id,
+        operationId: batch.operationId,
+        details: { kind: batch.kind, fileName: batch.fileName, mode: o.mode, ...summary },
+      });
+    },
+  });
+  const s = run.summary;
+  if (run.outcome === 'committed') {
+    status = 'committed';
+    message = `${s.inserted} rows added${s.existing ? `, ${s.existing} already stored` : ''}${s.invalid ? `, ${s.invalid} invalid rows left out` : ''}.`;
+  } else if (o.commit && earlier) {
+    status = 'unchanged';
+    message = `This file was imported before (import ${earlier}); nothing was added.`;
+  } else if (run.outcome === 'rejected') {
+    status = 'failed';
+    message = `Nothing was written: ${s.invalid} of ${s.rows} rows have problems. Fix them, or import the valid rows only.`;
+  } else {
+    status = 'validated';
+    message = s.invalid ? `${s.invalid} of ${s.rows} rows have problems.` : `All ${s.rows} rows are valid${s.existing ? ` (${s.existing} already stored)` : ''}.`;
+  }
+  // The committed state and the audit row were written with the rows; the report goes with the batch.
+  await db
+    .update(importBatches)
+    .set({ status, message, summary: { ...s }, issues: run.issues as ImportIssue[], issueCount: run.issueCount, mapping, ...(status === 'committed' ? {} : { mode: o.commit ? o.mode : batch.mode }) })
+    .where(eq(importBatches.id, batch.id));
+  return { ...run, status, message };
+}
+
+async function failBatch(database: Database, job: JobRow, message: string, cancelled = false) {
+  const batchId = (job.payload as { batchId?: string }).batchId;
+  if (!batchId) return;
+  await database.db
+    .update(importBatches)
+    .set({ status: cancelled ? 'cancelled' : 'failed', message })
+    .where(and(eq(importBatches.id, batchId), eq(importBatches.jobId, job.id), sql`${importBatches.status} in ('validating', 'committing')`));
+}
+
+defineJob(
+  RUN_JOB,
+  async (ctx: JobContext) => {
+    const p = ctx.job.payload as { batchId: string; commit: boolean; mode: ImportMode };
+    const run = await runBatch(ctx.database, p.batchId, {
+      commit: p.commit,
+      mode: p.mode,
+      throwIfCancelled: ctx.throwIfCancelled,
+      onProgress: (phase, done, total) => ctx.progress(done, total, PHASE_TEXT[phase]),
+    });
+    await ctx.progress(run.summary.rows, run.summary.rows, run.message, true);
+    return { batchId: p.batchId, status: run.status, summary: run.summary, issueCount: run.issueCount };
+  },
+  {
+    onFailed: (database, job, message, cancelled) => failBatch(database, job, message, cancelled),
+    onAbandoned: (database, job, message) => failBatch(database, job, message),
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// Direct use: CLI and benchmarks
+
+export interface ImportFileOptions {
+  operation: string;
+  /** Field → column; fields not given use the suggested mapping. */
+  mapping?: Record<string, string>;
+  mode?: ImportMode;
+  fileName?: string;
+  /** false: validate only. */
+  commit?: boolean;
+}
+
+export interface ImportFileResult {
+  batchId: string;
+  status: ImportBatchRow['status'];
+  message: string;
+  summary: ImportSummary;
+  issues: ImportIssue[];
+  issueCount: number;
+  mapping: Record<string, string>;
+}
+
+/**
+ * Imports a file in this process, without the job queue: stores the batch (so a re-import is
+ * recognised), validates, commits, reports progress. `user` is a user id or username.
+ */
+export async function importFile(
+  database: Database,
+  user: string,
+  kind: string,
+  file: string | Buffer,
+  options: ImportFileOptions,
+  onProgress?: (phase: ImportPhase, done: number, total: number) => void | Promise<void>,
+): Promise<ImportFileResult> {
+  const bytes = typeof file === 'string' ? await fs.readFile(file) : file;
+  const [u] = await database.db
+    .select({ id: users.id })
+    .from(users)
+    .where(/^[0-9a-f-]{36}$/i.test(user) ? eq(users.id, user) : eq(users.username, user))
+    .limit(1);
+  if (!u) throw new AppError('NOT_FOUND', `No user ${user}.`);
+  const auth = await authOf(database.db, u.id);
+  const actor: Actor = { userId: u.id, requestId: null };
+  const { batch, adapter } = await database.db.transaction((tx) =>
+    storeBatch(tx as unknown as Tx, auth, actor, { operation: options.operation, kind, fileName: options.fileName ?? (typeof file === 'string' ? path.basename(file) : 'upload.csv'), bytes }),
+  );
+  const mapping = { ...suggestMapping(batch.headers, adapter.fields), ...(options.mapping ?? {}) };
+  await database.db.update(importBatches).set({ mapping, status: options.commit === false ? 'validating' : 'committing' }).where(eq(importBatches.id, batch.id));
+  try {
+    const run = await runBatch(database, batch.id, { commit: options.commit !== false, mode: options.mode ?? 'all', onProgress });
+    return { batchId: batch.id, status: run.status, message: run.message, summary: run.summary, issues: run.issues, issueCount: run.issueCount, mapping };
+  } catch (err) {
+    await database.db.update(importBatches).set({ status: 'failed', message: (err as Error).message }).where(eq(importBatches.id, batch.id));
+    throw err;
+  }
+}
+
+/** The job of a user (404 for anyone else). */
+export async function ownJob(tx: Tx, auth: AuthContext, id: string): Promise<JobRow> {
+  const job = await getJob(tx, id);
+  if (!job || job.createdBy !== auth.user.id) throw notFound('No such job.');
+  return job;
+}
