@@ -93,7 +93,7 @@ function checkFlowMonitoring(site: SiteFacts, issues: FieldIssue[]) {
   if (!site.flowMonitoring) issues.push({ path: 'body.siteId', message: `${site.code} is not a flow monitoring point.` });
 }
 
-function hashOf(value: unknown): string {
+export function hashOf(value: unknown): string {
   const canon = (v: unknown): unknown =>
     Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v ?? null;
   return createHash('sha256').update(JSON.stringify(canon(value))).digest('hex');
@@ -111,7 +111,7 @@ const stamp = (at: Date | null, by: string | null) => (at ? { at: at.toISOString
 // Counts
 
 /** The figures as stored (columns), validated: every problem is reported at once. */
-function figureColumns(direction: 'in' | 'out', f: Figures, issues: FieldIssue[]) {
+export function figureColumns(direction: 'in' | 'out', f: Figures, issues: FieldIssue[]) {
   const sexAge = f.men + f.women + f.boys + f.girls;
   if (sexAge !== f.total) issues.push({ path: 'body.men', message: `men + women + boys + girls = ${sexAge}, but the total is ${f.total}.` });
   const nat = f.afghan + f.otherNationality;
@@ -149,7 +149,7 @@ function figureColumns(direction: 'in' | 'out', f: Figures, issues: FieldIssue[]
 }
 type FigureColumns = ReturnType<typeof figureColumns>;
 
-function countKeyHash(key: { id: string; operationId: string; siteId: string; date: string; direction: string; neighbourCountry: string }, cols: FigureColumns) {
+export function countKeyHash(key: { id: string; operationId: string; siteId: string; date: string; direction: string; neighbourCountry: string }, cols: FigureColumns) {
   return hashOf({ key, cols });
 }
 
