@@ -158,7 +158,8 @@ export async function getBatch(tx: Tx, auth: AuthContext, id: string): Promise<B
 
 export async function listBatches(tx: Tx, auth: AuthContext, q: { operation: string; kind?: string; limit: number; cursor?: string }) {
   const operationId = q.operation.toUpperCase();
-  const kinds = importAdapters().filter((a) => holds(auth.grants, a.permission, operationId) && (!q.kind || a.kind === q.kind)).map((a) => a.kind);
+  // With a kind: that kind's permission (403 without it anywhere, 404 outside the operation).
+  const kinds = q.kind ? [adapterFor(auth, q.kind, operationId).kind] : importAdapters().filter((a) => holds(auth.grants, a.permission, operationId)).map((a) => a.kind);
   if (!kinds.length) {
     if (!importAdapters().some((a) => holds(auth.grants, a.permission))) throw forbidden('an import permission');
     throw notFound(`No operation ${q.operation}.`);
