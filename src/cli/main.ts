@@ -7,6 +7,7 @@ import { seedFlowsDemo } from '../modules/flows/demo';
 import { seedFlowAlertsDemo } from '../modules/flows/alerts-demo';
 import { registerUserCommands } from './user';
 import { registerBackupCommands } from './backup';
+import { registerImportCommand } from './import';
 import { registerDedupCommand } from './dedup';
 import { registerPprlCommands } from './pprl';
 import { DataDirLockedError } from '../db/lock';
@@ -60,6 +61,7 @@ program
 
 registerUserCommands(program);
 registerBackupCommands(program);
+registerImportCommand(program);
 registerDedupCommand(program);
 registerPprlCommands(program);
 
