@@ -7,6 +7,7 @@ import { importsRoutes } from '../modules/imports/routes';
 import { mobilityRoutes } from '../modules/mobility/routes';
 import { flowAlertsRoutes } from '../modules/flows/alerts-routes';
 import { peopleRoutes } from '../modules/people/routes';
+import { flowsDashboardRoutes } from '../modules/flows/dashboard-routes';
 
 /** Every module's routes, mounted under /api/v1. Add a module here. */
 export async function registerModules(app: FastifyInstance): Promise<void> {
@@ -18,4 +19,5 @@ export async function registerModules(app: FastifyInstance): Promise<void> {
   await app.register(mobilityRoutes);
   await app.register(flowAlertsRoutes);
   await app.register(peopleRoutes);
+  await app.register(flowsDashboardRoutes);
 }
