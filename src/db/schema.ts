@@ -7,3 +7,4 @@ export * from '../modules/mobility/schema';
 export * from '../server/jobs-schema';
 export * from '../modules/imports/schema';
 export * from '../modules/people/schema';
+export * from '../modules/flows/dashboard-schema';

@@ -1,0 +1,1 @@
+CREATE INDEX "flow_dash_surveys_upkeep_idx" ON "flow_dash_surveys" USING btree ("operation_id","lvl","site_key","direction","bucket");

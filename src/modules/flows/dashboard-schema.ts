@@ -1,0 +1,70 @@
+import { bigint, boolean, doublePrecision, date, index, integer, pgTable, primaryKey, smallint, text, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * Dashboard rollups, derived from flow_counts and flow_surveys and kept current by database
+ * triggers in the same transaction as every write (custom migration `flows_dashboard_triggers`),
+ * whoever writes: the API, imports, the demo seed. A backup restores them as they were (restore
+ * switches triggers off). `flow_dash_rebuild()` recomputes everything from the source tables.
+ */
+
+/**
+ * Counted flow per site × bucket × direction. `grain` 'w' = ISO week (bucket = its Monday),
+ * 'm' = calendar month (bucket = the 1st). `pub` false = every current version, true = only the
+ * published ones (what holders of reports.published.read alone may see).
+ */
+export const flowDashCounts = pgTable(
+  'flow_dash_counts',
+  {
+    operationId: text('operation_id').notNull(),
+    grain: text('grain', { enum: ['w', 'm'] }).notNull(),
+    pub: boolean('pub').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    siteId: uuid('site_id').notNull(),
+    direction: text('direction').notNull(),
+    days: integer('days').notNull(),
+    total: bigint('total', { mode: 'number' }).notNull(),
+    men: bigint('men', { mode: 'number' }).notNull(),
+    women: bigint('women', { mode: 'number' }).notNull(),
+    boys: bigint('boys', { mode: 'number' }).notNull(),
+    girls: bigint('girls', { mode: 'number' }).notNull(),
+    deported: bigint('deported', { mode: 'number' }).notNull(),
+    spontaneous: bigint('spontaneous', { mode: 'number' }).notNull(),
+    otherReason: bigint('other_reason', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.operationId, t.grain, t.pub, t.bucket, t.siteId, t.direction] })],
+);
+
+/**
+ * Survey answers per site × week block × direction × dimension × answer, with the estimate
+ * weighted to the counted flow: in each site-week, est = people × counted / surveyed people, so
+ * the weighted total of a site-week equals its counted flow (of the same direction).
+ * `lvl` 0 = one ISO week, 1 = 4 weeks, 2 = 52 weeks (blocks counted from Monday 2000-01-03), so a
+ * ten-year period reads ~40 buckets instead of 520 weeks. `site_key` is the site id, or '*' for
+ * all sites of the operation together (levels 1 and 2 only).
+ * dims: all ('' key), doc, reason, stay, adm1, adm2, origin ('' = not answered).
+ * *_pub columns count only site-weeks with published counted flow, weighted to that flow.
+ */
+export const flowDashSurveys = pgTable(
+  'flow_dash_surveys',
+  {
+    operationId: text('operation_id').notNull(),
+    dim: text('dim').notNull(),
+    lvl: smallint('lvl').notNull(),
+    siteKey: text('site_key').notNull(),
+    direction: text('direction').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    key: text('key').notNull(),
+    surveys: integer('surveys').notNull(),
+    people: bigint('people', { mode: 'number' }).notNull(),
+    est: doublePrecision('est').notNull(),
+    surveysPub: integer('surveys_pub').notNull(),
+    peoplePub: bigint('people_pub', { mode: 'number' }).notNull(),
+    estPub: doublePrecision('est_pub').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.operationId, t.dim, t.lvl, t.siteKey, t.direction, t.bucket, t.key] }),
+    index('flow_dash_surveys_bucket_idx').on(t.operationId, t.lvl, t.bucket),
+    // Upkeep: the rows of one site (or '*'), direction and bucket range, any dimension.
+    index('flow_dash_surveys_upkeep_idx').on(t.operationId, t.lvl, t.siteKey, t.direction, t.bucket),
+  ],
+);
