@@ -5,8 +5,10 @@ import { serve } from './serve';
 import { seedDemo } from '../modules/demo/seed';
 import { seedFlowsDemo } from '../modules/flows/demo';
 import { seedFlowAlertsDemo } from '../modules/flows/alerts-demo';
+import { seedMobilityDemo } from '../modules/mobility/demo';
 import { registerUserCommands } from './user';
 import { registerBackupCommands } from './backup';
+import { registerExportCommands } from './export';
 import { registerImportCommand } from './import';
 import { registerDedupCommand } from './dedup';
 import { registerPprlCommands } from './pprl';
@@ -53,6 +55,7 @@ program
       const { created } = await database.db.transaction((tx) => seedDemo(tx, config.demoPassword));
       await database.db.transaction((tx) => seedFlowsDemo(tx));
       await database.db.transaction((tx) => seedFlowAlertsDemo(tx));
+      await database.db.transaction((tx) => seedMobilityDemo(tx));
       console.log(created.length ? `Demo users created: ${created.join(', ')} (password "${config.demoPassword}"; they log in only under "serve --demo")` : 'Demo users already exist.');
     } finally {
       await database.close();
@@ -61,6 +64,7 @@ program
 
 registerUserCommands(program);
 registerBackupCommands(program);
+registerExportCommands(program);
 registerImportCommand(program);
 registerDedupCommand(program);
 registerPprlCommands(program);

@@ -5,6 +5,7 @@ import { hasUsers, seedDemo } from '../modules/demo/seed';
 import { PERSONAS } from '../modules/demo/personas';
 import { seedFlowsDemo } from '../modules/flows/demo';
 import { seedFlowAlertsDemo } from '../modules/flows/alerts-demo';
+import { seedMobilityDemo } from '../modules/mobility/demo';
 
 export interface ServeOptions {
   demo: boolean;
@@ -23,6 +24,8 @@ export async function serve(config: Config, opts: ServeOptions): Promise<void> {
       process.stderr.write('Creating demo DTM flow monitoring data (Jan 2024 – Mar 2025)…\n');
       await database.db.transaction((tx) => seedFlowsDemo(tx));
       await database.db.transaction((tx) => seedFlowAlertsDemo(tx));
+      process.stderr.write('Creating demo mobility tracking rounds (baseline over 401 districts, site and flood assessments)…\n');
+      await database.db.transaction((tx) => seedMobilityDemo(tx));
     }
   }
   const app = await buildApp({ database, config, demoMode: opts.demo });
