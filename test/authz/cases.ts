@@ -7,6 +7,7 @@ import { cases as flowExports } from '../../src/modules/flows/exports.authz.case
 import { cases as people } from '../../src/modules/people/authz.cases';
 import { cases as mobility } from '../../src/modules/mobility/authz.cases';
 import { cases as imports } from '../../src/modules/imports/authz.cases';
+import { cases as flowDashboard } from '../../src/modules/flows/dashboard.authz.cases';
 
 /** Add each module's cases here. */
-export const ALL_CASES: AuthzCase[] = [...access, ...places, ...flows, ...flowAlerts, ...flowExports, ...people, ...mobility, ...imports];
+export const ALL_CASES: AuthzCase[] = [...access, ...places, ...flows, ...flowAlerts, ...flowExports, ...people, ...mobility, ...imports, ...flowDashboard];
