@@ -79,14 +79,14 @@ export default function AlertsPage() {
                 </Stack>
                 {a.status === 'open' ? (
                   manage ? (
-                    <Button size="xs" variant="light" color="orange" onClick={() => setAck(a)}>
+                    <Button size="xs" variant="light" color="orange" onClick={() => setAck(a)} style={{ flexShrink: 0 }} data-testid="alert-ack">
                       {t('flows.alerts.acknowledge')}
                     </Button>
                   ) : (
-                    <Badge color="orange">{t('flows.alerts.open')}</Badge>
+                    <Badge color="orange" style={{ flexShrink: 0 }} styles={{ label: { overflow: 'visible' } }}>{t('flows.alerts.open')}</Badge>
                   )
                 ) : (
-                  <Badge color="gray">{t('flows.alerts.acknowledged')}</Badge>
+                  <Badge color="gray" style={{ flexShrink: 0 }} styles={{ label: { overflow: 'visible' } }}>{t('flows.alerts.acknowledged')}</Badge>
                 )}
               </Group>
             </Card>

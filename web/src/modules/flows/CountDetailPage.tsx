@@ -51,7 +51,7 @@ export default function CountDetailPage() {
             {c.siteName} · {directionLabel(t, c.direction)}
           </Title>
           <Text c="dimmed" size="sm">
-            <DateLabel value={c.date} timeZone="UTC" solarHijri={op === 'AFG' || op === 'IRN'} /> · {t(`flows.country.${c.neighbourCountry}`, { defaultValue: c.neighbourCountry })} · {t('flows.count.version', { n: c.version })}
+            <DateLabel value={c.date} timeZone="UTC" solarHijri={op === 'AFG' || op === 'IRN'} /> · {t(`flows.country.${c.neighbourCountry}`, { defaultValue: c.neighbourCountry })} · {t('flows.count.version', { n: f.number(c.version) })}
           </Text>
         </Stack>
         <StatusBadge status={c.status} />

@@ -74,7 +74,6 @@ export default function CountsPage() {
                 <Table.Tr>
                   <Table.Th>{t('flows.count.date')}</Table.Th>
                   <Table.Th>{t('flows.count.site')}</Table.Th>
-                  <Table.Th>{t('flows.count.direction')}</Table.Th>
                   <Table.Th ta="end">{t('flows.count.total')}</Table.Th>
                   <Table.Th>{t('flows.filters.status')}</Table.Th>
                 </Table.Tr>
@@ -82,15 +81,17 @@ export default function CountsPage() {
               <Table.Tbody>
                 {items.map((c) => (
                   <Table.Tr key={c.id}>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <AnchorLink to="/op/$op/flows/counts/$countId" params={{ op, countId: c.id }} size="sm">
-                        {f.date(c.date, { timeZone: 'UTC' })}
+                        {f.date(c.date, { timeZone: 'UTC', style: 'short' })}
                       </AnchorLink>
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm">{siteLabel({ name: c.siteName, nameLocal: sites.find((s) => s.id === c.siteId)?.nameLocal ?? null, code: c.siteCode }, i18n.language)}</Text>
+                      <Text size="xs" c="dimmed">
+                        {directionLabel(t, c.direction)}
+                      </Text>
                     </Table.Td>
-                    <Table.Td>{directionLabel(t, c.direction)}</Table.Td>
                     <Table.Td ta="end">{f.number(c.total)}</Table.Td>
                     <Table.Td>
                       <StatusBadge status={c.status} />

@@ -185,7 +185,7 @@ export default function SurveyFormPage() {
           <Title order={5}>{t('flows.survey.origin')}</Title>
           <SegmentedControl value={origin} onChange={(v) => setOrigin(v as OriginCountry)} data={[{ value: 'PAK', label: t('flows.country.PAK') }, { value: 'IRN', label: t('flows.country.IRN') }]} />
           {origin === 'PAK' && (
-            <AreaPicker operation="PAK" value={originPcode} onChange={setOriginPcode} label={t('flows.survey.originDistrict')} description={t('flows.survey.originDistrictHelp')} error={errors.originPcode} />
+            <AreaPicker operation="PAK" value={originPcode} onChange={setOriginPcode} label={t('flows.survey.originDistrict')} description={t('flows.survey.originDistrictHelp')} placeholder={t('flows.survey.searchPlace')} error={errors.originPcode} />
           )}
           <Text size="sm" fw={500}>
             {t('flows.survey.documents')}
@@ -209,8 +209,8 @@ export default function SurveyFormPage() {
       <Card withBorder padding="sm">
         <Stack gap="sm">
           <Title order={5}>{t('flows.survey.destination')}</Title>
-          <AreaPicker operation="AFG" value={adm1} onChange={setAdm1} label={t('flows.survey.province')} description={t('flows.survey.pcodeHelp')} error={errors.destinationAdm1} />
-          <AreaPicker operation="AFG" value={adm2} onChange={setAdm2} label={t('flows.survey.district')} description={t('flows.survey.pcodeHelp')} error={errors.destinationAdm2} />
+          <AreaPicker operation="AFG" value={adm1} onChange={setAdm1} label={t('flows.survey.province')} description={t('flows.survey.pcodeHelp')} placeholder={t('flows.survey.searchPlace')} error={errors.destinationAdm1} />
+          <AreaPicker operation="AFG" value={adm2} onChange={setAdm2} label={t('flows.survey.district')} description={t('flows.survey.pcodeHelp')} placeholder={t('flows.survey.searchPlace')} error={errors.destinationAdm2} />
         </Stack>
       </Card>
       <Card withBorder padding="sm">

@@ -41,7 +41,7 @@ export function statusColor(status: string): string {
 export function StatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
   return (
-    <Badge color={statusColor(status)} variant="light" data-testid="count-status">
+    <Badge color={statusColor(status)} variant="light" data-testid="count-status" style={{ flexShrink: 0, overflow: 'visible' }} styles={{ label: { overflow: 'visible' } }}>
       {t(`flows.status.${status}`)}
     </Badge>
   );
