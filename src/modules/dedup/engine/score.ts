@@ -84,7 +84,9 @@ export const DEFAULT_WEIGHTS: ScoreWeights = {
   phoneMaxAgree: 6,
   phoneDisagree: -1,
   locMaxAgree: 4,
-  locDisagree: -0.5,
+  // log2(P(other district | same person) / P(other district | different people)) ≈ log2(0.2 / 1):
+  // people move, but most duplicates are registered in the same district.
+  locDisagree: -2.3,
   addrAgree: 6,
   addrDisagree: -2,
   householdCap: 16,
@@ -101,6 +103,7 @@ export const FEBRL_WEIGHTS: ScoreWeights = {
   familyDisagree: -3,
   dateDisagree: -3,
   dateFar: -4,
+  locDisagree: -0.5,
   addrAgree: 9,
   householdCap: 1000,
 };
@@ -142,15 +145,28 @@ function computeNameSimilarity(T: NameTable, a: number, b: number): number {
     const sa = T.skel[a];
     if (sa.length >= 2 && sa === T.skel[b]) s = 0.92;
   }
-  if (s < 0.9) {
-    const ta = T.tokens[a];
-    const tb = T.tokens[b];
+  const ta = T.tokens[a];
+  const tb = T.tokens[b];
+  if (s >= 0.84 && ta.length >= 2 && ta.length === tb.length) {
+    // Compound names compare token by token: "Mohammad Rafiq" and "Mohammad Hakim" share a long
+    // prefix (high Jaro-Winkler on the joined key) but are different names, often brothers.
+    let worst = 1;
+    for (let k = 0; k < ta.length; k++) {
+      if (ta[k] === tb[k]) continue;
+      const t = jaroWinkler(ta[k], tb[k]);
+      if (t < worst) worst = t;
+    }
+    if (worst < 0.8) s = Math.min(s, 0.83);
+  }
+  if (s < 0.88) {
     const small = ta.length <= tb.length ? ta : tb;
     const big = ta.length <= tb.length ? tb : ta;
     if (small.length && small.length < big.length) {
+      // One name is part of the other ("Ahmad" / "Noor Ahmad"): maybe a short form, maybe a
+      // sibling; neither agreement nor disagreement.
       let all = true;
       for (const t of small) if (!big.includes(t)) all = false;
-      if (all) s = 0.9;
+      if (all) s = 0.86;
     }
   }
   return s;
