@@ -32,8 +32,12 @@ export const importBatches = pgTable(
     format: text('format', { enum: ['csv', 'xlsx'] }).notNull(),
     fileHash: text('file_hash').notNull(),
     fileSize: integer('file_size').notNull(),
+    /** The file, gzip-compressed. */
     content: bytea('content').notNull(),
     headers: jsonb('headers').$type<string[]>().notNull(),
+    /** The first rows (shown to the uploader while mapping), read once at upload. */
+    sample: jsonb('sample').$type<string[][]>(),
+    estimatedRows: integer('estimated_rows'),
     /** Adapter field → column header (a select_multiple field may name the base of 0/1 option columns). */
     mapping: jsonb('mapping').$type<Record<string, string>>(),
     status: text('status', { enum: IMPORT_STATUSES }).notNull().default('uploaded'),
