@@ -23,8 +23,8 @@ interface Props {
   onFlag: (candidates: Candidate[]) => void;
   onUnflag: () => void;
   /** Open the existing household beside the form. */
-  onCompare: (householdId: string) => void;
-  onOpen: (householdId: string) => void;
+  onCompare: (householdId: string, operationId: string) => void;
+  onOpen: (householdId: string, operationId: string) => void;
 }
 
 /**
@@ -77,9 +77,14 @@ export function DuplicateCheck({ operation, solarHijri, index, member, household
           <Group key={c.person.id} justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
             <Group gap="md" wrap="nowrap" align="flex-start">
               <div>
-                <Text fw={700} size="sm" dir="ltr" ta="start" data-testid="dup-reference">
-                  {c.person.householdReference}
+                <Text fw={700} size="sm" data-testid="dup-reference">
+                  <bdi dir="ltr">{c.person.householdReference}</bdi>
                 </Text>
+                {c.person.operationId !== operation && (
+                  <Badge size="xs" color="blue" variant="light" tt="none" mb={2}>
+                    {t('people.dup.otherOperation', { op: c.person.operationId })}
+                  </Badge>
+                )}
                 <Badge size="xs" color={c.decision === 'match' ? 'orange' : 'yellow'} variant="filled" tt="none">
                   {t(`people.dup.decision.${c.decision}`)} · {c.score.toFixed(1)}
                 </Badge>
@@ -87,7 +92,7 @@ export function DuplicateCheck({ operation, solarHijri, index, member, household
               <PersonNames person={c.person} />
               <div>
                 <Text size="xs" c="dimmed">
-                  <PlaceName operation={operation} pcode={c.person.currentPcode} />
+                  <PlaceName operation={c.person.operationId} pcode={c.person.currentPcode} />
                 </Text>
                 <Text size="xs" c="dimmed">
                   {t('people.dup.registeredOn')} <DateLabel value={c.person.registeredAt} solarHijri={solarHijri} />
@@ -95,10 +100,10 @@ export function DuplicateCheck({ operation, solarHijri, index, member, household
               </div>
             </Group>
             <Group gap={4} wrap="nowrap">
-              <Button size="compact-xs" variant="light" onClick={() => onCompare(c.person.householdId)} data-testid="dup-compare">
+              <Button size="compact-xs" variant="light" onClick={() => onCompare(c.person.householdId, c.person.operationId)} data-testid="dup-compare">
                 {t('people.dup.compare')}
               </Button>
-              <Button size="compact-xs" variant="subtle" onClick={() => onOpen(c.person.householdId)}>
+              <Button size="compact-xs" variant="subtle" onClick={() => onOpen(c.person.householdId, c.person.operationId)}>
                 {t('people.dup.open')}
               </Button>
             </Group>

@@ -3,6 +3,7 @@ import { Badge, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { HouseholdDetail, IndividualView } from '../../../../src/modules/people/contract';
 import { DateLabel } from '../../shell/DateLabel';
+import { ButtonLink } from '../../shell/links';
 import { ErrorState, Loading } from '../../shell/states';
 import { useOperation } from '../places/api';
 import { useHousehold } from './api';
@@ -128,6 +129,11 @@ export function HouseholdOverview({ op, id, compact }: { op: string; id: string;
           {h.reference}
         </Text>
         <Badge variant="light">{t('people.card.members', { count: h.size })}</Badge>
+        {compact && (
+          <ButtonLink size="compact-sm" variant="light" to="/op/$op/people/households/$id" params={{ op: h.operationId, id: h.id }}>
+            {t('people.dup.open')}
+          </ButtonLink>
+        )}
       </Group>
       <HouseholdFacts household={h} solarHijri={operation.data?.solarHijri} />
       <MembersTable members={compact ? h.members.filter((m) => !m.removedAt) : h.members} />

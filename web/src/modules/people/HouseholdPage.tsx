@@ -23,7 +23,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import type { BirthView, ConsentView, DocumentView, HouseholdDetail, HouseholdUpdate, IndividualView, MemberUpdate } from '../../../../src/modules/people/contract';
+import type { BirthView, ConsentView, DocumentType, DocumentView, HouseholdDetail, HouseholdUpdate, IndividualView, MemberUpdate } from '../../../../src/modules/people/contract';
 import {
   DOCUMENT_STATUSES,
   HOUSEHOLD_STATUSES,
@@ -44,13 +44,15 @@ import { AreaPicker } from '../places/AreaPicker';
 import { useOperation } from '../places/api';
 import { peopleApi, peopleKeys, useHousehold, useTimeline } from './api';
 import type { DobInput } from './dob';
-import { emptyMember, type MemberDraft } from './draft';
+import { emptyDocument, emptyMember, type MemberDraft } from './draft';
 import { ArabicNameInput, DobField, LatinNameInput } from './fields';
 import { HouseholdCard } from './HouseholdCard';
 import { Fact, HouseholdFacts, MembersTable } from './HouseholdOverview';
 import { kindLabel } from './labels';
-import { birthOf, memberInputOf } from './mapping';
+import { birthOf, DOCUMENT_COUNTRY, DOCUMENT_GROUPS, ISSUING_COUNTRIES, memberInputOf } from './mapping';
+import { normaliseDocumentNumber } from './script';
 import { PersonNames } from './PersonNames';
+import { SiteName } from './PlaceName';
 import './people.css';
 
 /** A 409 means someone else saved first: say so, and offer to reload instead of overwriting. */
@@ -102,6 +104,7 @@ export default function HouseholdPage() {
   const [member, setMember] = useState<IndividualView | 'new' | null>(null);
   const [removing, setRemoving] = useState<IndividualView | null>(null);
   const [docStatus, setDocStatus] = useState<DocumentView | null>(null);
+  const [addingDoc, setAddingDoc] = useState(false);
   const [withdrawing, setWithdrawing] = useState<ConsentView | null>(null);
   const [version, setVersion] = useState<number | null>(null);
 
@@ -167,7 +170,7 @@ export default function HouseholdPage() {
                 <Text fw={600}>{t('people.household.members')}</Text>
                 {canWrite && (
                   <Button size="xs" variant="light" onClick={() => setMember('new')} data-testid="add-member">
-                    {t('people.form.addMember')}
+                    {t('people.household.addMember')}
                   </Button>
                 )}
               </Group>
@@ -195,9 +198,14 @@ export default function HouseholdPage() {
 
             {h.sensitive && (
               <Card withBorder padding="sm" data-testid="documents">
-                <Text fw={600} mb="xs">
-                  {t('people.fields.documents')}
-                </Text>
+                <Group justify="space-between" mb="xs">
+                  <Text fw={600}>{t('people.fields.documents')}</Text>
+                  {canWrite && (
+                    <Button size="xs" variant="light" onClick={() => setAddingDoc(true)} data-testid="add-document">
+                      {t('people.doc.add')}
+                    </Button>
+                  )}
+                </Group>
                 {docs.length === 0 ? (
                   <Text size="sm" c="dimmed">
                     {t('people.household.noDocuments')}
@@ -358,7 +366,7 @@ export default function HouseholdPage() {
               <Text fw={600} mb="xs">
                 {t('people.household.timeline')}
               </Text>
-              <HouseholdTimeline id={h.id} solarHijri={sh} />
+              <HouseholdTimeline household={h} solarHijri={sh} />
             </Card>
             <Card withBorder padding="sm" data-testid="versions">
               <Text fw={600} mb="xs">
@@ -384,6 +392,7 @@ export default function HouseholdPage() {
       {editing && <EditHousehold household={h} onClose={() => setEditing(false)} />}
       {member && <EditMember household={h} member={member === 'new' ? null : member} onClose={() => setMember(null)} />}
       {removing && <RemoveMember household={h} member={removing} onClose={() => setRemoving(null)} />}
+      {addingDoc && <AddDocument household={h} onClose={() => setAddingDoc(false)} />}
       {docStatus && <DocumentStatusModal household={h} document={docStatus} onClose={() => setDocStatus(null)} />}
       {withdrawing && <WithdrawConsent household={h} consent={withdrawing} onClose={() => setWithdrawing(null)} />}
       {version !== null && <VersionModal household={h} version={version} onClose={() => setVersion(null)} solarHijri={sh} />}
@@ -391,21 +400,39 @@ export default function HouseholdPage() {
   );
 }
 
-function HouseholdTimeline({ id, solarHijri }: { id: string; solarHijri?: boolean }) {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The household's journey, oldest first: the crossing (from the household), then what modules recorded. */
+function HouseholdTimeline({ household: h, solarHijri }: { household: HouseholdDetail; solarHijri?: boolean }) {
   const { t } = useTranslation();
-  const q = useTimeline(id);
+  const q = useTimeline(h.id);
   if (q.isPending) return <Loading />;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
-  if (!q.data.items.length) return <Text size="sm" c="dimmed">{t('people.household.noEvents')}</Text>;
+  const events = [...q.data.items];
+  if (h.crossingDate) events.push({ at: h.crossingDate, module: 'people', kind: 'border_crossing', title: 'Crossed the border', by: null, individualId: null, details: null });
+  events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  if (!events.length) return <Text size="sm" c="dimmed">{t('people.household.noEvents')}</Text>;
   return (
-    <Timeline bulletSize={14} lineWidth={2} active={q.data.items.length} data-testid="timeline">
-      {q.data.items.map((e, i) => (
+    <Timeline bulletSize={14} lineWidth={2} active={events.length} data-testid="timeline">
+      {events.map((e, i) => (
         <Timeline.Item
           key={i}
           title={
             <Group gap={4}>
               <Text size="sm" fw={600}>
                 {kindLabel(t, e.kind, e.title)}
+                {typeof e.details?.purpose === 'string' && (
+                  <Text span size="sm" fw={400}>
+                    {' · '}
+                    {t(`people.consent.purpose.${e.details.purpose}`, { defaultValue: e.details.purpose })}
+                  </Text>
+                )}
+                {typeof e.details?.status === 'string' && typeof e.details?.type === 'string' && (
+                  <Text span size="sm" fw={400}>
+                    {' · '}
+                    {t(`people.docType.${e.details.type}`, { defaultValue: e.details.type })}: {t(`people.docStatus.${e.details.status}`, { defaultValue: e.details.status })}
+                  </Text>
+                )}
               </Text>
               {e.module !== 'people' && (
                 <Badge size="xs" variant="light" tt="none">
@@ -415,9 +442,14 @@ function HouseholdTimeline({ id, solarHijri }: { id: string; solarHijri?: boolea
             </Group>
           }
         >
+          {e.kind === 'border_crossing' && h.crossingSiteId && (
+            <Text size="xs">
+              <SiteName operation={h.operationId} id={h.crossingSiteId} />
+            </Text>
+          )}
           <Text size="xs" c="dimmed">
-            <DateLabel value={e.at} time solarHijri={solarHijri} />
-            {e.by ? ` · ${e.by}` : ''}
+            <DateLabel value={e.at} time={e.at.length > 10} solarHijri={solarHijri} />
+            {e.by && !UUID.test(e.by) ? ` · ${e.by}` : ''}
           </Text>
         </Timeline.Item>
       ))}
@@ -490,8 +522,8 @@ function EditHousehold({ household: h, onClose }: { household: HouseholdDetail; 
               onChange={(e) => setForm({ ...form, status: e.currentTarget.value as typeof form.status })}
               data={HOUSEHOLD_STATUSES.filter((s) => s !== 'merged' || h.status === 'merged').map((s) => ({ value: s, label: t(`people.status.${s}`) }))}
             />
-            <AreaPicker operation={h.operationId} label={t('people.fields.currentPlace')} description={null} value={form.currentPcode} onChange={(currentPcode) => setForm({ ...form, currentPcode })} />
-            <AreaPicker operation={h.operationId} label={t('people.fields.destination')} description={null} value={form.destinationPcode} onChange={(destinationPcode) => setForm({ ...form, destinationPcode })} />
+            <AreaPicker operation={h.operationId} placeholder={t('people.fields.placePlaceholder')} label={t('people.fields.currentPlace')} description={null} value={form.currentPcode} onChange={(currentPcode) => setForm({ ...form, currentPcode })} />
+            <AreaPicker operation={h.operationId} placeholder={t('people.fields.placePlaceholder')} label={t('people.fields.destination')} description={null} value={form.destinationPcode} onChange={(destinationPcode) => setForm({ ...form, destinationPcode })} />
             <TextInput type="date" label={t('people.fields.crossingDate')} value={form.crossingDate} onChange={(e) => setForm({ ...form, crossingDate: e.currentTarget.value })} />
             {h.femaleHeaded !== null && (
               <Checkbox mt={28} label={t('people.fields.femaleHeaded')} checked={form.femaleHeaded} onChange={(e) => setForm({ ...form, femaleHeaded: e.currentTarget.checked })} />
@@ -577,7 +609,7 @@ function EditMember({ household: h, member, onClose }: { household: HouseholdDet
   );
   const invalid = !d.sex || !d.relationship || ![d.givenName, d.fatherName, d.familyName, d.givenNameAr, d.fatherNameAr, d.familyNameAr].some((s) => s.trim());
   return (
-    <Modal opened onClose={onClose} title={member ? t('people.edit.member') : t('people.form.addMember')} size="xl">
+    <Modal opened onClose={onClose} title={member ? t('people.edit.member') : t('people.household.addMember')} size="xl">
       <form onSubmit={(e) => (e.preventDefault(), !invalid && m.mutate(d))}>
         <Stack gap="sm">
           <SimpleGrid cols={3} spacing="xs">
@@ -667,6 +699,83 @@ function RemoveMember({ household: h, member, onClose }: { household: HouseholdD
           </Button>
           <Button color="red" loading={m.isPending} onClick={() => m.mutate(undefined)}>
             {t('people.edit.remove')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+function AddDocument({ household: h, onClose }: { household: HouseholdDetail; onClose: () => void }) {
+  const { t } = useTranslation();
+  const members = h.members.filter((m) => !m.removedAt);
+  const [who, setWho] = useState(members[0]?.id ?? '');
+  const [doc, setDoc] = useState(() => emptyDocument());
+  const reload = useReload(h, onClose);
+  const m = useHouseholdMutation(
+    h,
+    () =>
+      peopleApi.addDocument(h.id, who, {
+        baseVersion: h.version,
+        document: {
+          id: doc.key,
+          type: doc.type as DocumentType,
+          number: normaliseDocumentNumber(doc.number),
+          issuingCountry: doc.issuingCountry,
+          validFrom: doc.validFrom || null,
+          validTo: doc.validUntil || null,
+          status: 'issued',
+        },
+      }),
+    onClose,
+  );
+  const invalid = !who || !doc.type || !doc.number.trim() || !/^[A-Z]{3}$/.test(doc.issuingCountry);
+  return (
+    <Modal opened onClose={onClose} title={t('people.doc.add')}>
+      <Stack gap="sm">
+        <NativeSelect
+          label={t('people.fields.name')}
+          value={who}
+          onChange={(e) => setWho(e.currentTarget.value)}
+          data={members.map((x) => ({ value: x.id, label: x.displayName }))}
+        />
+        <NativeSelect
+          label={t('people.doc.type')}
+          value={doc.type}
+          onChange={(e) => {
+            const type = e.currentTarget.value as DocumentType;
+            setDoc({ ...doc, type, issuingCountry: DOCUMENT_COUNTRY[type] ?? doc.issuingCountry });
+          }}
+        >
+          <option value="">—</option>
+          {DOCUMENT_GROUPS.map((g) => (
+            <optgroup key={g.country} label={t(`people.countries.${g.country}`)}>
+              {g.types.map((ty) => (
+                <option key={ty} value={ty}>
+                  {t(`people.docType.${ty}`)}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </NativeSelect>
+        <TextInput dir="ltr" label={t('people.doc.number')} value={doc.number} onChange={(e) => setDoc({ ...doc, number: e.currentTarget.value })} />
+        <NativeSelect
+          label={t('people.doc.country')}
+          value={doc.issuingCountry}
+          onChange={(e) => setDoc({ ...doc, issuingCountry: e.currentTarget.value })}
+          data={[{ value: '', label: '—' }, ...ISSUING_COUNTRIES.map((c) => ({ value: c, label: t(`people.countries.${c}`) }))]}
+        />
+        <SimpleGrid cols={2}>
+          <TextInput type="date" label={t('people.doc.validFrom')} value={doc.validFrom} onChange={(e) => setDoc({ ...doc, validFrom: e.currentTarget.value })} />
+          <TextInput type="date" label={t('people.doc.validUntil')} value={doc.validUntil} onChange={(e) => setDoc({ ...doc, validUntil: e.currentTarget.value })} />
+        </SimpleGrid>
+        <MutationError error={m.error} onReload={reload} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button loading={m.isPending} disabled={invalid} onClick={() => m.mutate(undefined)}>
+            {t('common.save')}
           </Button>
         </Group>
       </Stack>

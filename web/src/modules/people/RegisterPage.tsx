@@ -52,7 +52,7 @@ export default function RegisterPage() {
   const [draft, dispatch] = useReducer(draftReducer, op, (o) => loadDraft(o) ?? emptyHousehold());
   const [showProblems, setShowProblems] = useState(false);
   const [saved, setSaved] = useState<HouseholdDetail | null>(null);
-  const [compare, setCompare] = useState<string | null>(null);
+  const [compare, setCompare] = useState<{ id: string; op: string } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const pendingFocus = useRef<{ row: number; col: string } | null>(null);
   const canWrite = can(me.data, 'people.write', op);
@@ -230,6 +230,7 @@ export default function RegisterPage() {
               />
               <AreaPicker
                 operation={op}
+                placeholder={t('people.fields.placePlaceholder')}
                 label={t('people.fields.currentPlace')}
                 description={t('people.fields.placeHelp')}
                 value={draft.currentPcode}
@@ -239,6 +240,7 @@ export default function RegisterPage() {
               />
               <AreaPicker
                 operation={op}
+                placeholder={t('people.fields.placePlaceholder')}
                 label={t('people.fields.destination')}
                 description={t('people.fields.placeHelp')}
                 value={draft.destinationPcode}
@@ -286,8 +288,8 @@ export default function RegisterPage() {
                     })
                   }
                   onUnflag={() => dispatch({ type: 'member', index, patch: { flagged: [] } })}
-                  onCompare={setCompare}
-                  onOpen={(id) => void navigate({ to: '/op/$op/people/households/$id', params: { op, id } })}
+                  onCompare={(id, operationId) => setCompare({ id, op: operationId })}
+                  onOpen={(id, operationId) => void navigate({ to: '/op/$op/people/households/$id', params: { op: operationId, id } })}
                 />
               )}
             />
@@ -384,7 +386,7 @@ export default function RegisterPage() {
         </Stack>
       </form>
       <Drawer opened={!!compare} onClose={() => setCompare(null)} position="right" size="50%" title={t('people.dup.existing')} withOverlay={false} data-testid="compare-drawer">
-        {compare && <HouseholdOverview op={op} id={compare} compact />}
+        {compare && <HouseholdOverview op={compare.op} id={compare.id} compact />}
       </Drawer>
     </Stack>
   );

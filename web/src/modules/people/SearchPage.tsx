@@ -109,6 +109,7 @@ export default function SearchPage() {
             />
             <AreaPicker
               operation={op}
+              placeholder={t('people.fields.placePlaceholder')}
               label={t('people.fields.currentPlace')}
               description={null}
               value={place ?? null}

@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, type Page } from '../../api';
 import type {
   ConsentWithdraw,
+  DocumentAdd,
   DocumentStatusChange,
   HouseholdCreate,
   HouseholdDetail,
@@ -57,8 +58,9 @@ export const peopleApi = {
   addMember: (id: string, body: MemberAdd) => api.post<HouseholdDetail>(`${hh(id)}/members`, body),
   updateMember: (id: string, individualId: string, body: MemberUpdate) => api.patch<HouseholdDetail>(`${hh(id)}/members/${individualId}`, body),
   removeMember: (id: string, individualId: string, body: MemberRemove) => api.post<HouseholdDetail>(`${hh(id)}/members/${individualId}/remove`, body),
-  documentStatus: (documentId: string, body: DocumentStatusChange) => api.post<unknown>(`/people/documents/${documentId}/status`, body),
-  withdrawConsent: (consentId: string, body: ConsentWithdraw) => api.post<unknown>(`/people/consents/${consentId}/withdraw`, body),
+  addDocument: (id: string, individualId: string, body: DocumentAdd) => api.post<HouseholdDetail>(`${hh(id)}/members/${individualId}/documents`, body),
+  documentStatus: (documentId: string, body: DocumentStatusChange) => api.post<HouseholdDetail>(`/people/documents/${documentId}/status`, body),
+  withdrawConsent: (consentId: string, body: ConsentWithdraw) => api.post<HouseholdDetail>(`/people/consents/${consentId}/withdraw`, body),
   timeline: (id: string, signal?: AbortSignal) => api.get<{ items: TimelineEvent[] }>(`${hh(id)}/timeline`, undefined, signal),
   version: (id: string, version: number, signal?: AbortSignal) => api.get<VersionSnapshot>(`${hh(id)}/versions/${version}`, undefined, signal),
 };
