@@ -6,6 +6,7 @@ import { hashPassword } from '../access/credentials';
 import { audit } from '../../server/audit';
 import { DEMO_ORGANISATIONS, PERSONAS } from './personas';
 import { ensureBuiltInRoles } from '../access/roles';
+import { seedPeopleDemo } from '../people/demo';
 
 export async function hasUsers(tx: Tx): Promise<boolean> {
   const [{ n }] = await tx.select({ n: count() }).from(users);
@@ -35,4 +36,13 @@ export async function seedDemo(tx: Tx, password: string): Promise<{ created: str
     created.push(p.username);
   }
   return { created };
+}
+
+/**
+ * Module demo data loaded after the personas by `serve --demo` and `hamrah demo` (test databases
+ * do not load it unless a test asks): the people registry (~2,000 households, ~9,000 people with
+ * planted duplicates). Each module's seeding skips itself when its data is already there.
+ */
+export async function seedDemoData(tx: Tx): Promise<{ people: Awaited<ReturnType<typeof seedPeopleDemo>> }> {
+  return { people: await seedPeopleDemo(tx) };
 }

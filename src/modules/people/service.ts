@@ -407,7 +407,7 @@ async function placeColumns(tx: Tx, ctx: Ctx, b: Partial<HouseholdCreate>) {
     if (b[k] === undefined) continue;
     const s = b[k] ? sites.get(b[k]!) : null;
     if (b[k] && (!s || s.operationId !== ctx.operationId)) ctx.issues.push({ path: `body.${k}`, message: `No site ${b[k]} in ${ctx.operationId}.` });
-    else if (k === 'crossingSiteId' && s && s.kind !== 'bcp') ctx.issues.push({ path: `body.${k}`, message: `${s.code} is not a border crossing point.` });
+    else if (k === 'crossingSiteId' && s && s.kind !== 'border_crossing_point') ctx.issues.push({ path: `body.${k}`, message: `${s.code} is not a border crossing point.` });
     cols[k] = b[k] ?? null;
   }
   // A site without a P-code given places the household in the site's area.
