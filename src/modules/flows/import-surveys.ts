@@ -18,7 +18,7 @@ import { boolValue, choiceValue, choicesValue, dateValue, intValue, uuidValue } 
 import { adminAreas } from '../places/schema';
 import { AGE_BANDS, ALL_DOCUMENTS, DIRECTIONS, DOCUMENTS_BY_ORIGIN, INTENDED_STAYS, NEEDS, ORIGIN_COUNTRIES, REASONS, SEXES, VULNERABILITIES, type OriginCountry } from './kinds';
 import { COUNTRY_SYNONYMS, DIRECTION_SYNONYMS, siteResolver } from './import-common';
-import { hashOf } from './service';
+import { canonicalHash as hashOf } from '../../imports/canonical';
 
 export interface SurveyRecord {
   id: string;

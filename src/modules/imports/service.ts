@@ -4,10 +4,11 @@
  * permission in the operation; anyone else gets 404.
  */
 import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { and, desc, eq, ne, sql } from 'drizzle-orm';
-import type { Database, Tx } from '../../db/client';
+import { and, desc, eq, getTableColumns, ne, sql } from 'drizzle-orm';
+import { rows, type Database, type Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/errors';
@@ -29,6 +30,16 @@ export const RUN_JOB = 'import.run';
 const REPORT_ISSUES = 200;
 const STORED_ISSUES = 10_000;
 
+/** Every column but the file itself (read only when a run needs it). */
+const { content: _content, ...META } = getTableColumns(importBatches);
+type BatchMeta = Omit<ImportBatchRow, 'content'>;
+
+/** The file of a batch. Stored gzip-compressed and moved as base64 text: PGlite handles large text far faster than bytea parameters. */
+async function loadContent(tx: Tx, id: string): Promise<Buffer> {
+  const [r] = await rows<{ c: string }>(tx, sql`select encode(${importBatches.content}, 'base64') as c from ${importBatches} where ${importBatches.id} = ${id}`);
+  return gunzipSync(Buffer.from(r.c, 'base64'));
+}
+
 const PHASE_TEXT: Record<ImportPhase, string> = { validating: 'Validating rows', checking: 'Checking what is already stored', writing: 'Writing rows' };
 
 // ---------------------------------------------------------------------------------------------
@@ -44,8 +55,8 @@ function adapterFor(auth: AuthContext, kind: string, operationId: string): Impor
 }
 
 /** The user's own batch while they may still import its kind there; 404 otherwise. */
-async function ownBatch(tx: Tx, auth: AuthContext, id: string): Promise<{ batch: ImportBatchRow; adapter: ImportAdapter<unknown> }> {
-  const [batch] = await tx.select().from(importBatches).where(eq(importBatches.id, id)).limit(1);
+async function ownBatch(tx: Tx, auth: AuthContext, id: string): Promise<{ batch: BatchMeta; adapter: ImportAdapter<unknown> }> {
+  const [batch] = await tx.select(META).from(importBatches).where(eq(importBatches.id, id)).limit(1);
   const adapter = batch ? importAdapter(batch.kind) : undefined;
   if (!batch || !adapter || batch.createdBy !== auth.user.id || !holds(auth.grants, adapter.permission, batch.operationId)) throw notFound('No such import.');
   return { batch, adapter };
@@ -66,7 +77,7 @@ export function listKinds(auth: AuthContext, operationIn: string): ImportKindVie
 // ---------------------------------------------------------------------------------------------
 // Views
 
-async function duplicateOf(tx: Tx, b: ImportBatchRow): Promise<string | null> {
+async function duplicateOf(tx: Tx, b: BatchMeta): Promise<string | null> {
   const [d] = await tx
     .select({ id: importBatches.id })
     .from(importBatches)
@@ -75,9 +86,8 @@ async function duplicateOf(tx: Tx, b: ImportBatchRow): Promise<string | null> {
   return d?.id ?? null;
 }
 
-async function present(tx: Tx, b: ImportBatchRow, adapter: ImportAdapter<unknown>, withPreview = true): Promise<BatchView> {
+async function present(tx: Tx, b: BatchMeta, adapter: ImportAdapter<unknown>): Promise<BatchView> {
   const job = b.jobId ? await getJob(tx, b.jobId) : null;
-  const preview = withPreview ? await readHeaders(b.content, b.format).catch(() => ({ headers: b.headers, estimatedRows: 0, sample: [] as string[][] })) : { headers: b.headers, estimatedRows: 0, sample: [] };
   return {
     id: b.id,
     operationId: b.operationId,
@@ -88,8 +98,8 @@ async function present(tx: Tx, b: ImportBatchRow, adapter: ImportAdapter<unknown
     status: b.status,
     mode: b.mode ?? null,
     headers: b.headers,
-    sample: preview.sample,
-    estimatedRows: preview.estimatedRows,
+    sample: b.sample ?? [],
+    estimatedRows: b.estimatedRows ?? 0,
     suggestedMapping: suggestMapping(b.headers, adapter.fields),
     mapping: b.mapping ?? null,
     summary: (b.summary as unknown as ImportSummary | null) ?? null,
@@ -114,17 +124,18 @@ export interface UploadInput {
   bytes: Buffer;
 }
 
-async function storeBatch(tx: Tx, auth: AuthContext, actor: Actor, input: UploadInput, status: ImportBatchRow['status'] = 'uploaded'): Promise<{ batch: ImportBatchRow; adapter: ImportAdapter<unknown> }> {
+async function storeBatch(tx: Tx, auth: AuthContext, actor: Actor, input: UploadInput, status: ImportBatchRow['status'] = 'uploaded'): Promise<{ batch: BatchMeta; adapter: ImportAdapter<unknown> }> {
   const operationId = input.operation.toUpperCase();
   const adapter = adapterFor(auth, input.kind, operationId);
   if (!input.bytes.length) throw invalid([{ path: 'body', message: 'The file is empty.' }]);
   const format: FileFormat = detectFormat(input.bytes, input.fileName, input.contentType);
-  let headers: string[];
+  let preview: Awaited<ReturnType<typeof readHeaders>>;
   try {
-    headers = (await readHeaders(input.bytes, format)).headers;
+    preview = await readHeaders(input.bytes, format);
   } catch (err) {
     throw invalid([{ path: 'body', message: (err as Error).message }], 'The file cannot be read.');
   }
+  const headers = preview.headers;
   if (!headers.length || headers.every((h) => !h)) throw invalid([{ path: 'body', message: 'The file has no header row.' }]);
   const [batch] = await tx
     .insert(importBatches)
@@ -136,12 +147,14 @@ async function storeBatch(tx: Tx, auth: AuthContext, actor: Actor, input: Upload
       format,
       fileHash: createHash('sha256').update(input.bytes).digest('hex'),
       fileSize: input.bytes.length,
-      content: input.bytes,
+      content: sql`decode(${gzipSync(input.bytes, { level: 1 }).toString('base64')}, 'base64')`,
       headers,
+      sample: preview.sample,
+      estimatedRows: preview.estimatedRows,
       status,
       createdBy: auth.user.id,
     })
-    .returning();
+    .returning(META);
   await audit(tx, actor, { action: 'import.upload', entityType: 'import_batch', entityId: batch.id, operationId, details: { kind: adapter.kind, fileName: batch.fileName, format, bytes: batch.fileSize } });
   return { batch, adapter };
 }
@@ -168,7 +181,7 @@ export async function listBatches(tx: Tx, auth: AuthContext, q: { operation: str
   const [{ total }] = await tx.select({ total: sql<number>`count(*)::int` }).from(importBatches).where(where);
   const after = decodeCursor(q.cursor, 1);
   const list = await tx
-    .select()
+    .select(META)
     .from(importBatches)
     .where(after ? and(where, sql`${importBatches.id} < ${String(after[0])}::uuid`) : where)
     .orderBy(desc(importBatches.id))
@@ -177,7 +190,7 @@ export async function listBatches(tx: Tx, auth: AuthContext, q: { operation: str
   const kept = list.slice(0, q.limit);
   const items = [];
   for (const b of kept) {
-    const { sample: _s, headers: _h, suggestedMapping: _m, issues: _i, ...rest } = await present(tx, b, importAdapter(b.kind)!, false);
+    const { sample: _s, headers: _h, suggestedMapping: _m, issues: _i, ...rest } = await present(tx, b, importAdapter(b.kind)!);
     items.push(rest);
   }
   return { items, total: Number(total), nextCursor: more ? encodeCursor([kept[kept.length - 1].id]) : null };
@@ -210,9 +223,9 @@ async function queueRun(tx: Tx, auth: AuthContext, actor: Actor, id: string, inp
     .update(importBatches)
     .set({ mapping, status: input.commit ? 'committing' : 'validating', mode: input.commit ? input.mode : batch.mode, jobId: job.id, message: null })
     .where(eq(importBatches.id, batch.id))
-    .returning();
+    .returning(META);
   if (input.commit) await audit(tx, actor, { action: 'import.commit_requested', entityType: 'import_batch', entityId: batch.id, operationId: batch.operationId, details: { kind: batch.kind, mode: input.mode } });
-  return present(tx, row, adapter, false);
+  return present(tx, row, adapter);
 }
 
 export function validateBatch(tx: Tx, auth: AuthContext, actor: Actor, id: string, mapping: Record<string, string>): Promise<BatchView> {
@@ -248,8 +261,9 @@ export interface RunBatchOptions {
 /** Validates (and commits) a stored batch and records the outcome on it. */
 export async function runBatch(database: Database, batchId: string, o: RunBatchOptions): Promise<ImportRun & { status: ImportBatchRow['status']; message: string }> {
   const db = database.db;
-  const [batch] = await db.select().from(importBatches).where(eq(importBatches.id, batchId)).limit(1);
+  const [batch] = await db.select(META).from(importBatches).where(eq(importBatches.id, batchId)).limit(1);
   if (!batch) throw new AppError('NOT_FOUND', 'No such import.');
+  const content = await loadContent(db, batch.id);
   const adapter = importAdapter(batch.kind);
   if (!adapter) throw new AppError('BAD_REQUEST', `Unknown kind ${batch.kind}.`);
   if (!batch.createdBy) throw new AppError('FORBIDDEN', 'The import has no owner.');
@@ -267,7 +281,7 @@ export async function runBatch(database: Database, batchId: string, o: RunBatchO
     auth,
     userId: batch.createdBy,
     operationId: batch.operationId,
-    bytes: batch.content,
+    bytes: content,
     format: batch.format,
     mapping,
     mode: o.mode,
