@@ -45,6 +45,9 @@ describe('flow monitoring on a phone-sized browser', () => {
 
   it('the enumerator logs in and enters today\'s Torkham inflow: the sums are checked as she types', async () => {
     await page.goto(`${server.url}login`, { waitUntil: 'domcontentloaded' });
+    // Her profile says Dari; this device is set to English first.
+    await page.evaluate(() => localStorage.setItem('hamrah.language', 'en'));
+    await page.reload({ waitUntil: 'domcontentloaded' });
     await page.locator('input[name="username"]').fill('enumerator');
     await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
     await page.locator('form button[type="submit"]').click();
