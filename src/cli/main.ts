@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../server/config';
 import { openConfigured, prepareDatabase } from '../server/bootstrap';
 import { serve } from './serve';
-import { seedDemo } from '../modules/demo/seed';
+import { seedDemo, seedDemoData } from '../modules/demo/seed';
 import { seedFlowsDemo } from '../modules/flows/demo';
 import { seedFlowAlertsDemo } from '../modules/flows/alerts-demo';
 import { seedMobilityDemo } from '../modules/mobility/demo';
@@ -56,6 +56,8 @@ program
       await database.db.transaction((tx) => seedFlowsDemo(tx));
       await database.db.transaction((tx) => seedFlowAlertsDemo(tx));
       await database.db.transaction((tx) => seedMobilityDemo(tx));
+      const { people } = await database.db.transaction((tx) => seedDemoData(tx));
+      if (!people.skipped) console.log(`Demo registry: ${people.households} households, ${people.individuals} people (${people.ms} ms)`);
       console.log(created.length ? `Demo users created: ${created.join(', ')} (password "${config.demoPassword}"; they log in only under "serve --demo")` : 'Demo users already exist.');
     } finally {
       await database.close();
