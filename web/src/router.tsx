@@ -19,6 +19,8 @@ const PeopleSearchPage = lazy(() => import('./modules/people/SearchPage'));
 const RegisterPage = lazy(() => import('./modules/people/RegisterPage'));
 const HouseholdPage = lazy(() => import('./modules/people/HouseholdPage'));
 const FlowsLayout = lazy(() => import('./modules/flows/FlowsLayout'));
+const MobilityPage = lazy(() => import('./modules/mobility/MobilityPage'));
+const MobilityRoundPage = lazy(() => import('./modules/mobility/RoundPage'));
 const FlowCountsPage = lazy(() => import('./modules/flows/CountsPage'));
 const FlowCountFormPage = lazy(() => import('./modules/flows/CountFormPage'));
 const FlowCountDetailPage = lazy(() => import('./modules/flows/CountDetailPage'));
@@ -108,6 +110,9 @@ export const peopleSearchRoute = createRoute({
 });
 export const registerRoute = createRoute({ getParentRoute: () => peopleRoute, path: '/register', component: RegisterPage });
 export const householdRoute = createRoute({ getParentRoute: () => peopleRoute, path: '/households/$id', component: HouseholdPage });
+const mobilityRoute = createRoute({ getParentRoute: () => opRoute, path: '/mobility' });
+const mobilityIndexRoute = createRoute({ getParentRoute: () => mobilityRoute, path: '/', component: MobilityPage });
+export const mobilityRoundRoute = createRoute({ getParentRoute: () => mobilityRoute, path: '/rounds/$roundId', component: MobilityRoundPage });
 export const moduleRoute = createRoute({ getParentRoute: () => opRoute, path: '/$module', component: NotAvailable });
 
 // Old or hand-typed address without operation: send to the home redirect.
@@ -127,6 +132,7 @@ const routeTree = rootRoute.addChildren([
     opRoute.addChildren([dashboardRoute, placesRoute, usersRoute, userRoute, rolesRoute, roleRoute, auditRoute, tokensRoute,
       flowsRoute.addChildren([flowCountsRoute, flowCountNewRoute, flowCountRoute, flowSurveysRoute, flowSurveyNewRoute, flowAlertsRoute, flowRulesRoute]),
       peopleRoute.addChildren([peopleSearchRoute, registerRoute, householdRoute]),
+      mobilityRoute.addChildren([mobilityIndexRoute, mobilityRoundRoute]),
       moduleRoute]),
   ]),
 ]);

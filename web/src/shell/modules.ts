@@ -2,7 +2,7 @@
 export const MODULES = [
   { slug: 'places', key: 'places', built: true, permission: 'places.read' },
   { slug: 'flows', key: 'flows', built: true, permission: 'flows.read' },
-  { slug: 'mobility', key: 'mobility', built: false, permission: 'mobility.read' },
+  { slug: 'mobility', key: 'mobility', built: true, permission: 'mobility.read' },
   { slug: 'people', key: 'people', built: true, permission: 'people.read' },
   { slug: 'dedup', key: 'dedup', built: false, permission: 'dedup.review' },
   { slug: 'assistance', key: 'assistance', built: false, permission: 'assistance.read' },

@@ -16,6 +16,11 @@ export interface DistrictMapProps {
   sites: Site[];
   selected: string | null;
   onSelect: (pcode: string) => void;
+  /**
+   * Optional choropleth: a value between 0 and 1 per district P-code shades the district from
+   * light to dark; districts without a value stay white. Without it the map looks as before.
+   */
+  shades?: Record<string, number> | null;
 }
 
 type Bbox = [number, number, number, number];
@@ -65,7 +70,7 @@ function popupContent(title: string, subtitle: string | null, code: string): HTM
   return el;
 }
 
-export default function DistrictMap({ provinces, districts, sites, selected, onSelect }: DistrictMapProps) {
+export default function DistrictMap({ provinces, districts, sites, selected, onSelect, shades }: DistrictMapProps) {
   const { t, i18n } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibre | null>(null);
@@ -112,7 +117,13 @@ export default function DistrictMap({ provinces, districts, sites, selected, onS
         type: 'fill',
         source: 'districts',
         paint: {
-          'fill-color': selectedOr(TEAL, '#ffffff'),
+          // Selected: teal; with a shade (0–1): a light-to-dark orange ramp; otherwise white.
+          'fill-color': selectedOr(TEAL, [
+            'case',
+            ['==', ['typeof', ['feature-state', 'shade']], 'number'],
+            ['interpolate', ['linear'], ['feature-state', 'shade'], 0, '#fff5eb', 0.25, '#fdd0a2', 0.5, '#fd8d3c', 0.75, '#d94801', 1, '#7f2704'],
+            '#ffffff',
+          ] as unknown as string),
           'fill-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 0.55, ['boolean', ['feature-state', 'hover'], false], 0.9, 0.6] as unknown as number,
         },
       });
@@ -203,6 +214,20 @@ export default function DistrictMap({ provinces, districts, sites, selected, onS
     // Lets people and browser tests know when the boundaries are drawn.
     map.once('idle', () => container.current?.setAttribute('data-map-ready', 'true'));
   }, [ready, provinces, districts]);
+
+  // Choropleth shades (optional).
+  const shadedRef = useRef<string[]>([]);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !ready || !districts) return;
+    for (const id of shadedRef.current) map.removeFeatureState({ source: 'districts', id }, 'shade');
+    shadedRef.current = [];
+    if (!shades) return;
+    for (const [id, shade] of Object.entries(shades)) {
+      map.setFeatureState({ source: 'districts', id }, { shade });
+      shadedRef.current.push(id);
+    }
+  }, [ready, shades, districts]);
 
   // Sites.
   useEffect(() => {
