@@ -14,6 +14,33 @@ import { siteLabel, useFlowSites } from './shared';
 import { api } from '../../api';
 
 const LAST_SITE = 'hamrah.flows.lastSite';
+const PENDING = 'hamrah.flows.pendingCount';
+
+/** A count that could not be sent (no connection): kept on the device with its id until it is. */
+interface PendingCount {
+  op: string;
+  id: string;
+  siteId: string;
+  date: string;
+  direction: 'in' | 'out';
+  figures: Figures;
+}
+function readPending(op: string): PendingCount | null {
+  try {
+    const p = JSON.parse(localStorage.getItem(PENDING) ?? 'null') as PendingCount | null;
+    return p && p.op === op && p.id ? p : null;
+  } catch {
+    return null;
+  }
+}
+function writePending(p: PendingCount | null) {
+  try {
+    if (p) localStorage.setItem(PENDING, JSON.stringify(p));
+    else localStorage.removeItem(PENDING);
+  } catch {
+    /* private mode: the form keeps it while the page is open */
+  }
+}
 
 /**
  * Today's count at a crossing point, built for a phone: site (only the user's crossings, the last
@@ -28,11 +55,12 @@ export default function CountFormPage() {
   const operation = useOperation(op);
   const { sites, isPending, error } = useFlowSites(op, 'flows.count.write');
   const today = todayIn(operation.data?.timeZone);
-  const [id, setId] = useState(() => uuidv7());
-  const [siteId, setSiteId] = useState<string | null>(null);
-  const [date, setDate] = useState(today);
-  const [direction, setDirection] = useState<'in' | 'out'>('in');
-  const [figures, setFigures] = useState<Figures>(EMPTY_FIGURES);
+  const [restored] = useState(() => readPending(op));
+  const [id, setId] = useState(() => restored?.id ?? uuidv7());
+  const [siteId, setSiteId] = useState<string | null>(restored?.siteId ?? null);
+  const [date, setDate] = useState(restored?.date ?? today);
+  const [direction, setDirection] = useState<'in' | 'out'>(restored?.direction ?? 'in');
+  const [figures, setFigures] = useState<Figures>(restored?.figures ?? EMPTY_FIGURES);
   const [saved, setSaved] = useState<CountDetail | null>(null);
   const [pending, setPending] = useState<'draft' | 'submit' | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
@@ -77,11 +105,15 @@ export default function CountFormPage() {
         void qc.invalidateQueries({ queryKey: ['flows'] });
       }
       setSaved(count);
+      writePending(null);
       // A fresh form (and id) for the next count; site and date stay.
       setId(uuidv7());
       setFigures(EMPTY_FIGURES);
     } catch (e) {
       setFailure(e);
+      // Not sent (or no answer): keep it on the device with its id, so nothing is typed twice
+      // and a later try cannot make a second count.
+      if (isApiError(e) && (e.code === 'NETWORK' || e.status >= 500)) writePending({ op, id, siteId: site.id, date, direction, figures });
     } finally {
       setPending(null);
     }
@@ -94,6 +126,11 @@ export default function CountFormPage() {
   return (
     <Stack gap="sm" maw={640}>
       <Title order={3}>{t('flows.count.new')}</Title>
+      {restored && !saved && restored.id === id && (
+        <Alert color="orange" data-testid="count-restored">
+          {t('flows.count.restored')}
+        </Alert>
+      )}
       {saved && (
         <Alert color="teal" data-testid="count-saved" withCloseButton onClose={() => setSaved(null)}>
           {t(saved.status === 'draft' ? 'flows.count.savedDraft' : 'flows.count.savedSubmitted', { site: siteLabel({ name: saved.siteName, nameLocal: sites.find((s) => s.id === saved.siteId)?.nameLocal ?? null, code: saved.siteCode }, i18n.language), total: saved.total })}{' '}
