@@ -106,3 +106,15 @@ describe('registration form: keys and draft', () => {
     expect(lookupDraftOf({ ...emptyMember('head'), givenName: 'Mohammad' }, h)).toMatchObject({ givenName: 'Mohammad', fatherName: null });
   });
 });
+
+describe('registration form: the date of birth mode follows what was typed', () => {
+  it('reads an age, a year, a Solar Hijri date and a day-first date whatever mode was chosen', async () => {
+    const { inferMode } = await import('../../web/src/modules/people/dob');
+    expect(inferMode({ mode: 'exact', text: '35' }, REF)).toBe('age');
+    expect(inferMode({ mode: 'exact', text: '1982' }, REF)).toBe('year');
+    expect(inferMode({ mode: 'exact', text: '۱۳۶۵/۰۴/۱۲' }, REF)).toBe('solarHijri');
+    expect(inferMode({ mode: 'age', text: '12/04/1986' }, REF)).toBe('exact');
+    expect(inferMode({ mode: 'year', text: '1982' }, REF)).toBeNull();
+    expect(inferMode({ mode: 'exact', text: 'abc' }, REF)).toBeNull();
+  });
+});

@@ -76,7 +76,7 @@ export function DuplicateCheck({ operation, solarHijri, index, member, household
         {candidates.map((c) => (
           <Group key={c.person.id} justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
             <Group gap="md" wrap="nowrap" align="flex-start">
-              <div>
+              <div style={{ minWidth: 200 }}>
                 <Text fw={700} size="sm" data-testid="dup-reference">
                   <bdi dir="ltr">{c.person.householdReference}</bdi>
                 </Text>

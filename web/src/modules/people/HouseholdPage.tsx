@@ -147,6 +147,9 @@ export default function HouseholdPage() {
           <Button variant="default" onClick={() => window.print()}>
             {t('people.card.print')}
           </Button>
+          <Button variant="subtle" component="a" href={`/api/v1/people/households/${h.id}/qr?format=png`} download={`${h.reference}.png`}>
+            {t('people.card.downloadQr')}
+          </Button>
         </Group>
       </Group>
 

@@ -124,3 +124,18 @@ export function suggestedMode(error: DobError): DobMode | null {
   if (error === 'looksGregorian') return 'exact';
   return null;
 }
+
+/**
+ * The mode a typed value reads in when the chosen mode cannot read it: "35" is an age, "1982" a
+ * year, "1365" or "1365/04/12" Solar Hijri, "12/04/1986" a date. The form switches to it when the
+ * officer leaves the field, so the mode list is rarely needed.
+ */
+export function inferMode(input: DobInput, ref: Date = new Date()): DobMode | null {
+  if (parseDob(input, ref).kind !== 'error') return null;
+  const order: DobMode[] = ['exact', 'year', 'solarHijri', 'age'];
+  for (const mode of order) {
+    if (mode === input.mode) continue;
+    if (parseDob({ mode, text: input.text }, ref).kind === 'ok') return mode;
+  }
+  return null;
+}

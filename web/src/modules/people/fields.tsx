@@ -1,7 +1,7 @@
 import { forwardRef } from 'react';
 import { Group, NativeSelect, Text, TextInput, type TextInputProps } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { DOB_MODES, parseDob, suggestedMode, type DobInput } from './dob';
+import { DOB_MODES, inferMode, parseDob, suggestedMode, type DobInput } from './dob';
 import { hasArabicScript, hasLatinLetters, normaliseArabicName, normaliseLatinName } from './script';
 
 type NameProps = Omit<TextInputProps, 'value' | 'onChange'> & {
@@ -93,7 +93,6 @@ export function DobField({ value, onChange, row, size = 'sm', label, reference }
           onChange={(e) => onChange({ ...value, mode: e.currentTarget.value as DobInput['mode'] })}
           data={DOB_MODES.map((m) => ({ value: m, label: t(`people.dob.modes.${m}`) }))}
           w={96}
-          data-nav
           data-col="dobMode"
           {...nav}
         />
@@ -106,6 +105,10 @@ export function DobField({ value, onChange, row, size = 'sm', label, reference }
           placeholder={t(`people.dob.placeholders.${value.mode}`)}
           value={value.text}
           onChange={(e) => onChange({ ...value, text: e.currentTarget.value })}
+          onBlur={() => {
+            const mode = inferMode(value, reference);
+            if (mode) onChange({ ...value, mode });
+          }}
           error={!!error}
           style={{ flex: 1, minWidth: 0 }}
           data-nav
