@@ -28,6 +28,9 @@ const FlowSurveysPage = lazy(() => import('./modules/flows/SurveysPage'));
 const FlowSurveyFormPage = lazy(() => import('./modules/flows/SurveyFormPage'));
 const FlowAlertsPage = lazy(() => import('./modules/flows/AlertsPage'));
 const FlowRulesPage = lazy(() => import('./modules/flows/RulesPage'));
+const ImportsPage = lazy(() => import('./modules/imports/ImportsPage'));
+const FlowsDashboardPage = lazy(() => import('./modules/dashboards/DashboardPage'));
+const FlowsSnapshotPage = lazy(() => import('./modules/dashboards/SnapshotPage'));
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 
@@ -101,6 +104,14 @@ const flowAlertsRoute = createRoute({
   component: FlowAlertsPage,
 });
 const flowRulesRoute = createRoute({ getParentRoute: () => flowsRoute, path: '/alerts/rules', component: FlowRulesPage });
+// Flow dashboards (outside the tabbed flows layout; the snapshot prints on A4). Filters live in the query string.
+const flowsDashboardRoute = createRoute({ getParentRoute: () => opRoute, path: '/flows/dashboard', component: FlowsDashboardPage });
+const flowsSnapshotRoute = createRoute({
+  getParentRoute: () => opRoute,
+  path: '/flows/snapshot',
+  validateSearch: (s: Record<string, unknown>): { week?: string } => ({ week: str(s.week) }),
+  component: FlowsSnapshotPage,
+});
 const peopleRoute = createRoute({ getParentRoute: () => opRoute, path: '/people' });
 export const peopleSearchRoute = createRoute({
   getParentRoute: () => peopleRoute,
@@ -113,6 +124,7 @@ export const householdRoute = createRoute({ getParentRoute: () => peopleRoute, p
 const mobilityRoute = createRoute({ getParentRoute: () => opRoute, path: '/mobility' });
 const mobilityIndexRoute = createRoute({ getParentRoute: () => mobilityRoute, path: '/', component: MobilityPage });
 export const mobilityRoundRoute = createRoute({ getParentRoute: () => mobilityRoute, path: '/rounds/$roundId', component: MobilityRoundPage });
+const importsRoute = createRoute({ getParentRoute: () => opRoute, path: '/imports', component: ImportsPage });
 export const moduleRoute = createRoute({ getParentRoute: () => opRoute, path: '/$module', component: NotAvailable });
 
 // Old or hand-typed address without operation: send to the home redirect.
@@ -130,9 +142,11 @@ const routeTree = rootRoute.addChildren([
     homeRoute,
     opIndexRedirect,
     opRoute.addChildren([dashboardRoute, placesRoute, usersRoute, userRoute, rolesRoute, roleRoute, auditRoute, tokensRoute,
+      flowsDashboardRoute, flowsSnapshotRoute,
       flowsRoute.addChildren([flowCountsRoute, flowCountNewRoute, flowCountRoute, flowSurveysRoute, flowSurveyNewRoute, flowAlertsRoute, flowRulesRoute]),
       peopleRoute.addChildren([peopleSearchRoute, registerRoute, householdRoute]),
       mobilityRoute.addChildren([mobilityIndexRoute, mobilityRoundRoute]),
+      importsRoute,
       moduleRoute]),
   ]),
 ]);
