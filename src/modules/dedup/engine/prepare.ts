@@ -3,21 +3,20 @@
  * becomes an integer id in a shared table; per-record values sit in typed arrays. Value counts
  * (for rarity weights) are kept per field.
  */
-import {
-  addressTokens,
-  defaultVariantDictionary,
-  EMPTY_NAME,
-  NO_BIRTH,
-  type Birth,
-  nameKey,
-  normaliseBirth,
-  normaliseDocument,
-  normalisePhone,
-  skeleton,
-  type BirthOptions,
-  type NameKey,
-  type VariantDictionary,
-} from './normalise';
+import * as norm from './normalise';
+import type { Birth, BirthOptions, NameKey, VariantDictionary } from './normalise';
+
+// Module constants rather than imported bindings (read through a getter per access when compiled
+// to CommonJS by tsx), for the per-record loop.
+const addressTokens = norm.addressTokens;
+const defaultVariantDictionary = norm.defaultVariantDictionary;
+const EMPTY_NAME = norm.EMPTY_NAME;
+const NO_BIRTH = norm.NO_BIRTH;
+const nameKey = norm.nameKey;
+const normaliseBirth = norm.normaliseBirth;
+const normaliseDocument = norm.normaliseDocument;
+const normalisePhone = norm.normalisePhone;
+const skeleton = norm.skeleton;
 
 /** One person as given to the engine; every field but `id` optional (issue 4, part 7). */
 export interface PersonRecord {
