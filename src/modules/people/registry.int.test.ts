@@ -196,13 +196,18 @@ describe.each(BACKENDS)('people registry on %s', (backend) => {
       const typo = await search(registrar, 'POR99887767');
       expect(ids(typo)).toContain(body.members[0].id);
       expect(typo.json().items[0].matched).toContain('document');
-      const phone = await search(registrar, '+93799555444');
+      const phone = await search(registrar, '+93 799 555 444');
       expect(ids(phone)).toEqual([arabicId]);
       expect(phone.json().items[0].matched).toEqual(['phone']);
       // The cash officer may not link a document number to a person.
       expect(ids(await search(cash, 'POR99887766'))).toEqual([]);
       const audited = await t.db.database.db.select().from(auditLog).where(and(eq(auditLog.entityType, 'person_search'), eq(auditLog.sensitiveRead, true)));
       expect(audited.length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('narrows by a birth year typed after the name', async () => {
+      expect(ids(await search(registrar, 'Mohammad Ahmadzai 1984'))).toContain(body.members[0].id);
+      expect(ids(await search(registrar, 'Mohammad Ahmadzai 1960'))).not.toContain(body.members[0].id);
     });
 
     it('finds the members of a household by its reference', async () => {

@@ -3,6 +3,7 @@
  * tolerated), phones and household references. One indexed SQL query over `search_keys` (a
  * text[] with a GIN index, see keys.ts): every query term must match one of its keys; rows are
  * ranked by how well (exact name key 3, phonetic only 1, exact document 10, one typo 6, phone 8).
+ * A four-digit year (19xx/20xx) filters on the birth year (± 1).
  */
 import { performance } from 'node:perf_hooks';
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
@@ -19,7 +20,7 @@ import { requireOperation, scopeFilter } from './service';
 const arr = (keys: string[]) => sql`ARRAY[${sql.join(keys.map((k) => sql`${k}`), sql`, `)}]::text[]`;
 
 interface Term {
-  kind: 'name' | 'number' | 'reference';
+  kind: 'name' | 'number' | 'reference' | 'year';
   /** Keys any of which admit a row. */
   keys: string[];
   /** Rank contribution: [keys, weight] pairs, the first that matches counts. */
@@ -31,9 +32,16 @@ interface Term {
 export function parseQuery(q: string, sensitive: boolean): { terms: Term[]; usedNumbers: boolean } {
   const terms: Term[] = [];
   let usedNumbers = false;
-  for (const raw of q.split(/\s+/).filter(Boolean)) {
+  // Digit groups typed with spaces or dashes are one number: "+93 700 111 222", "1400-0101-55555".
+  const joined = q.replace(/(?<=[\d+])[\s-]+(?=\d)/g, '');
+  for (const raw of joined.split(/\s+/).filter(Boolean)) {
     if (/^[A-Za-z]{3}-HH-\d{1,9}$/i.test(raw)) {
       terms.push({ kind: 'reference', keys: [raw.toUpperCase()], rank: [] });
+      continue;
+    }
+    if (/^(19|20)\d\d$/.test(raw)) {
+      // A birth year (± 1, the precision of most stated years and ages).
+      terms.push({ kind: 'year', keys: [raw], rank: [] });
       continue;
     }
     const latinDigits = raw.replace(/[۰-۹]/g, (c) => String(c.charCodeAt(0) - 0x06f0)).replace(/[٠-٩]/g, (c) => String(c.charCodeAt(0) - 0x0660));
@@ -180,6 +188,11 @@ export async function search(tx: Tx, auth: AuthContext, actor: Actor, q: { opera
   const rankParts: SQL[] = [sql`case when ${peopleIndividuals.relationship} = 'head' then 0.5 else 0 end`];
   for (const t of terms) {
     if (t.kind === 'reference') continue;
+    if (t.kind === 'year') {
+      const y = Number(t.keys[0]);
+      conds.push(sql`${peopleIndividuals.birthYearFrom} <= ${y + 1} and ${peopleIndividuals.birthYearTo} >= ${y - 1}`);
+      continue;
+    }
     conds.push(sql`${peopleIndividuals.searchKeys} && ${arr(t.keys)}`);
     const whens = t.rank.map(([keys, w]) => sql`when ${peopleIndividuals.searchKeys} && ${arr(keys)} then ${sql.raw(String(w))}`);
     rankParts.push(sql`case ${sql.join(whens, sql` `)} else 0 end`);
