@@ -159,7 +159,7 @@ export default function HouseholdPage() {
             <Card withBorder padding="sm">
               <HouseholdFacts household={h} solarHijri={sh} />
               {h.notes && (
-                <Text size="sm" mt="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                <Text size="sm" mt="sm" style={{ whiteSpace: 'pre-wrap', unicodeBidi: 'plaintext' }}>
                   <Text span c="dimmed" size="xs" fw={700}>
                     {t('people.fields.notes')}:{' '}
                   </Text>
