@@ -14,6 +14,7 @@ import {
   alertsQuery,
   alertView,
 } from './alerts-contract';
+import { originDistricts, originDistrictsQuery, originDistrictsResponse } from './origin-districts';
 import { acknowledgeAlert, createRule, getRule, listAlerts, listRules, updateRule } from './alerts-service';
 
 const tags = ['flows'];
@@ -61,4 +62,9 @@ export async function flowAlertsRoutes(app: FastifyInstance): Promise<void> {
     config: { permission: 'flows.verify' },
     schema: { tags, summary: 'Acknowledge an alert with an optional note (once; again answers 409)', params: alertParams, body: alertAcknowledge, response: { 200: alertView } },
   }, async (req) => inTransaction(req, (tx) => acknowledgeAlert(tx, requireAuth(req), actorOf(req), req.params.id, req.body.note)));
+
+  r.get('/flows/origin-districts', {
+    config: { permission: 'flows.read' },
+    schema: { tags, summary: 'Pakistani districts (P-codes) for the survey\'s place of origin, by name or P-code', querystring: originDistrictsQuery, response: { 200: originDistrictsResponse } },
+  }, async (req) => inTransaction(req, (tx) => originDistricts(tx, req.query)));
 }

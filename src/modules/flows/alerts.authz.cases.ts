@@ -122,4 +122,10 @@ export const cases: AuthzCase[] = [
     request: async (t, persona) => ({ method: 'POST', url: `/api/v1/flows/alerts/${await alertAt(t, 'BCP-SPIN-BOLDAK')}/acknowledge`, payload: { note: `seen by ${persona}` } }),
     expect: only(MANAGERS, 200, 403),
   },
+  {
+    route: 'GET /api/v1/flows/origin-districts',
+    title: 'Pakistani districts for the survey, also for AFG-only enumerators',
+    request: () => ({ method: 'GET', url: '/api/v1/flows/origin-districts?q=pesh' }),
+    expect: only(READERS, 200, 403),
+  },
 ];

@@ -203,6 +203,16 @@ describe.each(BACKENDS)('flow surge alerts on %s', (backend) => {
     expect(seen).toEqual(all.items.map((a: { id: string }) => a.id));
   });
 
+  it('offers Pakistani districts for the survey origin to the AFG-only enumerator', async () => {
+    expect((await enumerator.get('/api/v1/areas?operation=PAK&q=peshawar')).statusCode).toBe(404);
+    const res = await enumerator.get('/api/v1/flows/origin-districts?q=peshawar');
+    expect(res.statusCode, res.body).toBe(200);
+    const hit = res.json().items.find((d: { name: string }) => d.name === 'Peshawar');
+    expect(hit).toMatchObject({ pcode: expect.stringMatching(/^PK\d+$/) });
+    const byCode = (await enumerator.get(`/api/v1/flows/origin-districts?q=${hit.pcode}`)).json().items;
+    expect(byCode.map((d: { pcode: string }) => d.pcode)).toContain(hit.pcode);
+  });
+
   it('names the field of a rule that does not make sense', async () => {
     const noFactor = await analyst.post('/api/v1/flows/alert-rules', { operationId: 'AFG', siteId: site['BCP-TORKHAM'], kind: 'ratio', window: '1d', threshold: 5 });
     expect(noFactor.statusCode).toBe(400);

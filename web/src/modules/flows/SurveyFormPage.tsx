@@ -7,6 +7,7 @@ import { ErrorState, Loading } from '../../shell/states';
 import { fieldErrors } from '../../shell/forms';
 import { useOperation } from '../places/api';
 import { AreaPicker } from '../places/AreaPicker';
+import { OriginDistrictPicker } from './OriginDistrictPicker';
 import { AGE_BANDS, DOCUMENTS_BY_ORIGIN, INTENDED_STAYS, NEEDS, REASONS, VULNERABILITIES, type OriginCountry } from '../../../../src/modules/flows/kinds';
 import { todayIn, uuidv7, useCreateSurvey, type SurveyCreate, type SurveyView } from './api';
 import { siteLabel, useFlowSites } from './shared';
@@ -185,7 +186,7 @@ export default function SurveyFormPage() {
           <Title order={5}>{t('flows.survey.origin')}</Title>
           <SegmentedControl value={origin} onChange={(v) => setOrigin(v as OriginCountry)} data={[{ value: 'PAK', label: t('flows.country.PAK') }, { value: 'IRN', label: t('flows.country.IRN') }]} />
           {origin === 'PAK' && (
-            <AreaPicker operation="PAK" value={originPcode} onChange={setOriginPcode} label={t('flows.survey.originDistrict')} description={t('flows.survey.originDistrictHelp')} placeholder={t('flows.survey.searchPlace')} error={errors.originPcode} />
+            <OriginDistrictPicker value={originPcode} onChange={setOriginPcode} label={t('flows.survey.originDistrict')} description={t('flows.survey.originDistrictHelp')} placeholder={t('flows.survey.searchPlace')} error={errors.originPcode} />
           )}
           <Text size="sm" fw={500}>
             {t('flows.survey.documents')}
