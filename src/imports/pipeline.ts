@@ -15,6 +15,10 @@ import { compileMapping } from './mapping';
 import { openTabular, type FileFormat } from './source';
 import type { ImportAdapter } from './types';
 
+/** Rows per insert statement: PostgreSQL writes in one transaction beside other connections; PGlite's chunks each hold its only connection. */
+const WRITE_CHUNK_PG = 50_000;
+const WRITE_CHUNK_PGLITE = 20_000;
+
 export interface ImportIssue {
   /** Spreadsheet row number (the header is row 1). */
   row: number;
@@ -157,27 +161,29 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
   if (!o.commit) return { summary, issues, issueCount, outcome: 'validated' };
   if (o.mode === 'all' && badRows.size > 0) return { summary, issues, issueCount, outcome: 'rejected' };
 
-  // 3. Write.
+  // 3. Write. Few large statements: tables may carry statement-level triggers (the flows dashboard
+  // rollups refresh the weeks a statement touched), so each statement has a fixed cost.
   const recs = records.map((r) => r.rec);
+  const writeChunk = database.kind === 'postgres' ? WRITE_CHUNK_PG : WRITE_CHUNK_PGLITE;
   const finish = o.finish ?? (async () => {});
   if (database.kind === 'postgres') {
     await database.db.transaction(async (tx) => {
-      for (let i = 0; i < recs.length; i += chunk) {
+      for (let i = 0; i < recs.length; i += writeChunk) {
         cancelled();
-        summary.inserted += await session.insert(tx as unknown as Tx, recs.slice(i, i + chunk));
-        await progress('writing', Math.min(i + chunk, recs.length), recs.length);
+        summary.inserted += await session.insert(tx as unknown as Tx, recs.slice(i, i + writeChunk));
+        await progress('writing', Math.min(i + writeChunk, recs.length), recs.length);
       }
       await finish(tx as unknown as Tx, summary);
     });
   } else {
     const written: unknown[][] = [];
     try {
-      for (let i = 0; i < recs.length; i += chunk) {
+      for (let i = 0; i < recs.length; i += writeChunk) {
         cancelled();
-        const part = recs.slice(i, i + chunk);
+        const part = recs.slice(i, i + writeChunk);
         summary.inserted += await database.db.transaction((tx) => session.insert(tx as unknown as Tx, part));
         written.push(part);
-        await progress('writing', Math.min(i + chunk, recs.length), recs.length);
+        await progress('writing', Math.min(i + writeChunk, recs.length), recs.length);
       }
       await database.db.transaction((tx) => finish(tx as unknown as Tx, summary));
     } catch (err) {

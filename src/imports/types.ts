@@ -78,6 +78,6 @@ export interface ImportAdapter<R = unknown> {
   fields: readonly ImportField[];
   /** Loads, once per run, what validation needs (sites the user reaches, gazetteer, today's date). */
   begin(scope: ImportScope): Promise<ImportSession<R>>;
-  /** Records per insert statement (default 5,000). */
+  /** Records per existence check (default 5,000); inserts go in larger statements (src/imports/pipeline.ts). */
   chunkSize?: number;
 }
