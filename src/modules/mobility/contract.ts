@@ -195,6 +195,9 @@ export const assessmentView = assessmentVersionView.extend({
   kind: z.enum(ROUND_KINDS),
   admin1Name: z.string().nullable(),
   admin2Name: z.string().nullable(),
+  /** Names in the local script (Dari for AFG), when the gazetteer has them. */
+  admin1NameLocal: z.string().nullable(),
+  admin2NameLocal: z.string().nullable(),
   siteCode: z.string().nullable(),
   siteName: z.string().nullable(),
 });

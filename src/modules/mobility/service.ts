@@ -72,15 +72,15 @@ function requireOperation(auth: AuthContext, permission: Permission, operationIn
 // Gazetteer (from the places module): provinces and districts of an operation.
 
 export interface Gazetteer {
-  adm1: Map<string, { name: string }>;
-  adm2: Map<string, { name: string; parent: string | null }>;
+  adm1: Map<string, { name: string; nameLocal: string | null }>;
+  adm2: Map<string, { name: string; nameLocal: string | null; parent: string | null }>;
 }
 
 export async function gazetteer(tx: Tx, operationId: string): Promise<Gazetteer> {
   const [p, d] = await Promise.all([areaNames(tx, operationId, 1), areaNames(tx, operationId, 2)]);
   return {
-    adm1: new Map(p.map((a) => [a.pcode, { name: a.name }])),
-    adm2: new Map(d.map((a) => [a.pcode, { name: a.name, parent: a.parentPcode }])),
+    adm1: new Map(p.map((a) => [a.pcode, { name: a.name, nameLocal: a.nameLocal }])),
+    adm2: new Map(d.map((a) => [a.pcode, { name: a.name, nameLocal: a.nameLocal, parent: a.parentPcode }])),
   };
 }
 
@@ -577,6 +577,8 @@ function presentAssessment(r: AssessmentRow, g: Gazetteer, sites: Map<string, { 
     kind: r.kind,
     admin1Name: g.adm1.get(r.admin1Pcode)?.name ?? null,
     admin2Name: g.adm2.get(r.admin2Pcode)?.name ?? null,
+    admin1NameLocal: g.adm1.get(r.admin1Pcode)?.nameLocal ?? null,
+    admin2NameLocal: g.adm2.get(r.admin2Pcode)?.nameLocal ?? null,
     siteCode: s?.code ?? null,
     siteName: s?.name ?? null,
     ...presentVersion(r),

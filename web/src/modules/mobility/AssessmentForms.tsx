@@ -33,7 +33,7 @@ export function useDistrictOptions(op: string) {
 
 /** The saved message, the error (field errors go beside the fields) and the buttons of every form. */
 function FormShell({ saved, error, pending, onSubmit, children, testId }: { saved: AssessmentDetail | null; error: unknown; pending: boolean; onSubmit: () => void; children: ReactNode; testId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fields = fieldErrors(error);
   const conflict = isApiError(error) && error.status === 409;
   return (
@@ -47,7 +47,7 @@ function FormShell({ saved, error, pending, onSubmit, children, testId }: { save
       <Stack gap="xs">
         {saved && (
           <Alert color="teal" data-testid="assessment-saved">
-            {t('mobility.form.saved', { place: saved.siteName ?? saved.admin2Name ?? saved.admin2Pcode })}
+            {t('mobility.form.saved', { place: saved.siteName ?? (saved.admin2Name ? displayName({ name: saved.admin2Name, nameLocal: saved.admin2NameLocal }, i18n.language) : saved.admin2Pcode) })}
           </Alert>
         )}
         {children}

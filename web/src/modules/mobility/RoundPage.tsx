@@ -8,6 +8,7 @@ import { Empty, ErrorState, Loading } from '../../shell/states';
 import { can, useMe } from '../../shell/session';
 import { useFormat } from '../../lib/format';
 import { useBoundaries, useOperation } from '../places/api';
+import { displayName } from '../places/names';
 import { exportUrl, useAssessments, useRound, useRoundSummary, useRoundTransition, type AssessmentView, type RoundAction, type RoundSummary, type RoundView } from './api';
 import { BaselineForm, EventForm, SiteForm } from './AssessmentForms';
 import { StatusBadge } from './labels';
@@ -64,7 +65,7 @@ function Totals({ round, summary }: { round: RoundView; summary: RoundSummary })
             [t('mobility.form.destroyedShelters'), s.destroyedShelters],
           ];
   return (
-    <SimpleGrid cols={{ base: 2, sm: 4 }} data-testid="round-totals">
+    <SimpleGrid cols={{ base: 2, sm: 5 }} data-testid="round-totals">
       {items.map(([label, value]) => (
         <Figure key={label} label={label} value={value} />
       ))}
@@ -75,13 +76,14 @@ function Totals({ round, summary }: { round: RoundView; summary: RoundSummary })
 
 function Row({ a, kind }: { a: AssessmentView; kind: RoundView['kind'] }) {
   const f = useFormat();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const local = (name: string | null, nameLocal: string | null, code: string) => (name ? displayName({ name, nameLocal }, i18n.language) : code);
   const n = (v: number | null | undefined) => (v === null || v === undefined ? '—' : f.number(v));
   return (
     <Table.Tr>
-      <Table.Td>{a.admin1Name ?? a.admin1Pcode}</Table.Td>
+      <Table.Td>{local(a.admin1Name, a.admin1NameLocal, a.admin1Pcode)}</Table.Td>
       <Table.Td>
-        {a.admin2Name ?? a.admin2Pcode}{' '}
+        {local(a.admin2Name, a.admin2NameLocal, a.admin2Pcode)}{' '}
         <Text span size="xs" c="dimmed" dir="ltr">
           {a.admin2Pcode}
         </Text>
@@ -233,7 +235,7 @@ export default function RoundPage() {
           <Anchor href={exportUrl(r.id, 'xlsx')} size="sm">
             XLSX
           </Anchor>
-          {next && can(me.data, next.permission, op) && (
+          {next && can(me.data, next.permission, op) && !(next.action === 'submit' && r.assessments === 0) && (
             <Button onClick={() => transition.mutate(next.action)} loading={transition.isPending} data-testid={`round-${next.action}`}>
               {t(`mobility.action.${next.action}`)}
             </Button>
