@@ -19,6 +19,7 @@ import type { Chunk, Column, ExportFormat, RowBatches, TableOptions } from './ta
 export * from './table';
 export { csvCell, csvText, csvChunks } from './csv';
 export { xlsxCell, xlsxChunks, columnLetters, excelSerial } from './xlsx';
+export { sheetCells, cellValue } from './sheet-cells';
 
 export const CONTENT_TYPE: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',

@@ -94,23 +94,27 @@ export function excelSerial(ms: number): number {
 const MAX_CELL_TEXT = 32_767;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-function textCell(ref: string, s: string, style = ''): string {
+function textCell(s: string, style = ''): string {
   if (s.length > MAX_CELL_TEXT) s = s.slice(0, MAX_CELL_TEXT);
   const space = s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32 ? ' xml:space="preserve"' : '';
-  return `<c r="${ref}"${style} t="inlineStr"><is><t${space}>${xmlEscape(s)}</t></is></c>`;
+  return `<c${style} t="inlineStr"><is><t${space}>${xmlEscape(s)}</t></is></c>`;
 }
 
-/** One cell as SpreadsheetML, '' for an empty one. */
-export function xlsxCell(ref: string, v: unknown, type: ColumnType = 'auto'): string {
+/**
+ * One cell as SpreadsheetML, '' for an empty one. Cells carry no `r` reference (it is optional:
+ * readers place cells in order), which makes the sheet ~25% smaller and faster to write; an empty
+ * cell followed by others is written as `<c/>` to keep the columns in place.
+ */
+export function xlsxCell(v: unknown, type: ColumnType = 'auto'): string {
   v = plain(v);
   if (v === null || v === undefined || v === '') return '';
-  if (type === 'text') return textCell(ref, v instanceof Date ? v.toISOString() : String(v));
+  if (type === 'text') return textCell(v instanceof Date ? v.toISOString() : String(v));
   if (typeof v === 'number') {
-    if (type === 'date' || type === 'datetime' || !Number.isFinite(v)) return textCell(ref, String(v));
-    return `<c r="${ref}"><v>${v}</v></c>`;
+    if (type === 'date' || type === 'datetime' || !Number.isFinite(v)) return textCell(String(v));
+    return `<c><v>${v}</v></c>`;
   }
-  if (typeof v === 'bigint') return `<c r="${ref}"><v>${v}</v></c>`;
-  if (typeof v === 'boolean') return `<c r="${ref}" t="b"><v>${v ? 1 : 0}</v></c>`;
+  if (typeof v === 'bigint') return `<c><v>${v}</v></c>`;
+  if (typeof v === 'boolean') return `<c t="b"><v>${v ? 1 : 0}</v></c>`;
   if (type === 'date') {
     let ms = NaN;
     if (v instanceof Date) ms = Date.UTC(v.getUTCFullYear(), v.getUTCMonth(), v.getUTCDate());
@@ -118,20 +122,33 @@ export function xlsxCell(ref: string, v: unknown, type: ColumnType = 'auto'): st
       const m = ISO_DATE.exec(v);
       if (m) ms = Date.UTC(+m[1], +m[2] - 1, +m[3]);
     }
-    if (!Number.isNaN(ms)) return `<c r="${ref}" s="1"><v>${excelSerial(ms)}</v></c>`;
+    if (!Number.isNaN(ms)) return `<c s="1"><v>${excelSerial(ms)}</v></c>`;
   }
   if (type === 'datetime' || (type === 'auto' && v instanceof Date)) {
     const ms = v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : NaN;
-    if (!Number.isNaN(ms)) return `<c r="${ref}" s="2"><v>${excelSerial(ms)}</v></c>`;
+    if (!Number.isNaN(ms)) return `<c s="2"><v>${excelSerial(ms)}</v></c>`;
   }
-  if (type === 'number' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return `<c r="${ref}"><v>${Number(v)}</v></c>`;
-  return textCell(ref, v instanceof Date ? v.toISOString() : String(v));
+  if (type === 'number' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return `<c><v>${Number(v)}</v></c>`;
+  return textCell(v instanceof Date ? v.toISOString() : String(v));
 }
 
-function labelRow(r: number, letters: string[], labels: string[], style: number): string {
+/** Cells of one row in order; empty ones become `<c/>` only when a later cell is filled. */
+function rowXml(r: number, cells: string[]): string {
   let s = `<row r="${r}">`;
-  for (let i = 0; i < labels.length; i++) if (labels[i]) s += textCell(`${letters[i]}${r}`, labels[i], ` s="${style}"`);
+  let gap = 0;
+  for (const c of cells) {
+    if (!c) {
+      gap++;
+      continue;
+    }
+    for (; gap > 0; gap--) s += '<c/>';
+    s += c;
+  }
   return s + '</row>';
+}
+
+function labelRow(r: number, labels: string[], style: number): string {
+  return rowXml(r, labels.map((l) => (l ? textCell(l, ` s="${style}"`) : '')));
 }
 
 export function safeSheetName(name: string | undefined): string {
@@ -199,7 +216,6 @@ export async function* xlsxChunks<R>(columns: Column<R>[], batches: RowBatches<R
 
   const sheet = sheetEntry('xl/worksheets/sheet1.xml');
   zip.add(sheet);
-  const letters = columns.map((_, i) => columnLetters(i));
   const widths = columns.map((c) => Math.min(60, Math.max(8, c.header.length + 2, c.hxl.length + 1)));
   sheet.push(
     Buffer.from(
@@ -209,8 +225,8 @@ export async function* xlsxChunks<R>(columns: Column<R>[], batches: RowBatches<R
         '<sheetFormatPr defaultRowHeight="15"/>' +
         `<cols>${widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join('')}</cols>` +
         '<sheetData>' +
-        labelRow(1, letters, columns.map((c) => c.header), 3) +
-        labelRow(2, letters, columns.map((c) => c.hxl), 4),
+        labelRow(1, columns.map((c) => c.header), 3) +
+        labelRow(2, columns.map((c) => c.hxl), 4),
       'utf8',
     ),
   );
@@ -228,7 +244,16 @@ export async function* xlsxChunks<R>(columns: Column<R>[], batches: RowBatches<R
       const r = rows + 3;
       rows++;
       s += `<row r="${r}">`;
-      for (let i = 0; i < n; i++) s += xlsxCell(letters[i] + r, values[i](row), types[i]);
+      let gap = 0;
+      for (let i = 0; i < n; i++) {
+        const c = xlsxCell(values[i](row), types[i]);
+        if (!c) {
+          gap++;
+          continue;
+        }
+        for (; gap > 0; gap--) s += '<c/>';
+        s += c;
+      }
       s += '</row>';
     }
     sheet.push(Buffer.from(s, 'utf8'));

@@ -7,6 +7,7 @@ import { createTestApp, type Agent, type TestApp } from '../../../test/helpers/a
 import { uuidv7 } from '../../shared/ids';
 import { parseCsv } from '../../shared/csv';
 import { auditLog } from '../access/schema';
+import { cellValue, sheetCells } from '../../exports';
 import { exportCountsTo, exportSurveyRowsTo, unrestrictedScope } from './export';
 
 /** CSV body → header, HXL row, data rows as objects keyed by the header. */
@@ -129,12 +130,16 @@ describe.each(BACKENDS)('flows exports on %s', (backend) => {
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(res.headers['content-disposition']).toBe('attachment; filename="hamrah-flows-counts-AFG-2023-03-01_2023-03-31.xlsx"');
     const xml = sheetXml(res.rawPayload);
-    expect(xml).toContain('<c r="A1" s="3" t="inlineStr"><is><t>date</t></is></c>');
-    expect(xml).toContain('<c r="A2" s="4" t="inlineStr"><is><t>#date+reported</t></is></c>');
-    // 2023-03-06 is serial day 44991; inflow (column H) 10 is a number.
-    expect(xml).toContain('<c r="A3" s="1"><v>44991</v></c>');
-    expect(xml).toContain('<c r="C3" t="inlineStr"><is><t>BCP-TORKHAM</t></is></c>');
-    expect(xml).toContain('<c r="H3"><v>10</v></c>');
+    const cells = sheetCells(xml);
+    expect(cells[0][0]).toBe('<c s="3" t="inlineStr"><is><t>date</t></is></c>');
+    expect(cells[1][0]).toBe('<c s="4" t="inlineStr"><is><t>#date+reported</t></is></c>');
+    expect(cells[0].map(cellValue).slice(0, 8)).toEqual(['date', 'site_name', 'site_code', 'adm1_pcode', 'adm2_pcode', 'neighbour_country', 'direction', 'inflow']);
+    // 2023-03-06 is serial day 44991, styled as a date; inflow (column H) 10 is a number.
+    expect(cells[2][0]).toBe('<c s="1"><v>44991</v></c>');
+    expect(cells[2][2]).toBe('<c t="inlineStr"><is><t>BCP-TORKHAM</t></is></c>');
+    expect(cells[2][7]).toBe('<c><v>10</v></c>');
+    // The outflow row leaves inflow empty and fills outflow (column I).
+    expect(cells[3].slice(7, 9).map(cellValue)).toEqual(['', '5']);
     expect(xml.match(/<row /g)).toHaveLength(6);
   });
 
