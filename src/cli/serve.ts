@@ -1,5 +1,6 @@
 import type { Config } from '../server/config';
 import { buildApp } from '../server/app';
+import { startJobRunner } from '../server/jobs';
 import { openConfigured, prepareDatabase } from '../server/bootstrap';
 import { hasUsers, seedDemo } from '../modules/demo/seed';
 import { PERSONAS } from '../modules/demo/personas';
@@ -30,6 +31,8 @@ export async function serve(config: Config, opts: ServeOptions): Promise<void> {
   }
   const app = await buildApp({ database, config, demoMode: opts.demo });
   await app.listen({ port: config.port, host: config.host });
+  // Background jobs (imports, …) run in this process; jobs a dead process left running are recovered first.
+  const jobs = await startJobRunner(database, { log: app.log });
   const url = `http://localhost:${(app.server.address() as { port: number }).port}/`;
   const lines = [
     '',
@@ -52,6 +55,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<void> {
     force.unref();
     try {
       await app.close();
+      await jobs.stop();
       await database.close();
     } finally {
       process.exit(0);
