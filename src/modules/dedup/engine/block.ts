@@ -175,10 +175,11 @@ export function blockingHashes(T: Tables, P: Prepared, i: number, out: number[])
  * Memory is zero-filled and never reused; when the arena runs out, arrays are allocated normally.
  */
 export class Arena {
-  private readonly buf: ArrayBuffer;
+  private readonly buf: ArrayBuffer | SharedArrayBuffer;
   private off = 0;
+  /** Shared memory, so that scoring workers can read the pairs and write the scores (parallel.ts). */
   constructor(bytes: number) {
-    this.buf = new ArrayBuffer(Math.max(0, Math.ceil(bytes / 8) * 8));
+    this.buf = new SharedArrayBuffer(Math.max(8, Math.ceil(bytes / 8) * 8));
   }
   private take(bytes: number): number {
     const at = this.off;

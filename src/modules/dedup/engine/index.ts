@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { Arena, blockingHashes, blockMembers, buildBlockIndex, candidatePairs, type BlockIndex, type BlockOptions } from './block';
 import { clusterPairs } from './cluster';
+import { defaultWorkers, scoreInParallel } from './parallel';
 import { defaultVariantDictionary, type VariantDictionary } from './normalise';
 import { newTables, prepare, type PersonRecord, type Prepared, type Tables, type Interner } from './prepare';
 import { DEFAULT_WEIGHTS, FEBRL_WEIGHTS, SCORE_PARTS, scorePair, type ScoreWeights } from './score';
@@ -29,6 +30,11 @@ export interface DedupOptions extends BlockOptions {
   /** ± years around a birth year estimated from an age (default 2, 3 from age 40). */
   ageTolerance?: number;
   dictionary?: VariantDictionary;
+  /**
+   * Threads for scoring (default: all cores, up to 4, from a million candidate pairs up; 1: only
+   * the calling thread).
+   */
+  threads?: number;
   /** Called now and then during scoring with (stage, done, total). */
   onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -97,14 +103,13 @@ function resolve(opts: DedupOptions, n: number) {
 // an import reads a getter first, 30M times per batch at 1M records.
 const scorePairLocal = scorePair;
 
-function scoreAll(T: Tables, P: Prepared, a: Uint32Array, b: Uint32Array, W: ScoreWeights, floor: number, onProgress?: DedupOptions['onProgress'], arena?: Arena): Float32Array {
+function scoreAll(T: Tables, P: Prepared, a: Uint32Array, b: Uint32Array, W: ScoreWeights, floor: number, onProgress?: DedupOptions['onProgress'], arena?: Arena, threads?: number): Float32Array {
   const score = arena ? arena.f32(a.length) : new Float32Array(a.length);
-  const step = 1 << 18;
-  for (let e = 0; e < a.length; e++) {
-    score[e] = scorePairLocal(T, P, a[e], P, b[e], W, undefined, floor);
-    if (onProgress && (e & (step - 1)) === 0) onProgress('score', e, a.length);
-  }
-  onProgress?.('score', a.length, a.length);
+  const range = (from: number, to: number) => {
+    for (let e = from; e < to; e++) score[e] = scorePairLocal(T, P, a[e], P, b[e], W, undefined, floor);
+  };
+  const workers = threads !== undefined ? Math.max(0, threads - 1) : defaultWorkers(a.length);
+  scoreInParallel(T, P, a, b, score, W, floor, workers, range, onProgress ? (done, total) => onProgress('score', done, total) : undefined);
   return score;
 }
 
@@ -126,7 +131,7 @@ export function dedupe(records: readonly PersonRecord[], opts: DedupOptions = {}
   const index = buildBlockIndex(tables, P, arena);
   const cand = candidatePairs(tables, P, index, opts, 0, arena);
   const t2 = performance.now();
-  const score = scoreAll(tables, P, cand.a, cand.b, weights, review, opts.onProgress, arena);
+  const score = scoreAll(tables, P, cand.a, cand.b, weights, review, opts.onProgress, arena, opts.threads);
   const t3 = performance.now();
   const { label, refused } = clusterPairs({ n: P.n, a: cand.a, b: cand.b, score, matchThreshold: match, reviewThreshold: review, minShare: opts.minShare });
   const pairs: ScoredPair[] = [];
@@ -191,7 +196,7 @@ export function link(left: readonly PersonRecord[], right: readonly PersonRecord
   const index = buildBlockIndex(tables, P, arena);
   const cand = candidatePairs(tables, P, index, opts, left.length, arena);
   const t2 = performance.now();
-  const score = scoreAll(tables, P, cand.a, cand.b, weights, review, opts.onProgress, arena);
+  const score = scoreAll(tables, P, cand.a, cand.b, weights, review, opts.onProgress, arena, opts.threads);
   const t3 = performance.now();
   const order: number[] = [];
   for (let e = 0; e < score.length; e++) if (score[e] >= review) order.push(e);
