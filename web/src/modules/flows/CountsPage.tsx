@@ -7,7 +7,8 @@ import { Empty, ErrorState, Loading } from '../../shell/states';
 import { useFormat } from '../../lib/format';
 import { useCounts } from './api';
 import { directionLabel, LoadMore, siteLabel, StatusBadge, useFlowSites, usePages } from './shared';
-import { ExportLink } from './ExportLink';
+import { ExportMenu } from '../exports';
+import AlertsBanner from './AlertsBanner';
 
 const STATUSES = ['draft', 'submitted', 'verified', 'published'] as const;
 
@@ -26,13 +27,14 @@ export default function CountsPage() {
 
   return (
     <Stack gap="sm">
+      <AlertsBanner operation={op} />
       <Group justify="space-between" wrap="wrap" gap="xs">
         {can(me.data, 'flows.count.write', op) && (
           <ButtonLink to="/op/$op/flows/counts/new" params={{ op }} data-testid="new-count">
             {t('flows.count.new')}
           </ButtonLink>
         )}
-        {can(me.data, 'flows.export', op) && <ExportLink op={op} from={search.from} to={search.to} />}
+        {can(me.data, 'flows.export', op) && <ExportMenu url="/api/v1/flows/exports/counts" params={{ operation: op, from: search.from, to: search.to, site: search.site, status: search.status }} testId="counts-export" />}
       </Group>
       <Card withBorder padding="xs">
         <Group gap="xs" wrap="wrap" align="flex-end">

@@ -6,6 +6,7 @@ import { ButtonLink } from '../../shell/links';
 import { Empty, ErrorState, Loading } from '../../shell/states';
 import { useFormat } from '../../lib/format';
 import { useSurveys } from './api';
+import { ExportMenu } from '../exports';
 import { directionLabel, LoadMore, siteLabel, useFlowSites, usePages } from './shared';
 
 /** Surveys list (newest first, cursor paging) with period and site filters. */
@@ -26,13 +27,23 @@ export default function SurveysPage() {
   };
   return (
     <Stack gap="sm">
-      {can(me.data, 'flows.survey.write', op) && (
-        <Group>
+      <Group justify="space-between" wrap="wrap" gap="xs">
+        {can(me.data, 'flows.survey.write', op) ? (
           <ButtonLink to="/op/$op/flows/surveys/new" params={{ op }} data-testid="new-survey">
             {t('flows.survey.new')}
           </ButtonLink>
+        ) : (
+          <span />
+        )}
+        <Group gap="xs">
+          {can(me.data, 'flows.export', op) && (
+            <ExportMenu url="/api/v1/flows/exports/surveys" params={{ operation: op, from: search.from, to: search.to, site: search.site }} label={t('flows.survey.exportAggregated')} testId="surveys-export" />
+          )}
+          {can(me.data, 'flows.surveys.rows.export', op) && (
+            <ExportMenu url="/api/v1/flows/exports/survey-rows" params={{ operation: op, from: search.from, to: search.to, site: search.site }} label={t('flows.survey.exportRows')} testId="survey-rows-export" />
+          )}
         </Group>
-      )}
+      </Group>
       <Card withBorder padding="xs">
         <Group gap="xs" wrap="wrap" align="flex-end">
           <TextInput type="date" label={t('flows.filters.from')} value={search.from ?? ''} onChange={(e) => set({ from: e.currentTarget.value || undefined })} w={150} size="xs" />
