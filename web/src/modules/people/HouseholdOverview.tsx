@@ -84,7 +84,7 @@ export function MembersTable({ members, actions }: { members: IndividualView[]; 
               <Table.Td>{t(`people.relationship.${m.relationship}`)}</Table.Td>
               <Table.Td>{t(`people.sex.${m.sex}`)}</Table.Td>
               <Table.Td>
-                <Text size="sm" component="span">
+                <Text size="sm" component="span" style={{ whiteSpace: 'nowrap' }}>
                   <bdi>{birthText(t, m.birth)}</bdi>
                 </Text>
               </Table.Td>

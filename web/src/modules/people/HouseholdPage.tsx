@@ -46,6 +46,7 @@ import { peopleApi, peopleKeys, useHousehold, useTimeline } from './api';
 import type { DobInput } from './dob';
 import { emptyDocument, emptyMember, type MemberDraft } from './draft';
 import { ArabicNameInput, DobField, LatinNameInput } from './fields';
+import { OPERATIONS } from './MemberRows';
 import { HouseholdCard } from './HouseholdCard';
 import { Fact, HouseholdFacts, MembersTable } from './HouseholdOverview';
 import { kindLabel } from './labels';
@@ -579,6 +580,7 @@ function draftOf(m: IndividualView): MemberDraft {
     wg: Object.fromEntries(Object.entries(m.vulnerabilities?.washingtonGroup ?? {}).filter(([, v]) => v)) as Record<string, string>,
     needs: m.vulnerabilities?.specificNeeds ?? [],
     uasc: m.vulnerabilities?.uasc ?? false,
+    elsewhere: m.elsewhereOperationId ?? '',
   };
 }
 
@@ -599,6 +601,7 @@ function EditMember({ household: h, member, onClose }: { household: HouseholdDet
       for (const k of ['relationship', 'givenName', 'fatherName', 'familyName', 'givenNameAr', 'fatherNameAr', 'familyNameAr', 'sex'] as const) {
         if (full[k] !== before[k]) (body as Record<string, unknown>)[k] = full[k];
       }
+      if (draft.elsewhere !== initial.elsewhere) body.elsewhereOperationId = draft.elsewhere || null;
       if (draft.dob.text !== initial.dob.text || draft.dob.mode !== initial.dob.mode) body.birth = birthOf(draft);
       if (h.sensitive) {
         if (draft.phone !== initial.phone) body.phones = full.phones;
@@ -640,6 +643,12 @@ function EditMember({ household: h, member, onClose }: { household: HouseholdDet
               </Text>
               <DobField value={d.dob} onChange={(dob) => set({ dob })} />
             </div>
+            <NativeSelect
+              label={t('people.fields.elsewhere')}
+              value={d.elsewhere}
+              onChange={(e) => set({ elsewhere: e.currentTarget.value })}
+              data={[{ value: '', label: t('people.fields.elsewhereNo') }, ...OPERATIONS.filter((o) => o !== h.operationId).map((o) => ({ value: o, label: t(`people.countries.${o}`) }))]}
+            />
           </SimpleGrid>
           {(h.sensitive || !member) && (
             <>

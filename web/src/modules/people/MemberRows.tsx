@@ -6,9 +6,13 @@ import { ArabicNameInput, DobField, LatinNameInput } from './fields';
 import { ARABIC_NAME_FIELDS, NAME_FIELDS, emptyDocument, type DocumentDraft, type DraftAction, type MemberDraft } from './draft';
 import { DOCUMENT_COUNTRY, DOCUMENT_GROUPS, ISSUING_COUNTRIES } from './mapping';
 
+/** Operations a member of a split household may be recorded in. */
+export const OPERATIONS = ['AFG', 'PAK', 'IRN'] as const;
+
 export type RowProblems = Partial<Record<'name' | 'sex' | 'relationship' | 'dob' | 'document', boolean>>;
 
 interface Props {
+  operation: string;
   members: MemberDraft[];
   dispatch: Dispatch<DraftAction>;
   problems: Map<number, RowProblems>;
@@ -17,28 +21,29 @@ interface Props {
 }
 
 /** Household members as rows: Latin names above, Arabic-script names under them, details on demand. */
-export function MemberRows({ members, dispatch, problems, below }: Props) {
+export function MemberRows({ operation, members, dispatch, problems, below }: Props) {
   const { t } = useTranslation();
   return (
-    <div className="hamrah-members" role="table" aria-label={t('people.form.members')}>
-      <div className="hamrah-member-grid hamrah-member-head" role="row">
-        <span role="columnheader">#</span>
-        <span role="columnheader">{t('people.fields.givenName')}</span>
-        <span role="columnheader">{t('people.fields.fatherName')}</span>
-        <span role="columnheader">{t('people.fields.familyName')}</span>
-        <span role="columnheader">{t('people.fields.sex')}</span>
-        <span role="columnheader">{t('people.fields.dob')}</span>
-        <span role="columnheader">{t('people.fields.relationship')}</span>
-        <span role="columnheader" />
+    <div className="hamrah-members" role="group" aria-label={t('people.form.members')}>
+      <div className="hamrah-member-grid hamrah-member-head" aria-hidden>
+        <span>#</span>
+        <span>{t('people.fields.givenName')}</span>
+        <span>{t('people.fields.fatherName')}</span>
+        <span>{t('people.fields.familyName')}</span>
+        <span>{t('people.fields.sex')}</span>
+        <span>{t('people.fields.dob')}</span>
+        <span>{t('people.fields.relationship')}</span>
+        <span />
       </div>
       {members.map((m, i) => (
-        <MemberRow key={m.id} index={i} member={m} count={members.length} dispatch={dispatch} problems={problems.get(i)} below={below?.(i, m)} />
+        <MemberRow key={m.id} operation={operation} index={i} member={m} count={members.length} dispatch={dispatch} problems={problems.get(i)} below={below?.(i, m)} />
       ))}
     </div>
   );
 }
 
 interface RowProps {
+  operation: string;
   index: number;
   member: MemberDraft;
   count: number;
@@ -47,7 +52,7 @@ interface RowProps {
   below?: ReactNode;
 }
 
-const MemberRow = memo(function MemberRow({ index, member: m, count, dispatch, problems, below }: RowProps) {
+const MemberRow = memo(function MemberRow({ operation, index, member: m, count, dispatch, problems, below }: RowProps) {
   const { t } = useTranslation();
   const set = (patch: Partial<MemberDraft>) => dispatch({ type: 'member', index, patch });
   const cell = (col: string) => ({ 'data-nav': true, 'data-row': index, 'data-col': col });
@@ -56,8 +61,8 @@ const MemberRow = memo(function MemberRow({ index, member: m, count, dispatch, p
   const arPlaceholders = { givenNameAr: t('people.fields.givenNameArPh'), fatherNameAr: t('people.fields.fatherNameArPh'), familyNameAr: t('people.fields.familyNameArPh') };
 
   return (
-    <div className="hamrah-member" data-member-row={index} data-testid={`member-${index}`} role="rowgroup">
-      <div className="hamrah-member-grid" role="row">
+    <div className="hamrah-member" data-member-row={index} data-testid={`member-${index}`} role="group" aria-label={t('people.form.memberNumber', { n: index + 1 })}>
+      <div className="hamrah-member-grid">
         <Text fw={700} c="dimmed" size="sm" ta="center" mt={6} aria-label={t('people.form.memberNumber', { n: index + 1 })}>
           {index + 1}
         </Text>
@@ -116,7 +121,7 @@ const MemberRow = memo(function MemberRow({ index, member: m, count, dispatch, p
           </Tooltip>
         </Group>
       </div>
-      <div className="hamrah-member-grid" role="row">
+      <div className="hamrah-member-grid">
         <Text size="xs" c="dimmed" ta="center" mt={8} aria-hidden>
           {t('people.fields.arabicShort')}
         </Text>
@@ -155,13 +160,13 @@ const MemberRow = memo(function MemberRow({ index, member: m, count, dispatch, p
           )}
         </Group>
       </div>
-      {m.open && <MemberDetails index={index} member={m} set={set} />}
+      {m.open && <MemberDetails operation={operation} index={index} member={m} set={set} />}
       {below}
     </div>
   );
 });
 
-function MemberDetails({ index, member: m, set }: { index: number; member: MemberDraft; set: (p: Partial<MemberDraft>) => void }) {
+function MemberDetails({ operation, index, member: m, set }: { operation: string; index: number; member: MemberDraft; set: (p: Partial<MemberDraft>) => void }) {
   const { t } = useTranslation();
   const setDoc = (k: string, patch: Partial<DocumentDraft>) => set({ documents: m.documents.map((d) => (d.key === k ? { ...d, ...patch } : d)) });
   return (
@@ -278,7 +283,19 @@ function MemberDetails({ index, member: m, set }: { index: number; member: Membe
           </Group>
         </Chip.Group>
       </div>
-      <Checkbox size="xs" label={t('people.fields.uasc')} checked={m.uasc} onChange={(e) => set({ uasc: e.currentTarget.checked })} />
+      <Group gap="md" align="flex-end">
+        <Checkbox size="xs" label={t('people.fields.uasc')} checked={m.uasc} onChange={(e) => set({ uasc: e.currentTarget.checked })} />
+        <NativeSelect
+          size="xs"
+          label={t('people.fields.elsewhere')}
+          description={t('people.fields.elsewhereHelp')}
+          value={m.elsewhere}
+          onChange={(e) => set({ elsewhere: e.currentTarget.value })}
+          data={[{ value: '', label: t('people.fields.elsewhereNo') }, ...OPERATIONS.filter((o) => o !== operation).map((o) => ({ value: o, label: t(`people.countries.${o}`) }))]}
+          w={260}
+          data-nav
+        />
+      </Group>
     </Stack>
   );
 }

@@ -265,6 +265,7 @@ export default function RegisterPage() {
               </Text>
             )}
             <MemberRows
+              operation={op}
               members={draft.members}
               dispatch={dispatch}
               problems={rowProblems}

@@ -40,6 +40,8 @@ export interface MemberDraft {
   wg: WgAnswers;
   needs: string[];
   uasc: boolean;
+  /** Split household: the operation the member is recorded in instead (e.g. still in PAK), or ''. */
+  elsewhere: string;
   /** Candidates the officer saw and chose to continue past: saved as "possible duplicate" flags. */
   flagged: FlaggedCandidate[];
   /** Whether the row's details (documents, vulnerabilities, phone) are open. */
@@ -88,6 +90,7 @@ export function emptyMember(relationship: string): MemberDraft {
     wg: {},
     needs: [],
     uasc: false,
+    elsewhere: '',
     flagged: [],
     open: false,
   };

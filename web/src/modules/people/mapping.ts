@@ -73,6 +73,7 @@ export function memberInputOf(m: MemberDraft, ref?: Date): MemberInput {
     washingtonGroup: washingtonGroupOf(m),
     specificNeeds: m.needs as MemberInput['specificNeeds'],
     uasc: m.uasc,
+    elsewhereOperationId: m.elsewhere || null,
     documents: m.documents
       .filter((d) => d.number.trim())
       .map((d) => ({
