@@ -1,6 +1,6 @@
 /**
  * Flow monitoring benchmark (issue 3, part 10):
- *   npm run bench:flows -- [--years 10] [--surveys 2000000] [--runs 200] [--import 100000] [--export 1000000] [--dir D]
+ *   npm run bench:flows -- [--years 10] [--surveys 2000000] [--runs 200] [--import 100000] [--export 1000000] [--backend pglite|postgres] [--dir D]
  *
  * Creates a fresh PGlite database (and, when BENCH_DATABASE_URL points at a PostgreSQL server, a
  * fresh database there too, dropped afterwards), loads daily counts for every AFG border crossing
@@ -160,12 +160,16 @@ async function queries(database: Database) {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   const lengths = [7, 14, 31, 91, 182, 365, 730, 1826, 3653];
   const times: Record<string, number[]> = {};
+  const cpu: Record<string, number[]> = {};
   const time = async (name: string, f: (tx: Tx) => Promise<unknown>) => {
     const t = performance.now();
+    const c0 = process.cpuUsage();
     await db.transaction(async (tx) => {
       await f(tx);
     });
+    const c = process.cpuUsage(c0);
     (times[name] ??= []).push(performance.now() - t);
+    (cpu[name] ??= []).push((c.user + c.system) / 1000);
   };
   const totalDays = Math.round((Date.parse(TO) - Date.parse(FROM)) / 86_400_000) + 1;
   // Warm-up: plans and caches, as in a running server.
@@ -192,7 +196,15 @@ async function queries(database: Database) {
     for (const dim of ['all', ...SURVEY_DIMS] as const) await time(`surveys.${dim}`, (tx) => dashboardSurveyDim(tx, scope, from, to, dim));
     await time('dashboard (whole page)', (tx) => dashboard(tx, who, q));
   }
-  return Object.entries(times).map(([name, xs]) => ({ name, runs: xs.length, p50: Math.round(pct(xs, 50) * 10) / 10, p95: Math.round(pct(xs, 95) * 10) / 10 }));
+  // Wall time is what a user waits; on a busy shared machine it includes waiting for the CPU. For
+  // PGlite (in this process) the process CPU time per query is also given: the time on an idle core.
+  return Object.entries(times).map(([name, xs]) => ({
+    name,
+    runs: xs.length,
+    p50: Math.round(pct(xs, 50) * 10) / 10,
+    p95: Math.round(pct(xs, 95) * 10) / 10,
+    cpuP95: Math.round(pct(cpu[name], 95) * 10) / 10,
+  }));
 }
 
 interface BackendResult {
@@ -236,7 +248,8 @@ async function run(kind: 'pglite' | 'postgres'): Promise<BackendResult> {
     const loaded = await load(database);
     const q = await queries(database);
     log(`dashboard queries on ${kind} (${RUNS} runs each with varied filters; ms):`);
-    for (const r of q) log(`  ${r.name.padEnd(24)} p50 ${String(r.p50).padStart(7)}  p95 ${String(r.p95).padStart(7)}  ${r.p95 <= TARGET.dashboardP95Ms ? 'ok' : 'OVER'} (target p95 ≤ ${TARGET.dashboardP95Ms})  n=${r.runs}`);
+    for (const r of q)
+      log(`  ${r.name.padEnd(24)} p50 ${String(r.p50).padStart(7)}  p95 ${String(r.p95).padStart(7)}  ${r.p95 <= TARGET.dashboardP95Ms ? 'ok  ' : 'OVER'} (target p95 ≤ ${TARGET.dashboardP95Ms})  process CPU p95 ${r.cpuP95}  n=${r.runs}`);
     const importResult = await benchImport(database, IMPORT_ROWS, log);
     const exportResult = await benchExport(database, EXPORT_ROWS, log);
     return { backend: kind, load: loaded, queries: q, importResult, exportResult };
@@ -245,9 +258,11 @@ async function run(kind: 'pglite' | 'postgres'): Promise<BackendResult> {
   }
 }
 
+// --backend pglite|postgres runs one of them only.
+const only = arg('--backend');
 const results: BackendResult[] = [];
-results.push(await run('pglite'));
-if (process.env.BENCH_DATABASE_URL) results.push(await run('postgres'));
+if (!only || only === 'pglite') results.push(await run('pglite'));
+if (process.env.BENCH_DATABASE_URL && (!only || only === 'postgres')) results.push(await run('postgres'));
 
 log('');
 log('summary against the targets:');
@@ -272,7 +287,7 @@ const bench = {
     load_counts_ms: Math.round(r.load.msCounts),
     load_surveys_ms: Math.round(r.load.msSurveys),
     rollup_rebuild_ms: Math.round(r.load.msRollup),
-    queries_ms: Object.fromEntries(r.queries.map((q) => [q.name, { p50: q.p50, p95: q.p95 }])),
+    queries_ms: Object.fromEntries(r.queries.map((q) => [q.name, { p50: q.p50, p95: q.p95, cpu_p95: q.cpuP95 }])),
     import: r.importResult,
     export: r.exportResult,
   })),

@@ -81,7 +81,10 @@ export const dashboardView = z.object({
     countedInWeeks: z.number(),
     dims: z.record(z.string(), z.array(surveyItem)),
   }),
-  /** Baseline (mobility tracking) figures per district, when that module is present; null otherwise. */
-  baseline: z.array(z.object({ pcode: z.string(), idps: z.number(), returnees: z.number() })).nullable(),
+  /**
+   * Baseline (mobility tracking) per district: IDPs present in the latest published baseline round
+   * the caller may read (through the mobility module's DTM service); null when there is none.
+   */
+  baseline: z.object({ roundNumber: z.number(), referenceDate: z.string(), districts: z.array(z.object({ pcode: z.string(), idps: z.number() })) }).nullable(),
 });
 export type DashboardView = z.infer<typeof dashboardView>;

@@ -123,6 +123,7 @@ describe.each(BACKENDS)('flows dashboard on %s', (backend) => {
       const body = res.json();
       const e = expected(counts, surveys, from, to, { sites: ALL, published: false });
       expect(body.mode).toBe('all');
+      expect(body.baseline).toBeNull(); // no published baseline round in this database
       expect(body.headline).toMatchObject({ inflow: e.inflow, outflow: e.outflow });
       const seriesIn = body.series.filter((p: { direction: string }) => p.direction === 'in').reduce((a: number, p: { total: number }) => a + p.total, 0);
       expect(seriesIn).toBe(e.inflow);

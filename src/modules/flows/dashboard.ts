@@ -16,6 +16,7 @@ import { forbidden, invalid, notFound } from '../../server/errors';
 import { holds, type Permission } from '../../server/permissions';
 import { MAX_DAY_SERIES, SURVEY_DIMS, type DashboardQuery, type DashboardView, type Figures, type Granularity, type SurveyDim } from './dashboard-contract';
 import type { Direction } from './kinds';
+import { dtmDisplacement } from '../mobility/dtm-api';
 import { operationSites, type SiteFacts } from './places-lookup';
 import { siteInScope } from './service';
 
@@ -260,11 +261,18 @@ async function inflowBetween(tx: Tx, scope: DashboardScope, from: string, to: st
   return num(r.total);
 }
 
-/** Optional baseline layer: filled by the mobility module's figures when wired in (see dashboardView.baseline). */
-export type BaselineProvider = (tx: Tx, auth: AuthContext, operationId: string) => Promise<DashboardView['baseline']>;
-let baselineProvider: BaselineProvider | null = null;
-export function setBaselineProvider(p: BaselineProvider | null) {
-  baselineProvider = p;
+/** IDPs per district in the latest published baseline round the caller may read (mobility module's DTM service). */
+export async function dashboardBaseline(tx: Tx, auth: AuthContext, operationId: string): Promise<DashboardView['baseline']> {
+  const list = await dtmDisplacement(tx, auth, 2, { Admin0Pcode: operationId });
+  if (!list.length) return null;
+  const latest = list.reduce((a, r) => (r.roundNumber > a.roundNumber ? r : a), list[0]);
+  const per = new Map<string, number>();
+  for (const r of list) if (r.roundNumber === latest.roundNumber && r.admin2Pcode) per.set(r.admin2Pcode, (per.get(r.admin2Pcode) ?? 0) + r.numPresentIdpInd);
+  return {
+    roundNumber: latest.roundNumber,
+    referenceDate: latest.reportingDate.slice(0, 10),
+    districts: [...per.entries()].map(([pcode, idps]) => ({ pcode, idps })).sort((a, b) => b.idps - a.idps),
+  };
 }
 
 export async function dashboard(tx: Tx, auth: AuthContext, q: DashboardQuery): Promise<DashboardView> {
@@ -307,6 +315,6 @@ export async function dashboard(tx: Tx, auth: AuthContext, q: DashboardQuery): P
       countedInWeeks: await countedInWeeks(tx, scope, q.from, q.to),
       dims,
     },
-    baseline: baselineProvider ? await baselineProvider(tx, auth, scope.operationId) : null,
+    baseline: await dashboardBaseline(tx, auth, scope.operationId),
   };
 }

@@ -39,7 +39,7 @@ export default function DashboardPage() {
   const errorText = useErrorMessage();
   const [filters, setFilters] = useState<DashboardFilters>(initialFilters);
   const [seriesDir, setSeriesDir] = useState<'in' | 'out'>('in');
-  const [level, setLevel] = useState<'1' | '2'>('2');
+  const [level, setLevel] = useState<'1' | '2' | 'baseline'>('2');
   const q = useDashboard(op, filters);
   const d = q.data;
   const c = useChartContext(op, d, filters.granularity);
@@ -236,21 +236,34 @@ export default function DashboardPage() {
               <SegmentedControl
                 size="xs"
                 value={level}
-                onChange={(v) => setLevel(v as '1' | '2')}
+                onChange={(v) => setLevel(v as '1' | '2' | 'baseline')}
                 data={[
                   { value: '1', label: t('dashboards.map.provinces') },
                   { value: '2', label: t('dashboards.map.districts') },
+                  ...(d.baseline ? [{ value: 'baseline', label: t('dashboards.map.baselineLayer') }] : []),
                 ]}
               />
             </Group>
             <SimpleGrid cols={{ base: 1, md: 3 }} spacing="sm">
               <div style={{ gridColumn: 'span 2' }}>
-                <DestinationMap operation={op} level={level === '1' ? 1 : 2} items={d.surveys.dims[level === '1' ? 'adm1' : 'adm2'] ?? []} weightedTotal={d.surveys.weightedTotal} number={c.number} />
+                {level === 'baseline' && d.baseline ? (
+                  <DestinationMap
+                    operation={op}
+                    level={2}
+                    items={d.baseline.districts.map((x) => ({ key: x.pcode, weighted: x.idps, surveys: 0, people: 0 }))}
+                    weightedTotal={d.baseline.districts.reduce((a, x) => a + x.idps, 0)}
+                    number={c.number}
+                    valueLabel={t('dashboards.map.baselineIdps')}
+                    testId="chart-map-baseline"
+                  />
+                ) : (
+                  <DestinationMap operation={op} level={level === '1' ? 1 : 2} items={d.surveys.dims[level === '1' ? 'adm1' : 'adm2'] ?? []} weightedTotal={d.surveys.weightedTotal} number={c.number} />
+                )}
               </div>
               <TopDestinations items={d.surveys.dims.adm2 ?? []} name={districtName} number={c.number} />
             </SimpleGrid>
             <Text size="xs" c="dimmed" mt="xs">
-              {d.baseline ? t('dashboards.map.baselineShown') : t('dashboards.map.baselineMissing')}
+              {d.baseline ? t('dashboards.map.baselineShown', { round: d.baseline.roundNumber, date: d.baseline.referenceDate }) : t('dashboards.map.baselineMissing')}
             </Text>
           </Paper>
         </>

@@ -14,6 +14,9 @@ interface Props {
   number: (n: number) => string;
   renderer?: 'canvas' | 'svg';
   height?: number;
+  /** Tooltip label of the value (default: the weighted estimate). */
+  valueLabel?: string;
+  testId?: string;
 }
 
 const registered = new Set<string>();
@@ -29,7 +32,7 @@ function registerOnce(name: string, fc: BoundaryCollection) {
  * the weighted estimate of people heading there. The places DistrictMap takes no values, hence
  * this ECharts choropleth.
  */
-export function DestinationMap({ operation, level, items, weightedTotal, number, renderer, height = 420 }: Props) {
+export function DestinationMap({ operation, level, items, weightedTotal, number, renderer, height = 420, valueLabel, testId }: Props) {
   const { t, i18n } = useTranslation();
   const rtlLang = i18n.language !== 'en';
   const b = useBoundaries(operation, level, true);
@@ -46,7 +49,8 @@ export function DestinationMap({ operation, level, items, weightedTotal, number,
         formatter: (p: { name: string; data?: { value: number; surveys: number; people: number } }) => {
           const label = names.get(p.name) ?? p.name;
           if (!p.data) return `${label}<br/>${t('dashboards.map.noAnswers')}`;
-          return `<b>${label}</b> (${p.name})<br/>${t('dashboards.surveys.weighted')}: ${number(Math.round(p.data.value))} (${pct(p.data.value, weightedTotal)} %)<br/>${t('dashboards.surveys.raw')}: ${number(p.data.surveys)}`;
+          const head = `<b>${label}</b> (${p.name})<br/>${valueLabel ?? t('dashboards.surveys.weighted')}: ${number(Math.round(p.data.value))} (${pct(p.data.value, weightedTotal)} %)`;
+          return p.data.surveys ? `${head}<br/>${t('dashboards.surveys.raw')}: ${number(p.data.surveys)}` : head;
         },
       },
       visualMap: { min: 0, max, left: 8, bottom: 8, calculable: true, inRange: { color: ['#e3fafc', '#66d9e8', '#0b7285'] }, formatter: (v: number) => number(Math.round(v)) },
@@ -62,8 +66,8 @@ export function DestinationMap({ operation, level, items, weightedTotal, number,
         },
       ],
     };
-  }, [b.data, items, name, level, number, t, rtlLang, weightedTotal]);
+  }, [b.data, items, name, level, number, t, rtlLang, weightedTotal, valueLabel]);
   if (b.isPending) return <Loader size="sm" />;
   if (!b.data || !option) return <Alert color="gray">{t('dashboards.map.noBoundaries')}</Alert>;
-  return <EChart option={option} height={height} renderer={renderer} testId={`chart-map-adm${level}`} label={t('dashboards.map.title')} />;
+  return <EChart option={option} height={height} renderer={renderer} testId={testId ?? `chart-map-adm${level}`} label={t('dashboards.map.title')} />;
 }
