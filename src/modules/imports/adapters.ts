@@ -4,8 +4,11 @@
 import { registerImportAdapter } from '../../imports/registry';
 import { flowCountsImport } from '../flows/import-counts';
 import { flowSurveysImport } from '../flows/import-surveys';
+import { mobilityBaselineImport, mobilityEventImport } from '../mobility/imports';
 
 registerImportAdapter(flowCountsImport);
 registerImportAdapter(flowSurveysImport);
+registerImportAdapter(mobilityBaselineImport);
+registerImportAdapter(mobilityEventImport);
 
 export { importAdapter, importAdapters } from '../../imports/registry';

@@ -306,7 +306,7 @@ export async function transitionRound(tx: Tx, auth: AuthContext, actor: Actor, i
 // ---------------------------------------------------------------------------------------------
 // Assessments
 
-type Columns = Omit<AssessmentInsert, 'id' | 'version' | 'current' | 'operationId' | 'roundId' | 'kind' | 'bodyHash' | 'createdBy' | 'createdAt'>;
+export type Columns = Omit<AssessmentInsert, 'id' | 'version' | 'current' | 'operationId' | 'roundId' | 'kind' | 'bodyHash' | 'createdBy' | 'createdAt'>;
 
 const EMPTY_BASELINE = {
   idpInd: 0,
@@ -353,6 +353,104 @@ function districtOf(g: Gazetteer, pcode: string | null): string | null {
   return null;
 }
 
+/** The district's province when the P-code is a district of the gazetteer (else an issue); 'outside' when not in the scope. */
+function districtCheck(g: Gazetteer, scope: string[] | null, operationId: string, path: string, pcode: string, issues: FieldIssue[]): { adm1: string; adm2: string } | null | 'outside' {
+  const d = g.adm2.get(pcode);
+  if (!d) {
+    issues.push({ path, message: `${pcode} is not a district (admin 2) P-code of ${operationId}.` });
+    return null;
+  }
+  if (!inAreaScope(scope, pcode)) return 'outside';
+  return { adm1: d.parent ?? pcode.slice(0, 4), adm2: pcode };
+}
+
+type BaselineBody = Extract<AssessmentFigures, { kind: 'baseline' }>;
+type EventBody = Extract<AssessmentFigures, { kind: 'event' }>;
+
+/**
+ * A baseline row's columns, checked: district in the gazetteer and in `scope` ('outside' when
+ * not), households ≤ people, arrival periods and sexes adding up, origin province. Problems go
+ * to `issues` (paths `body.…`). Shared by the API and the bulk import.
+ */
+export function baselineColumns(g: Gazetteer, scope: string[] | null, operationId: string, body: BaselineBody, issues: FieldIssue[], site: SiteFacts | null = null): Columns | 'outside' {
+  const place = districtCheck(g, scope, operationId, 'body.admin2Pcode', body.admin2Pcode, issues);
+  if (place === 'outside') return place;
+  if (site && place && districtOf(g, site.areaPcode) !== place.adm2) issues.push({ path: 'body.siteId', message: `${site.code} is not in district ${place.adm2}.` });
+  const f = body.figures;
+  for (const k of BASELINE_GROUPS) checkGroup(`body.figures.${k}`, GROUP_LABEL[k], f[k], issues);
+  let byPeriod: Record<string, Record<string, { ind: number; hh: number }>> | null = null;
+  if (body.byPeriod) {
+    byPeriod = {};
+    for (const p of ARRIVAL_PERIODS) {
+      const given = body.byPeriod[p];
+      if (!given) continue;
+      byPeriod[p] = Object.fromEntries(BASELINE_GROUPS.map((k) => [k, { ind: given[k]?.ind ?? 0, hh: given[k]?.hh ?? 0 }]));
+    }
+    for (const k of BASELINE_GROUPS)
+      for (const unit of ['ind', 'hh'] as const) {
+        const sum = Object.values(byPeriod).reduce((a, per) => a + per[k][unit], 0);
+        if (sum !== f[k][unit])
+          issues.push({ path: `body.byPeriod.${k}.${unit}`, message: `${GROUP_LABEL[k]} (${unit === 'ind' ? 'individuals' : 'households'}) add up to ${sum} over the arrival periods, but the total is ${f[k][unit]}.` });
+      }
+  }
+  if (body.idpMales != null && body.idpFemales != null && body.idpMales + body.idpFemales !== f.idps.ind)
+    issues.push({ path: 'body.idpMales', message: `idpMales + idpFemales = ${body.idpMales + body.idpFemales}, but there are ${f.idps.ind} IDPs.` });
+  if (body.idpOriginAdmin1Pcode && !g.adm1.has(body.idpOriginAdmin1Pcode))
+    issues.push({ path: 'body.idpOriginAdmin1Pcode', message: `${body.idpOriginAdmin1Pcode} is not a province (admin 1) P-code of ${operationId}.` });
+  const settlement = body.settlement?.trim() || null;
+  const adm2 = place?.adm2 ?? body.admin2Pcode;
+  return {
+    admin1Pcode: place?.adm1 ?? '',
+    admin2Pcode: adm2,
+    siteId: site?.id ?? body.siteId ?? null,
+    settlement,
+    locationKey: body.siteId ? `site:${body.siteId}` : settlement ? `stl:${adm2}:${settlement.toLowerCase()}` : `adm2:${adm2}`,
+    ...EMPTY_SITE,
+    ...EMPTY_EVENT,
+    idpInd: f.idps.ind,
+    idpHh: f.idps.hh,
+    returneeInd: f.returnees.ind,
+    returneeHh: f.returnees.hh,
+    idpReturneeInd: f.idpReturnees.ind,
+    idpReturneeHh: f.idpReturnees.hh,
+    outMigrantInd: f.outMigrants.ind,
+    outMigrantHh: f.outMigrants.hh,
+    idpMales: body.idpMales ?? null,
+    idpFemales: body.idpFemales ?? null,
+    displacementReason: body.displacementReason ?? null,
+    idpOriginAdmin1Pcode: body.idpOriginAdmin1Pcode ?? null,
+    byPeriod,
+    priorityNeeds: null,
+    notes: body.notes ?? null,
+  };
+}
+
+/** An event (rapid) assessment's columns, checked like baselineColumns; `today` as YYYY-MM-DD. */
+export function eventColumns(g: Gazetteer, scope: string[] | null, operationId: string, body: EventBody, issues: FieldIssue[], today = todayUtc()): Columns | 'outside' {
+  const place = districtCheck(g, scope, operationId, 'body.admin2Pcode', body.admin2Pcode, issues);
+  if (place === 'outside') return place;
+  if (body.eventDate > today) issues.push({ path: 'body.eventDate', message: `${body.eventDate} is in the future (today is ${today}).` });
+  if (body.displacedHh > body.affectedHh) issues.push({ path: 'body.displacedHh', message: `${body.displacedHh} displaced households, more than the ${body.affectedHh} affected.` });
+  checkNeeds('body.priorityNeeds', body.priorityNeeds, issues);
+  return {
+    admin1Pcode: place?.adm1 ?? '',
+    admin2Pcode: body.admin2Pcode,
+    siteId: null,
+    settlement: null,
+    locationKey: `adm2:${body.admin2Pcode}`,
+    ...EMPTY_BASELINE,
+    ...EMPTY_SITE,
+    eventType: body.eventType,
+    eventDate: body.eventDate,
+    affectedHh: body.affectedHh,
+    displacedHh: body.displacedHh,
+    damagedShelters: body.damagedShelters,
+    destroyedShelters: body.destroyedShelters,
+    priorityNeeds: body.priorityNeeds,
+    notes: body.notes ?? null,
+  };
+}
+
 /**
  * Validates the figures against the round, the gazetteer and the user's area scope, and turns
  * them into columns. Field problems are collected in `issues`; an area outside the user's scope
@@ -372,7 +470,6 @@ async function columnsOf(
   }
   const scope = areaScope(auth.grants, 'mobility.write', round.operationId);
   const outside = () => notFound('No such district among the areas you may enter data for.');
-  let site: SiteFacts | null = null;
   const siteFacts = async (id: string, path: string): Promise<SiteFacts | null> => {
     try {
       const s = await getSite(tx, auth, id);
@@ -386,76 +483,16 @@ async function columnsOf(
       throw err;
     }
   };
-  const district = (path: string, pcode: string): { adm1: string; adm2: string } | null => {
-    const d = g.adm2.get(pcode);
-    if (!d) {
-      issues.push({ path, message: `${pcode} is not a district (admin 2) P-code of ${round.operationId}.` });
-      return null;
-    }
-    if (!inAreaScope(scope, pcode)) throw outside();
-    return { adm1: d.parent ?? pcode.slice(0, 4), adm2: pcode };
-  };
 
   if (body.kind === 'baseline') {
-    const place = district('body.admin2Pcode', body.admin2Pcode);
-    if (body.siteId) {
-      site = await siteFacts(body.siteId, 'body.siteId');
-      if (site && place && districtOf(g, site.areaPcode) !== place.adm2) issues.push({ path: 'body.siteId', message: `${site.code} is not in district ${place.adm2}.` });
-    }
-    const f = body.figures;
-    for (const k of BASELINE_GROUPS) checkGroup(`body.figures.${k}`, GROUP_LABEL[k], f[k], issues);
-    let byPeriod: Record<string, Record<string, { ind: number; hh: number }>> | null = null;
-    if (body.byPeriod) {
-      byPeriod = {};
-      for (const p of ARRIVAL_PERIODS) {
-        const given = body.byPeriod[p];
-        if (!given) continue;
-        byPeriod[p] = Object.fromEntries(BASELINE_GROUPS.map((k) => [k, { ind: given[k]?.ind ?? 0, hh: given[k]?.hh ?? 0 }]));
-      }
-      for (const k of BASELINE_GROUPS)
-        for (const unit of ['ind', 'hh'] as const) {
-          const sum = Object.values(byPeriod).reduce((a, per) => a + per[k][unit], 0);
-          if (sum !== f[k][unit])
-            issues.push({ path: `body.byPeriod.${k}.${unit}`, message: `${GROUP_LABEL[k]} (${unit === 'ind' ? 'individuals' : 'households'}) add up to ${sum} over the arrival periods, but the total is ${f[k][unit]}.` });
-        }
-    }
-    if (body.idpMales != null && body.idpFemales != null && body.idpMales + body.idpFemales !== f.idps.ind)
-      issues.push({ path: 'body.idpMales', message: `idpMales + idpFemales = ${body.idpMales + body.idpFemales}, but there are ${f.idps.ind} IDPs.` });
-    if (body.idpOriginAdmin1Pcode && !g.adm1.has(body.idpOriginAdmin1Pcode))
-      issues.push({ path: 'body.idpOriginAdmin1Pcode', message: `${body.idpOriginAdmin1Pcode} is not a province (admin 1) P-code of ${round.operationId}.` });
-    const settlement = body.settlement?.trim() || null;
-    const adm2 = place?.adm2 ?? body.admin2Pcode;
-    return {
-      site,
-      cols: {
-        admin1Pcode: place?.adm1 ?? '',
-        admin2Pcode: adm2,
-        siteId: site?.id ?? body.siteId ?? null,
-        settlement,
-        locationKey: body.siteId ? `site:${body.siteId}` : settlement ? `stl:${adm2}:${settlement.toLowerCase()}` : `adm2:${adm2}`,
-        ...EMPTY_SITE,
-        ...EMPTY_EVENT,
-        idpInd: f.idps.ind,
-        idpHh: f.idps.hh,
-        returneeInd: f.returnees.ind,
-        returneeHh: f.returnees.hh,
-        idpReturneeInd: f.idpReturnees.ind,
-        idpReturneeHh: f.idpReturnees.hh,
-        outMigrantInd: f.outMigrants.ind,
-        outMigrantHh: f.outMigrants.hh,
-        idpMales: body.idpMales ?? null,
-        idpFemales: body.idpFemales ?? null,
-        displacementReason: body.displacementReason ?? null,
-        idpOriginAdmin1Pcode: body.idpOriginAdmin1Pcode ?? null,
-        byPeriod,
-        priorityNeeds: null,
-        notes: body.notes ?? null,
-      },
-    };
+    const site = body.siteId ? await siteFacts(body.siteId, 'body.siteId') : null;
+    const cols = baselineColumns(g, scope, round.operationId, body, issues, site);
+    if (cols === 'outside') throw outside();
+    return { cols, site };
   }
 
   if (body.kind === 'site') {
-    site = await siteFacts(body.siteId, 'body.siteId');
+    const site = await siteFacts(body.siteId, 'body.siteId');
     let adm1 = '';
     let adm2 = '';
     if (site) {
@@ -488,31 +525,14 @@ async function columnsOf(
     };
   }
 
-  const place = district('body.admin2Pcode', body.admin2Pcode);
-  const today = todayUtc();
-  if (body.eventDate > today) issues.push({ path: 'body.eventDate', message: `${body.eventDate} is in the future (today is ${today}).` });
-  if (body.displacedHh > body.affectedHh) issues.push({ path: 'body.displacedHh', message: `${body.displacedHh} displaced households, more than the ${body.affectedHh} affected.` });
-  checkNeeds('body.priorityNeeds', body.priorityNeeds, issues);
-  return {
-    site: null,
-    cols: {
-      admin1Pcode: place?.adm1 ?? '',
-      admin2Pcode: body.admin2Pcode,
-      siteId: null,
-      settlement: null,
-      locationKey: `adm2:${body.admin2Pcode}`,
-      ...EMPTY_BASELINE,
-      ...EMPTY_SITE,
-      eventType: body.eventType,
-      eventDate: body.eventDate,
-      affectedHh: body.affectedHh,
-      displacedHh: body.displacedHh,
-      damagedShelters: body.damagedShelters,
-      destroyedShelters: body.destroyedShelters,
-      priorityNeeds: body.priorityNeeds,
-      notes: body.notes ?? null,
-    },
-  };
+  const cols = eventColumns(g, scope, round.operationId, body, issues);
+  if (cols === 'outside') throw outside();
+  return { cols, site: null };
+}
+
+/** The hash that makes re-sending (or re-importing) the same assessment a no-op. */
+export function assessmentHash(roundId: string, cols: Columns): string {
+  return hashOf({ roundId, cols });
 }
 
 function totalsOf(r: AssessmentRow): BaselineTotals {
@@ -625,7 +645,7 @@ export async function createAssessment(tx: Tx, auth: AuthContext, actor: Actor, 
   const g = await gazetteer(tx, round.operationId);
   const issues: FieldIssue[] = [];
   const { cols } = await columnsOf(tx, auth, round, body, g, issues);
-  const bodyHash = hashOf({ roundId, cols });
+  const bodyHash = assessmentHash(roundId, cols);
   const existing = await versionsOf(tx, body.id);
   if (existing.length) {
     const first = existing[existing.length - 1];
@@ -669,7 +689,7 @@ export async function correctAssessment(tx: Tx, auth: AuthContext, actor: Actor,
   const issues: FieldIssue[] = [];
   const { cols } = await columnsOf(tx, auth, round, body, g, issues);
   if (issues.length) throw invalid(issues);
-  const bodyHash = hashOf({ roundId: round.id, cols });
+  const bodyHash = assessmentHash(round.id, cols);
   // A re-sent correction (same figures as the current version) changes nothing.
   if (bodyHash === cur.bodyHash && body.baseVersion <= cur.version) return detailOf(tx, auth, round, versions, g);
   if (body.baseVersion !== cur.version)
