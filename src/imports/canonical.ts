@@ -10,6 +10,29 @@ export function canonicalHash(value: unknown): string {
 
 const isIndex = (k: string) => /^(0|[1-9]\d*)$/.test(k) && Number(k) < 4294967295;
 
+interface Shape {
+  keys: string[];
+  /** `{"key":` for the first key, `,"key":` for the others. */
+  prefixes: string[];
+}
+const shapes = new Map<string, Shape>();
+
+/** Key order of an object, cached per set of keys (records of one import share one shape). */
+function shapeOf(v: Record<string, unknown>): Shape {
+  const raw = Object.keys(v);
+  const id = raw.length + ':' + raw.join('\u0001');
+  let shape = shapes.get(id);
+  if (!shape) {
+    // As Object.fromEntries(sorted entries) orders them: array-index keys first, numerically.
+    const sorted = [...raw].sort();
+    const index = sorted.filter(isIndex).sort((a, b) => Number(a) - Number(b));
+    const keys = index.length ? [...index, ...sorted.filter((k) => !isIndex(k))] : sorted;
+    shape = { keys, prefixes: keys.map((k, i) => (i ? ',' : '{') + JSON.stringify(k) + ':') };
+    if (shapes.size < 1000) shapes.set(id, shape);
+  }
+  return shape;
+}
+
 export function canonicalJson(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (Array.isArray(v)) {
@@ -18,12 +41,10 @@ export function canonicalJson(v: unknown): string {
     return out + ']';
   }
   if (typeof v === 'object') {
-    // As Object.fromEntries(sorted entries) orders them: array-index keys first, numerically.
-    const sorted = Object.keys(v).sort();
-    const index = sorted.filter(isIndex).sort((a, b) => Number(a) - Number(b));
-    const keys = index.length ? [...index, ...sorted.filter((k) => !isIndex(k))] : sorted;
-    let out = '{';
-    for (let i = 0; i < keys.length; i++) out += (i ? ',' : '') + JSON.stringify(keys[i]) + ':' + canonicalJson((v as Record<string, unknown>)[keys[i]]);
+    const shape = shapeOf(v as Record<string, unknown>);
+    if (!shape.keys.length) return '{}';
+    let out = '';
+    for (let i = 0; i < shape.keys.length; i++) out += shape.prefixes[i] + canonicalJson((v as Record<string, unknown>)[shape.keys[i]]);
     return out + '}';
   }
   return JSON.stringify(v) ?? 'null';

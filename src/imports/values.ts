@@ -41,11 +41,25 @@ export function intValue(v: string | string[] | undefined, field: string, issue:
  * A date as YYYY-MM-DD from ISO dates, Kobo/ODK date-times (`2024-05-02T10:11:12.000+04:30`: the
  * local date as written), YYYY/MM/DD, or an Excel serial number.
  */
+const knownDates = new Map<string, string>();
+
 export function dateValue(v: string | string[] | undefined, field: string, issue: IssueSink, required = true): string | null {
   if (v === undefined || v === '') {
     if (required) issue(field, 'A date is required.');
     return null;
   }
+  // Files repeat the same days (or timestamps) many times: remember the good ones.
+  const known = typeof v === 'string' ? knownDates.get(v) : undefined;
+  if (known) return known;
+  const iso = parseDate(v, field, issue);
+  if (iso && typeof v === 'string') {
+    if (knownDates.size > 50_000) knownDates.clear();
+    knownDates.set(v, iso);
+  }
+  return iso;
+}
+
+function parseDate(v: string | string[], field: string, issue: IssueSink): string | null {
   const s = asciiDigits(String(v)).trim();
   let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
   let y: number, mo: number, d: number;

@@ -32,6 +32,8 @@ export async function siteResolver(tx: Tx, auth: AuthContext, permission: Permis
     if (!byName.has(squash(s.name))) byName.set(squash(s.name), s);
   }
   const inScope = new Map(all.map((s) => [s.id, siteInScope(auth.grants, permission, s)]));
+  // Files name the same few sites over and over.
+  const seen = new Map<string, SiteFacts | null>();
   return {
     today: todayIn(timeZone),
     timeZone,
@@ -40,7 +42,11 @@ export async function siteResolver(tx: Tx, auth: AuthContext, permission: Permis
         issue('site', 'The crossing point is required.');
         return null;
       }
-      const s = byName.get(squash(v)) ?? byName.get(v.toLowerCase());
+      let s = seen.get(v);
+      if (s === undefined) {
+        s = byName.get(squash(v)) ?? byName.get(v.toLowerCase()) ?? null;
+        if (seen.size < 10_000) seen.set(v, s);
+      }
       if (!s) {
         issue('site', `No site "${v}" in ${operationId}.`);
         return null;
