@@ -120,21 +120,49 @@ async function raise(tx: Tx, rule: RuleRow, firings: Firing[]): Promise<AlertRow
  * days later, as far as counts exist) and raises the alerts that fire. Returns the new alerts.
  */
 export async function evaluateAlertsForCount(tx: Tx, actor: Actor, c: { siteId: string; direction: Direction; date: string }): Promise<AlertRow[]> {
-  const rules = await tx
-    .select()
-    .from(flowAlertRules)
-    .where(and(eq(flowAlertRules.siteId, c.siteId), eq(flowAlertRules.direction, c.direction), eq(flowAlertRules.active, true)));
-  if (!rules.length) return [];
-  const daily = await dailyFlow(tx, c.siteId, c.direction, addDays(c.date, -LOOKBACK), addDays(c.date, RATIO_WEEK - 1));
-  let last = c.date;
-  for (const d of daily.keys()) if (d > last) last = d;
+  return evaluateAlertsForCounts(tx, actor, [c]);
+}
+
+/**
+ * The same for many counts written at once (a bulk import): one pass per crossing point and
+ * direction over the days the counts touch. Call it in the transaction that wrote them.
+ */
+export async function evaluateAlertsForCounts(tx: Tx, actor: Actor, counts: readonly { siteId: string; direction: Direction; date: string }[]): Promise<AlertRow[]> {
+  if (!counts.length) return [];
+  const groups = new Map<string, { siteId: string; direction: Direction; days: Set<string> }>();
+  for (const c of counts) {
+    const key = `${c.siteId}|${c.direction}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { siteId: c.siteId, direction: c.direction, days: new Set() }));
+    g.days.add(c.date);
+  }
+  const siteIds = [...new Set(counts.map((c) => c.siteId))];
+  const allRules = await tx.select().from(flowAlertRules).where(and(inArray(flowAlertRules.siteId, siteIds), eq(flowAlertRules.active, true)));
+  if (!allRules.length) return [];
   const raised: AlertRow[] = [];
-  for (const rule of rules) {
-    const ends: string[] = [];
-    const lastEnd = rule.window === '1d' ? c.date : last;
-    for (let e = c.date; e <= lastEnd; e = addDays(e, 1)) ends.push(e);
-    const firings = ends.map((e) => evaluateRule(rule, daily, e)).filter((f): f is Firing => f !== null);
-    raised.push(...(await raise(tx, rule, firings)));
+  for (const g of groups.values()) {
+    const rules = allRules.filter((r) => r.siteId === g.siteId && r.direction === g.direction);
+    if (!rules.length) continue;
+    const days = [...g.days].sort();
+    const first = days[0]!;
+    const lastDay = days[days.length - 1]!;
+    const daily = await dailyFlow(tx, g.siteId, g.direction, addDays(first, -LOOKBACK), addDays(lastDay, RATIO_WEEK - 1));
+    let lastData = lastDay;
+    for (const d of daily.keys()) if (d > lastData) lastData = d;
+    for (const rule of rules) {
+      // Windows ending on a written day, and (7-day windows) on the six days after it that have counts.
+      const ends = new Set<string>();
+      for (const d of days) {
+        ends.add(d);
+        if (rule.window === '7d') for (let k = 1; k < RATIO_WEEK; k++) {
+          const e = addDays(d, k);
+          if (e > lastData) break;
+          ends.add(e);
+        }
+      }
+      const firings = [...ends].sort().map((e) => evaluateRule(rule, daily, e)).filter((f): f is Firing => f !== null);
+      for (let i = 0; i < firings.length; i += 1000) raised.push(...(await raise(tx, rule, firings.slice(i, i + 1000))));
+    }
   }
   for (const a of raised)
     await audit(tx, actor, {

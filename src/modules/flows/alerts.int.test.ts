@@ -6,6 +6,8 @@ import { uuidv7 } from '../../shared/ids';
 import { auditLog } from '../access/schema';
 import { seedFlowAlertsDemo, DEMO_ALERT_RULES } from './alerts-demo';
 import { seedFlowsDemo, demoSeries } from './demo';
+import { evaluateAlertsForCounts } from './alerts-service';
+import { flowCounts } from './schema';
 
 const DAY = 86_400_000;
 const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
@@ -201,6 +203,31 @@ describe.each(BACKENDS)('flow surge alerts on %s', (backend) => {
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual(all.items.map((a: { id: string }) => a.id));
+  });
+
+  it('a bulk write (as an import does) is evaluated in one pass over every window it touches', async () => {
+    const rule = { kind: 'absolute', window: '7d', threshold: 250 };
+    const res = await analyst.post('/api/v1/flows/alert-rules', { operationId: 'AFG', siteId: site['BCP-TORKHAM'], direction: 'out', ...rule });
+    expect(res.statusCode).toBe(201);
+    const daily = new Map<string, number>([['2023-06-01', 100], ['2023-06-02', 100], ['2023-06-04', 100], ['2023-06-09', 60], ['2023-06-10', 300]]);
+    const db = t.db.database.db;
+    const raised = await db.transaction(async (tx) => {
+      await tx.insert(flowCounts).values([...daily].map(([date, total]) => ({
+        id: uuidv7(), version: 1, current: true, operationId: 'AFG', siteId: site['BCP-TORKHAM'], date, direction: 'out' as const, neighbourCountry: 'PAK',
+        total, men: total, afghan: total, bodyHash: `bulk-${date}`,
+      })));
+      return evaluateAlertsForCounts(tx, { userId: null, requestId: null }, [...daily.keys()].map((date) => ({ siteId: site['BCP-TORKHAM'], direction: 'out' as const, date })));
+    });
+    // Every window ending on a day from the first written day to the last counted one is checked.
+    const ends = Array.from({ length: 10 }, (_, k) => addDays('2023-06-01', k));
+    const want = ends.flatMap((d) => {
+      const f = expectedFiring(rule, daily, d);
+      return f ? [[d, f.observed]] : [];
+    });
+    expect(want).toEqual([['2023-06-04', 300], ['2023-06-05', 300], ['2023-06-06', 300], ['2023-06-07', 300], ['2023-06-10', 460]]);
+    expect(raised.map((a) => [a.date, a.observed]).sort()).toEqual(want);
+    const list = await alertsOf(analyst, `rule=${res.json().id}`);
+    expect(list.total).toBe(want.length);
   });
 
   it('offers Pakistani districts for the survey origin to the AFG-only enumerator', async () => {
