@@ -14,6 +14,7 @@ import { choiceValue, dateValue, intValue, uuidValue } from '../../imports/value
 import { DIRECTIONS } from './kinds';
 import { COUNTRY_SYNONYMS, DIRECTION_SYNONYMS, siteResolver } from './import-common';
 import { countKeyHash, figureColumns } from './service';
+import { evaluateAlertsForCounts } from './alerts-service';
 
 type Cols = ReturnType<typeof figureColumns>;
 
@@ -166,6 +167,8 @@ export const flowCountsImport: ImportAdapter<CountRecord> = {
             returning 1)
           select count(*)::int as n from ins`,
         );
+        // Surge alerts, as for counts entered by hand, in the same transaction.
+        await evaluateAlertsForCounts(tx, { userId, requestId: null }, recs.map((r) => ({ siteId: r.siteId, direction: r.direction, date: r.date })));
         return Number(res[0]?.n ?? 0);
       },
       async remove(tx: Tx, recs: CountRecord[]) {
