@@ -127,7 +127,8 @@ async function main() {
     loadMs: Math.round(loadMs),
     search: { runsPerQuery: RUNS, p50: pct(allSearch, 50), p95: pct(allSearch, 95), byQuery: searchMs },
     lookup: {
-      indexBuildMs: Math.round(buildMs),
+      firstLookupMs: Math.round(buildMs),
+      index: await indexes.stats('AFG'),
       indexSize: first.indexSize,
       plantedFound: first.candidates.map((c) => `${c.person.displayName} ${c.decision} ${c.score}`),
       lookups: lookupTimes.length,

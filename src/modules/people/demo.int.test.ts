@@ -31,6 +31,23 @@ describe.each(BACKENDS)('people demo registry on %s', (backend) => {
     const first = await registrar.get('/api/v1/people/households?operation=AFG&limit=2');
     expect(first.json().total).toBeGreaterThan(1700);
     expect(first.json().items[0].reference).toMatch(/^AFG-HH-\d{6}$/);
+    // Cursor paging over a filter: pages do not overlap and add up to the total.
+    const seen = new Set<string>();
+    let url = '/api/v1/people/households?operation=AFG&pcode=AF06&limit=400';
+    let total = 0;
+    for (let page = 0; page < 20; page++) {
+      const res = (await registrar.get(url)).json();
+      total = res.total;
+      for (const h of res.items) {
+        expect(seen.has(h.id)).toBe(false);
+        expect(h.currentPcode.startsWith('AF06')).toBe(true);
+        seen.add(h.id);
+      }
+      if (!res.nextCursor) break;
+      url = `/api/v1/people/households?operation=AFG&pcode=AF06&limit=400&cursor=${res.nextCursor}`;
+    }
+    expect(seen.size).toBe(total);
+    expect(total).toBeGreaterThan(500);
     // A second run leaves the registry alone.
     expect((await db.transaction((tx) => seedPeopleDemo(tx))).skipped).toBe(true);
   });

@@ -40,6 +40,9 @@ interface OpIndex {
   deltaIndex: DedupIndex | null;
   dirty: Set<string>;
   rebuilding: boolean;
+  /** How long the last build took: reading the match keys, building the engine index. */
+  loadMs: number;
+  buildMs: number;
 }
 
 async function loadRecords(db: Tx, operationId: string, ids?: string[]): Promise<{ records: PersonRecord[]; present: Set<string> }> {
@@ -55,10 +58,15 @@ export class LookupIndexes {
   constructor(private readonly database: Pick<Database, 'db'>) {}
 
   private async build(operationId: string): Promise<OpIndex> {
+    const t0 = performance.now();
     const { records } = await loadRecords(this.database.db, operationId);
+    const t1 = performance.now();
     const thresholds = thresholdsFor(records.length);
+    const main = buildIndex(records, { matchThreshold: thresholds.match, reviewThreshold: thresholds.review });
     return {
-      main: buildIndex(records, { matchThreshold: thresholds.match, reviewThreshold: thresholds.review }),
+      loadMs: Math.round(t1 - t0),
+      buildMs: Math.round(performance.now() - t1),
+      main,
       size: records.length,
       builtAt: Date.now(),
       thresholds,
@@ -75,6 +83,19 @@ export class LookupIndexes {
     if (!t.individualIds.length) return;
     const p = this.ops.get(t.operationId);
     if (p) void p.then((o) => t.individualIds.forEach((id) => o.dirty.add(id)), () => {});
+  }
+
+  /** Starts building an operation's index if it is not there yet (e.g. when a registration page opens). */
+  warm(operationId: string): void {
+    void this.ready(operationId).catch(() => {});
+  }
+
+  /** Size and build timings of the operation's index, or null when not built. */
+  async stats(operationId: string): Promise<{ size: number; loadMs: number; buildMs: number; delta: number } | null> {
+    const p = this.ops.get(operationId);
+    if (!p) return null;
+    const o = await p;
+    return { size: o.size, loadMs: o.loadMs, buildMs: o.buildMs, delta: o.delta.size };
   }
 
   /** Forgets an operation's index (e.g. after a bulk import); the next lookup rebuilds it. */

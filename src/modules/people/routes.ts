@@ -81,7 +81,11 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
   r.get('/people/households', {
     config: { permission: 'people.read' },
     schema: { tags, summary: 'Households the user may see, newest first (cursor paging)', querystring: householdsQuery, response: { 200: householdsPage } },
-  }, async (req) => inTransaction(req, (tx) => listHouseholds(tx, requireAuth(req), req.query)));
+  }, async (req) => {
+    const page = await inTransaction(req, (tx) => listHouseholds(tx, requireAuth(req), req.query));
+    indexes().warm(req.query.operation.toUpperCase());
+    return page;
+  });
 
   r.get('/people/households/:id', {
     config: { permission: 'people.read' },
@@ -169,7 +173,12 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
       querystring: searchQuery,
       response: { 200: searchResult },
     },
-  }, async (req) => inTransaction(req, (tx) => search(tx, requireAuth(req), actorOf(req), req.query)));
+  }, async (req) => {
+    const res = await inTransaction(req, (tx) => search(tx, requireAuth(req), actorOf(req), req.query));
+    // Someone searching the registry is about to register: have the duplicate-lookup index ready.
+    indexes().warm(req.query.operation.toUpperCase());
+    return res;
+  });
 
   r.post('/people/lookup', {
     config: { permission: 'people.read' },
