@@ -3,7 +3,7 @@ import { Badge, Button, Card, Group, Modal, Select, Stack, Text, Textarea } from
 import { useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { can, useMe } from '../../shell/session';
-import { ButtonLink } from '../../shell/links';
+import { AnchorLink, ButtonLink } from '../../shell/links';
 import { Empty, ErrorState, Loading } from '../../shell/states';
 import { DateLabel } from '../../shell/DateLabel';
 import { useAcknowledgeAlert, useAlerts, type AlertView } from './api';
@@ -69,6 +69,10 @@ export default function AlertsPage() {
                   </Text>
                   <Text size="xs" c="dimmed">
                     {t('flows.alerts.raised')}: <DateLabel value={a.raisedAt} time />
+                    {' · '}
+                    <AnchorLink to="/op/$op/flows" params={{ op }} search={{ site: a.siteId, from: a.window === '1d' ? a.date : daysBefore(a.date, 6), to: a.date }} size="xs">
+                      {t('flows.alerts.seeCounts')}
+                    </AnchorLink>
                   </Text>
                   {a.acknowledged && (
                     <Text size="xs" c="dimmed">
@@ -128,4 +132,9 @@ function AcknowledgeModal({ alert, onClose }: { alert: AlertView | null; onClose
       )}
     </Modal>
   );
+}
+
+/** The day `n` days before an ISO date (YYYY-MM-DD). */
+function daysBefore(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
 }
