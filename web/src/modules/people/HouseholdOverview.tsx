@@ -71,14 +71,14 @@ export function MembersTable({ members, actions }: { members: IndividualView[]; 
               <Table.Td>
                 <PersonNames person={m} />
                 {m.removedAt && (
-                  <Badge size="xs" color="gray" variant="light" tt="none">
+                  <Text size="xs" c="dimmed" fw={600}>
                     {t('people.member.removed')}: {m.removalReason ? t(`people.removal.${m.removalReason}`) : ''}
-                  </Badge>
+                  </Text>
                 )}
                 {m.elsewhereOperationId && (
-                  <Badge size="xs" color="blue" variant="light" tt="none">
+                  <Text size="xs" c="blue.7" fw={600}>
                     {t('people.member.elsewhere', { op: m.elsewhereOperationId })}
-                  </Badge>
+                  </Text>
                 )}
               </Table.Td>
               <Table.Td>{t(`people.relationship.${m.relationship}`)}</Table.Td>

@@ -25,6 +25,7 @@ import { useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import type { BirthView, ConsentView, DocumentType, DocumentView, HouseholdDetail, HouseholdUpdate, IndividualView, MemberUpdate } from '../../../../src/modules/people/contract';
 import {
+  CONSENT_PURPOSES,
   DOCUMENT_STATUSES,
   HOUSEHOLD_STATUSES,
   POPULATION_GROUPS,
@@ -44,7 +45,8 @@ import { AreaPicker } from '../places/AreaPicker';
 import { useOperation } from '../places/api';
 import { peopleApi, peopleKeys, useHousehold, useTimeline } from './api';
 import type { DobInput } from './dob';
-import { emptyDocument, emptyMember, type MemberDraft } from './draft';
+import { emptyDocument, emptyMember, today, type MemberDraft } from './draft';
+import { uuidv7 } from './ids';
 import { ArabicNameInput, DobField, LatinNameInput } from './fields';
 import { OPERATIONS } from './MemberRows';
 import { HouseholdCard } from './HouseholdCard';
@@ -107,6 +109,7 @@ export default function HouseholdPage() {
   const [docStatus, setDocStatus] = useState<DocumentView | null>(null);
   const [addingDoc, setAddingDoc] = useState(false);
   const [withdrawing, setWithdrawing] = useState<ConsentView | null>(null);
+  const [consenting, setConsenting] = useState(false);
   const [version, setVersion] = useState<number | null>(null);
 
   if (q.isPending) return <Loading />;
@@ -324,9 +327,14 @@ export default function HouseholdPage() {
             )}
 
             <Card withBorder padding="sm" data-testid="consents">
-              <Text fw={600} mb="xs">
-                {t('people.fields.consent')}
-              </Text>
+              <Group justify="space-between" mb="xs">
+                <Text fw={600}>{t('people.fields.consent')}</Text>
+                {canWrite && (
+                  <Button size="xs" variant="light" onClick={() => setConsenting(true)} data-testid="add-consent">
+                    {t('people.consent.add')}
+                  </Button>
+                )}
+              </Group>
               {h.consents.length === 0 ? (
                 <Alert color="yellow">{t('people.household.noConsent')}</Alert>
               ) : (
@@ -398,6 +406,7 @@ export default function HouseholdPage() {
       {removing && <RemoveMember household={h} member={removing} onClose={() => setRemoving(null)} />}
       {addingDoc && <AddDocument household={h} onClose={() => setAddingDoc(false)} />}
       {docStatus && <DocumentStatusModal household={h} document={docStatus} onClose={() => setDocStatus(null)} />}
+      {consenting && <AddConsent household={h} onClose={() => setConsenting(false)} />}
       {withdrawing && <WithdrawConsent household={h} consent={withdrawing} onClose={() => setWithdrawing(null)} />}
       {version !== null && <VersionModal household={h} version={version} onClose={() => setVersion(null)} solarHijri={sh} />}
     </Stack>
@@ -819,6 +828,35 @@ function DocumentStatusModal({ household: h, document: d, onClose }: { household
             {t('common.cancel')}
           </Button>
           <Button loading={m.isPending} onClick={() => m.mutate(undefined)}>
+            {t('common.save')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+function AddConsent({ household: h, onClose }: { household: HouseholdDetail; onClose: () => void }) {
+  const { t } = useTranslation();
+  const members = h.members.filter((m) => !m.removedAt);
+  const [id] = useState(() => uuidv7());
+  const [purpose, setPurpose] = useState<(typeof CONSENT_PURPOSES)[number]>('registration');
+  const [who, setWho] = useState(members.find((m) => m.relationship === 'head')?.id ?? members[0]?.id ?? '');
+  const [givenOn, setGivenOn] = useState(today());
+  const reload = useReload(h, onClose);
+  const m = useHouseholdMutation(h, () => peopleApi.addConsent(h.id, { consent: { id, purpose, individualId: who || null, givenOn, notes: null } }), onClose);
+  return (
+    <Modal opened onClose={onClose} title={t('people.consent.add')}>
+      <Stack gap="sm">
+        <NativeSelect label={t('people.consent.purposes')} value={purpose} onChange={(e) => setPurpose(e.currentTarget.value as typeof purpose)} data={CONSENT_PURPOSES.map((p) => ({ value: p, label: t(`people.consent.purpose.${p}`) }))} />
+        <NativeSelect label={t('people.consent.who')} value={who} onChange={(e) => setWho(e.currentTarget.value)} data={members.map((x) => ({ value: x.id, label: x.displayName }))} />
+        <TextInput type="date" label={t('people.consent.date')} value={givenOn} onChange={(e) => setGivenOn(e.currentTarget.value)} />
+        <MutationError error={m.error} onReload={reload} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button loading={m.isPending} disabled={!givenOn} onClick={() => m.mutate(undefined)}>
             {t('common.save')}
           </Button>
         </Group>

@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, type Page } from '../../api';
 import type {
   ConsentWithdraw,
+  ConsentInput,
   DocumentAdd,
   DocumentStatusChange,
   HouseholdCreate,
@@ -30,6 +31,11 @@ export type {
   VersionView,
   BirthView,
 } from '../../../../src/modules/people/contract';
+
+/** Body of POST /people/households/:id/consents. */
+export interface ConsentAdd {
+  consent: ConsentInput;
+}
 
 export const peopleKeys = {
   all: ['people'] as const,
@@ -60,6 +66,7 @@ export const peopleApi = {
   removeMember: (id: string, individualId: string, body: MemberRemove) => api.post<HouseholdDetail>(`${hh(id)}/members/${individualId}/remove`, body),
   addDocument: (id: string, individualId: string, body: DocumentAdd) => api.post<HouseholdDetail>(`${hh(id)}/members/${individualId}/documents`, body),
   documentStatus: (documentId: string, body: DocumentStatusChange) => api.post<HouseholdDetail>(`/people/documents/${documentId}/status`, body),
+  addConsent: (id: string, body: ConsentAdd) => api.post<HouseholdDetail>(`${hh(id)}/consents`, body),
   withdrawConsent: (consentId: string, body: ConsentWithdraw) => api.post<HouseholdDetail>(`/people/consents/${consentId}/withdraw`, body),
   timeline: (id: string, signal?: AbortSignal) => api.get<{ items: TimelineEvent[] }>(`${hh(id)}/timeline`, undefined, signal),
   version: (id: string, version: number, signal?: AbortSignal) => api.get<VersionSnapshot>(`${hh(id)}/versions/${version}`, undefined, signal),
