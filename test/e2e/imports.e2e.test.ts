@@ -24,14 +24,15 @@ describe('bulk import in a real browser', () => {
 
   beforeAll(async () => {
     await ensureWebApp();
-    [server, browser] = await Promise.all([startServer(), launchChromium()]);
+    // A generous start-up time: the demo seed runs first and CI machines may be busy.
+    [server, browser] = await Promise.all([startServer({ timeoutMs: 480_000 }), launchChromium()]);
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
     page = await context.newPage();
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
-  }, 240_000);
+  }, 600_000);
   afterAll(async () => {
     await browser?.close().catch(() => {});
     if (server) {
