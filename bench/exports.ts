@@ -1,7 +1,8 @@
 /**
  * The export writers alone (no database): 1,000,000 synthetic flow-count rows, in batches of
  * 2,000 as the keyset readers produce them, written as CSV and as XLSX to a byte-counting sink.
- * Prints rows/s, output size and peak RSS per format (sampled every 50 ms, so a writer that held
+ * Prints rows/s, CPU time, output size, peak RSS and heap per format (sampled every 50 ms, and
+ * compared with a run of a tenth of the rows, so a writer that held
  * its rows would show); the last line is `BENCH {json}`.
  *
  *   npm run bench:exports            (ROWS=200000 npm run bench:exports for a quick look)
@@ -92,27 +93,42 @@ async function* synthetic(total: number): AsyncGenerator<Row[]> {
   }
 }
 
-async function run(format: ExportFormat) {
+async function run(format: ExportFormat, total = ROWS, quiet = false) {
   global.gc?.();
   let bytes = 0;
   let peak = process.memoryUsage().rss;
+  let heapPeak = process.memoryUsage().heapUsed;
+  // Live heap: heapUsed right after a full collection, every few MB of output (needs --expose-gc).
+  let liveHeap = 0;
+  const gcStep = quiet ? 2.5e5 : 4e6;
+  let nextGc = gcStep;
   const before = peak;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    heapPeak = Math.max(heapPeak, m.heapUsed);
+  };
+  const timer = setInterval(sample, 50);
   const sink = new Writable({
     write(chunk: Buffer, _e, done) {
       bytes += chunk.length;
+      if (global.gc && bytes >= nextGc) {
+        nextGc = bytes + gcStep;
+        global.gc();
+        liveHeap = Math.max(liveHeap, process.memoryUsage().heapUsed);
+      }
       done();
     },
   });
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const rows = await writeTable(format, columns, synthetic(ROWS), sink);
+  const rows = await writeTable(format, columns, synthetic(total), sink);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   // CPU time says what the writer costs even when other processes share the cores.
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage().rss);
+  sample();
   const r = {
     format,
     rows,
@@ -123,12 +139,21 @@ async function run(format: ExportFormat) {
     megabytes: +(bytes / 1e6).toFixed(1),
     rssBeforeMB: Math.round(before / 1e6),
     peakRssMB: Math.round(peak / 1e6),
+    peakHeapMB: Math.round(heapPeak / 1e6),
+    liveHeapMB: +(liveHeap / 1e6).toFixed(1),
   };
-  console.log(`${format.padEnd(5)} ${rows} rows in ${r.seconds} s = ${r.rowsPerSecond} rows/s (${r.rowsPerCpuSecond} per CPU-second), ${r.megabytes} MB, RSS ${r.rssBeforeMB} → peak ${r.peakRssMB} MB`);
+  if (!quiet) console.log(`${format.padEnd(5)} ${rows} rows in ${r.seconds} s = ${r.rowsPerSecond} rows/s (${r.rowsPerCpuSecond} per CPU-second), ${r.megabytes} MB, RSS ${r.rssBeforeMB} → peak ${r.peakRssMB} MB, live heap ≤ ${r.liveHeapMB} MB`);
   return r;
 }
 
+// Flat memory: the live heap (after GC) for ROWS rows is compared with that for ROWS / 10 rows.
+const small = { csv: await run('csv', ROWS / 10, true), xlsx: await run('xlsx', ROWS / 10, true) };
 const results = [await run('csv'), await run('xlsx')];
+for (const r of results) {
+  const s = small[r.format];
+  Object.assign(r, { liveHeapMBAtTenthRows: s.liveHeapMB });
+  console.log(`${r.format.padEnd(5)} live heap ${s.liveHeapMB} MB for ${s.rows} rows, ${r.liveHeapMB} MB for ${r.rows} rows`);
+}
 const target = 100_000;
 console.log(`target ≥ ${target} rows/s: ${results.map((r) => `${r.format} ${r.rowsPerSecond >= target ? 'met' : 'NOT met'} (wall clock), ${r.rowsPerCpuSecond >= target ? 'met' : 'NOT met'} (CPU time)`).join('; ')}`);
 console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
