@@ -10,6 +10,7 @@ import { useOperation, useSites } from '../places/api';
 import { AreaPicker } from '../places/AreaPicker';
 import { displayName } from '../places/names';
 import { ErrorState } from '../../shell/states';
+import { ButtonLink } from '../../shell/links';
 import { can, useMe } from '../../shell/session';
 import { peopleApi, peopleKeys } from './api';
 import { draftReducer, emptyHousehold, memberHasContent, type HouseholdDraft } from './draft';
@@ -362,7 +363,7 @@ export default function RegisterPage() {
           />
 
           {showProblems && problems.length > 0 && <ProblemList problems={problems} />}
-          {save.isError && <SaveError error={save.error} />}
+          {save.isError && <SaveError error={save.error} op={op} householdId={draft.id} />}
 
           <Group justify="space-between">
             <Button
@@ -406,8 +407,23 @@ function ProblemList({ problems }: { problems: DraftProblem[] }) {
   );
 }
 
-function SaveError({ error }: { error: unknown }) {
+function SaveError({ error, op, householdId }: { error: unknown; op: string; householdId: string }) {
   const { t } = useTranslation();
+  if (isApiError(error) && error.status === 409) {
+    // The same id with another body: an earlier attempt was stored, then the draft changed.
+    return (
+      <Alert color="orange" title={t('people.register.alreadySavedTitle')} data-testid="already-saved">
+        <Stack gap="xs">
+          <Text size="sm">{t('people.register.alreadySaved')}</Text>
+          <Group>
+            <ButtonLink size="xs" color="orange" to="/op/$op/people/households/$id" params={{ op, id: householdId }}>
+              {t('people.register.openHousehold')}
+            </ButtonLink>
+          </Group>
+        </Stack>
+      </Alert>
+    );
+  }
   if (isApiError(error) && error.code === 'VALIDATION_FAILED' && error.fields.length) {
     return (
       <Alert color="red" title={t('people.problems.server')}>
