@@ -14,7 +14,7 @@ import { useOperation } from '../places/api';
 import { usePeopleSearch, useHouseholds } from './api';
 import { PersonNames } from './PersonNames';
 import { PlaceName } from './PlaceName';
-import { queryKind } from './script';
+import { normaliseArabicName, queryKind, toLatinDigits } from './script';
 import './people.css';
 
 const PAGE = 50;
@@ -40,7 +40,8 @@ export default function SearchPage() {
   const me = useMe();
   const operation = useOperation(op);
   const [text, setText] = useState(search.q ?? '');
-  const [q] = useDebouncedValue(text.trim(), 200);
+  // Dari digits and the Arabic keyboard's ي/ك are folded before the query leaves the browser.
+  const [q] = useDebouncedValue(toLatinDigits(normaliseArabicName(text)).trim(), 200);
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
   const group = search.group;
