@@ -39,7 +39,7 @@ describe('mobility tracking in a real browser', () => {
     }
   });
 
-  it('opens a baseline round and enters a district row from the keyboard', async () => {
+  it('opens a baseline round, enters a district row from the keyboard, corrects it and submits the round', async () => {
     await page.goto(`${server.url}op/AFG/mobility`, { waitUntil: 'domcontentloaded' });
     await page.locator('[data-testid="round-open"]').click();
     await page.locator('[data-testid="round-name"]').fill('Baseline round, browser test');
@@ -53,6 +53,11 @@ describe('mobility tracking in a real browser', () => {
     await page.locator('[data-testid="assessment-saved"]').waitFor({ timeout: 30_000 });
     await page.locator('[data-testid="assessments-table"]').getByText('AF0601').waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-testid="round-totals"]').innerText()).toContain('1,400');
+    // A correction makes version 2.
+    await page.locator('[data-testid="edit-AF0601"]').click();
+    await page.locator('.mantine-Modal-body [data-testid="figures.returnees.ind"]').fill('1500');
+    await page.locator('.mantine-Modal-body [data-testid="figures.returnees.hh"]').press('Enter');
+    await page.locator('[data-testid="assessments-table"] tr', { hasText: 'AF0601' }).getByText('1,500').waitFor({ timeout: 30_000 });
     await page.locator('[data-testid="round-submit"]').click();
     await page.locator('[data-testid="round-status"]').getByText('Submitted').waitFor({ timeout: 30_000 });
   });

@@ -7,7 +7,7 @@ import { fieldErrors } from '../../shell/forms';
 import { useMe } from '../../shell/session';
 import { useAreas, useSites } from '../places/api';
 import { displayName } from '../places/names';
-import { ARRIVAL_PERIODS, BASELINE_GROUPS, EVENT_TYPES, SECTORS, SITE_SERVICES, useCreateAssessment, uuidv7, type AssessmentCreate, type AssessmentDetail } from './api';
+import { ARRIVAL_PERIODS, BASELINE_GROUPS, EVENT_TYPES, SECTORS, SITE_SERVICES, useCorrectAssessment, useCreateAssessment, uuidv7, type AssessmentCorrection, type AssessmentCreate, type AssessmentDetail, type AssessmentView } from './api';
 
 type Group = (typeof BASELINE_GROUPS)[number];
 type Period = (typeof ARRIVAL_PERIODS)[number];
@@ -47,7 +47,10 @@ function FormShell({ saved, error, pending, onSubmit, children, testId }: { save
       <Stack gap="xs">
         {saved && (
           <Alert color="teal" data-testid="assessment-saved">
-            {t('mobility.form.saved', { place: saved.siteName ?? (saved.admin2Name ? displayName({ name: saved.admin2Name, nameLocal: saved.admin2NameLocal }, i18n.language) : saved.admin2Pcode) })}
+            {t(saved.version > 1 ? 'mobility.form.corrected' : 'mobility.form.saved', {
+              place: saved.siteName ?? (saved.admin2Name ? displayName({ name: saved.admin2Name, nameLocal: saved.admin2NameLocal }, i18n.language) : saved.admin2Pcode),
+              version: saved.version,
+            })}
           </Alert>
         )}
         {children}
@@ -64,20 +67,38 @@ function FormShell({ saved, error, pending, onSubmit, children, testId }: { save
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
-function useSave(roundId: string, reset: () => void) {
+/** Props of every form: a new assessment of the round, or (with `editing`) a correction of one. */
+export interface FormProps {
+  op: string;
+  roundId: string;
+  /** The assessment to correct: the form starts from its figures and saves a new version. */
+  editing?: AssessmentView;
+  onSaved?: (a: AssessmentDetail) => void;
+}
+
+function useSave(roundId: string, reset: () => void, editing?: AssessmentView, onSaved?: (a: AssessmentDetail) => void) {
   const create = useCreateAssessment(roundId);
+  const correct = useCorrectAssessment(editing?.id ?? '');
   const [saved, setSaved] = useState<AssessmentDetail | null>(null);
   const idRef = useRef(uuidv7());
+  const done = (a: AssessmentDetail) => {
+    setSaved(a);
+    onSaved?.(a);
+    if (!editing) {
+      idRef.current = uuidv7();
+      reset();
+    }
+  };
   const save = (body: WithoutId<AssessmentCreate>) =>
-    create.mutate({ ...body, id: idRef.current } as AssessmentCreate, {
-      onSuccess: (a) => {
-        setSaved(a);
-        idRef.current = uuidv7();
-        reset();
-      },
-    });
-  return { save, saved, error: create.error, pending: create.isPending };
+    editing
+      ? correct.mutate({ ...body, baseVersion: editing.version } as AssessmentCorrection, { onSuccess: done })
+      : create.mutate({ ...body, id: idRef.current } as AssessmentCreate, { onSuccess: done });
+  return { save, saved, error: editing ? correct.error : create.error, pending: create.isPending || correct.isPending };
 }
+
+const figuresOf = (a?: AssessmentView): Figures => (a?.figures ? { ...zeroFigures(), ...a.figures } : zeroFigures());
+const periodsOf = (a?: AssessmentView): Record<Period, Figures> | null =>
+  a?.byPeriod ? (Object.fromEntries(ARRIVAL_PERIODS.map((p) => [p, { ...zeroFigures(), ...(a.byPeriod![p] ?? {}) }])) as Record<Period, Figures>) : null;
 
 function PairInputs({ label, value, onChange, errors, path, readOnly }: { label: string; value: Pair; onChange: (p: Pair) => void; errors: Record<string, string>; path: string; readOnly?: boolean }) {
   const { t } = useTranslation();
@@ -95,15 +116,15 @@ function PairInputs({ label, value, onChange, errors, path, readOnly }: { label:
 }
 
 /** A baseline row: district (and settlement), the four groups in people and households, optionally by arrival period. */
-export function BaselineForm({ op, roundId }: { op: string; roundId: string }) {
+export function BaselineForm({ op, roundId, editing, onSaved }: FormProps) {
   const { t } = useTranslation();
   const districts = useDistrictOptions(op);
-  const [district, setDistrict] = useState<string | null>(null);
-  const [settlement, setSettlement] = useState('');
-  const [figures, setFigures] = useState<Figures>(zeroFigures);
-  const [byPeriod, setByPeriod] = useState<Record<Period, Figures> | null>(null);
-  const [reason, setReason] = useState<string | null>('conflict');
-  const [notes, setNotes] = useState('');
+  const [district, setDistrict] = useState<string | null>(editing?.admin2Pcode ?? null);
+  const [settlement, setSettlement] = useState(editing?.settlement ?? '');
+  const [figures, setFigures] = useState<Figures>(() => figuresOf(editing));
+  const [byPeriod, setByPeriod] = useState<Record<Period, Figures> | null>(() => periodsOf(editing));
+  const [reason, setReason] = useState<string | null>(editing ? editing.displacementReason : 'conflict');
+  const [notes, setNotes] = useState(editing?.notes ?? '');
   const districtRef = useRef<HTMLInputElement>(null);
   const { save, saved, error, pending } = useSave(roundId, () => {
     setDistrict(null);
@@ -112,7 +133,7 @@ export function BaselineForm({ op, roundId }: { op: string; roundId: string }) {
     setByPeriod((p) => (p ? (Object.fromEntries(ARRIVAL_PERIODS.map((k) => [k, zeroFigures()])) as Record<Period, Figures>) : null));
     setNotes('');
     districtRef.current?.focus();
-  });
+  }, editing, onSaved);
   const errors = fieldErrors(error);
   // With the period grid, totals are its sums.
   const totals: Figures = byPeriod
@@ -131,13 +152,14 @@ export function BaselineForm({ op, roundId }: { op: string; roundId: string }) {
           settlement: settlement.trim() || null,
           figures: totals,
           byPeriod: byPeriod ?? null,
+          ...(editing ? { siteId: editing.siteId, idpMales: editing.idpMales, idpFemales: editing.idpFemales, idpOriginAdmin1Pcode: editing.idpOriginAdmin1Pcode } : {}),
           displacementReason: (reason as 'conflict') ?? null,
           notes: notes.trim() || null,
         })
       }
     >
       <Group grow align="flex-start">
-        <Select ref={districtRef} label={t('mobility.form.district')} data={districts} value={district} onChange={setDistrict} searchable required error={errors.admin2Pcode} data-testid="baseline-district" limit={50} nothingFoundMessage={t('mobility.form.noDistrict')} />
+        <Select ref={districtRef} label={t('mobility.form.district')} data={districts} value={district} onChange={setDistrict} searchable required error={errors.admin2Pcode} data-testid="baseline-district" limit={50} nothingFoundMessage={t('mobility.form.noDistrict')} readOnly={!!editing} />
         <TextInput label={t('mobility.form.settlement')} description={t('mobility.form.settlementHint')} value={settlement} onChange={(e) => setSettlement(e.currentTarget.value)} error={errors.settlement} />
       </Group>
       <Table withRowBorders={false} verticalSpacing={4}>
@@ -226,21 +248,21 @@ function NeedsInput({ value, onChange, error }: { value: string[]; onChange: (v:
 }
 
 /** A site assessment: a site of the places module, its population, services and ranked needs. */
-export function SiteForm({ op, roundId }: { op: string; roundId: string }) {
+export function SiteForm({ op, roundId, editing, onSaved }: FormProps) {
   const { t, i18n } = useTranslation();
   const sites = useSites(op);
-  const [siteId, setSiteId] = useState<string | null>(null);
-  const [individuals, setIndividuals] = useState(0);
-  const [households, setHouseholds] = useState(0);
-  const [services, setServices] = useState<string[]>([]);
-  const [needs, setNeeds] = useState<string[]>([]);
+  const [siteId, setSiteId] = useState<string | null>(editing?.siteId ?? null);
+  const [individuals, setIndividuals] = useState(editing?.individuals ?? 0);
+  const [households, setHouseholds] = useState(editing?.households ?? 0);
+  const [services, setServices] = useState<string[]>(editing?.services ?? []);
+  const [needs, setNeeds] = useState<string[]>(editing?.priorityNeeds ?? []);
   const { save, saved, error, pending } = useSave(roundId, () => {
     setSiteId(null);
     setIndividuals(0);
     setHouseholds(0);
     setServices([]);
     setNeeds([]);
-  });
+  }, editing, onSaved);
   const errors = fieldErrors(error);
   const options = (sites.data?.items ?? []).filter((s) => s.kind !== 'border_crossing_point' && s.kind !== 'warehouse').map((s) => ({ value: s.id, label: `${displayName(s, i18n.language)} · ${s.code}` }));
   return (
@@ -263,20 +285,20 @@ export function SiteForm({ op, roundId }: { op: string; roundId: string }) {
 }
 
 /** A rapid (event) assessment of one district after a disaster. */
-export function EventForm({ op, roundId }: { op: string; roundId: string }) {
+export function EventForm({ op, roundId, editing, onSaved }: FormProps) {
   const { t } = useTranslation();
   const districts = useDistrictOptions(op);
   const today = new Date().toISOString().slice(0, 10);
-  const [district, setDistrict] = useState<string | null>(null);
-  const [eventType, setEventType] = useState<string | null>('flood');
-  const [eventDate, setEventDate] = useState(today);
-  const [f, setF] = useState({ affectedHh: 0, displacedHh: 0, damagedShelters: 0, destroyedShelters: 0 });
-  const [needs, setNeeds] = useState<string[]>([]);
+  const [district, setDistrict] = useState<string | null>(editing?.admin2Pcode ?? null);
+  const [eventType, setEventType] = useState<string | null>(editing?.eventType ?? 'flood');
+  const [eventDate, setEventDate] = useState(editing?.eventDate ?? today);
+  const [f, setF] = useState({ affectedHh: editing?.affectedHh ?? 0, displacedHh: editing?.displacedHh ?? 0, damagedShelters: editing?.damagedShelters ?? 0, destroyedShelters: editing?.destroyedShelters ?? 0 });
+  const [needs, setNeeds] = useState<string[]>(editing?.priorityNeeds ?? []);
   const { save, saved, error, pending } = useSave(roundId, () => {
     setDistrict(null);
     setF({ affectedHh: 0, displacedHh: 0, damagedShelters: 0, destroyedShelters: 0 });
     setNeeds([]);
-  });
+  }, editing, onSaved);
   const errors = fieldErrors(error);
   return (
     <FormShell
@@ -287,7 +309,7 @@ export function EventForm({ op, roundId }: { op: string; roundId: string }) {
       onSubmit={() => save({ kind: 'event', admin2Pcode: district ?? '', eventType: (eventType ?? 'other') as 'flood', eventDate, ...f, priorityNeeds: needs as never })}
     >
       <Group grow align="flex-start">
-        <Select label={t('mobility.form.district')} data={districts} value={district} onChange={setDistrict} searchable required error={errors.admin2Pcode} data-testid="event-district" limit={50} />
+        <Select label={t('mobility.form.district')} data={districts} value={district} onChange={setDistrict} searchable required error={errors.admin2Pcode} data-testid="event-district" limit={50} readOnly={!!editing} />
         <Select label={t('mobility.form.eventType')} data={EVENT_TYPES.map((e) => ({ value: e, label: t(`mobility.event.${e}`) }))} value={eventType} onChange={setEventType} allowDeselect={false} />
         <TextInput type="date" label={t('mobility.form.eventDate')} value={eventDate} max={today} onChange={(e) => setEventDate(e.currentTarget.value)} error={errors.eventDate} />
       </Group>

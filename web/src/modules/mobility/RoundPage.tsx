@@ -1,5 +1,5 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { Alert, Anchor, Badge, Button, Card, CloseButton, Grid, Group, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, CloseButton, Grid, Group, Modal, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { AnchorLink } from '../../shell/links';
@@ -74,7 +74,7 @@ function Totals({ round, summary }: { round: RoundView; summary: RoundSummary })
   );
 }
 
-function Row({ a, kind }: { a: AssessmentView; kind: RoundView['kind'] }) {
+function Row({ a, kind, onEdit }: { a: AssessmentView; kind: RoundView['kind']; onEdit?: (a: AssessmentView) => void }) {
   const f = useFormat();
   const { t, i18n } = useTranslation();
   const local = (name: string | null, nameLocal: string | null, code: string) => (name ? displayName({ name, nameLocal }, i18n.language) : code);
@@ -116,11 +116,18 @@ function Row({ a, kind }: { a: AssessmentView; kind: RoundView['kind'] }) {
         </>
       )}
       <Table.Td>{a.version}</Table.Td>
+      {onEdit && (
+        <Table.Td>
+          <Button size="compact-xs" variant="subtle" onClick={() => onEdit(a)} data-testid={`edit-${a.admin2Pcode}`}>
+            {t('mobility.correct')}
+          </Button>
+        </Table.Td>
+      )}
     </Table.Tr>
   );
 }
 
-function AssessmentsTable({ round, area, onClear }: { round: RoundView; area: string | null; onClear: () => void }) {
+function AssessmentsTable({ round, area, onClear, onEdit }: { round: RoundView; area: string | null; onClear: () => void; onEdit?: (a: AssessmentView) => void }) {
   const { t } = useTranslation();
   const list = useAssessments(round.id, area ? { area } : {});
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
@@ -159,11 +166,12 @@ function AssessmentsTable({ round, area, onClear }: { round: RoundView; area: st
                   <Table.Th key={h}>{t(h)}</Table.Th>
                 ))}
                 <Table.Th>{t('mobility.version')}</Table.Th>
+                {onEdit && <Table.Th />}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {items.map((a) => (
-                <Row key={a.id} a={a} kind={round.kind} />
+                <Row key={a.id} a={a} kind={round.kind} onEdit={onEdit} />
               ))}
             </Table.Tbody>
           </Table>
@@ -191,6 +199,7 @@ export default function RoundPage() {
   const districts = useBoundaries(op, 2, true);
   const [indicator, setIndicator] = useState<Indicator | null>(null);
   const [area, setArea] = useState<string | null>(null);
+  const [editing, setEditing] = useState<AssessmentView | null>(null);
 
   const r = round.data;
   const shown: Indicator | null = r ? (indicator && INDICATORS[r.kind].includes(indicator) ? indicator : INDICATORS[r.kind][0]!) : null;
@@ -281,7 +290,13 @@ export default function RoundPage() {
           )}
         </Grid.Col>
       </Grid>
-      <AssessmentsTable round={r} area={area} onClear={() => setArea(null)} />
+      <AssessmentsTable round={r} area={area} onClear={() => setArea(null)} onEdit={mayEnter ? setEditing : undefined} />
+      <Modal opened={!!editing} onClose={() => setEditing(null)} title={t('mobility.correctTitle', { version: editing?.version ?? 1 })} size="xl">
+        {editing && (() => {
+          const props = { op, roundId: r.id, editing, onSaved: () => setEditing(null) };
+          return r.kind === 'baseline' ? <BaselineForm {...props} /> : r.kind === 'site' ? <SiteForm {...props} /> : <EventForm {...props} />;
+        })()}
+      </Modal>
     </Stack>
   );
 }
