@@ -4,7 +4,7 @@
  * 21 Feb 2025, its week above 30,000 in the run-up to the 31 March 2025 deadline, and Torkham's
  * IFRP surge in April–May 2024 (acknowledged by the analyst, as handled long ago).
  */
-import { and, eq, inArray, isNull, lt } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { users } from '../access/schema';
 import { flowAlertRules, flowAlerts } from './alerts-schema';
@@ -31,11 +31,14 @@ export async function seedFlowAlertsDemo(tx: Tx): Promise<{ rules: number; alert
   const inserted = await tx.insert(flowAlertRules).values(values).onConflictDoNothing().returning();
   if (!inserted.length) return { rules: 0, alerts: 0, ms: Date.now() - t0 };
   const alerts = await evaluateRulesOverPeriod(tx, inserted, DEMO_RANGE.from, DEMO_RANGE.to);
+  const ruleIds = inArray(flowAlerts.ruleId, inserted.map((r) => r.id));
+  // Raised the evening the day's counts came in (as the demo counts are entered at 18:00 UTC).
+  await tx.update(flowAlerts).set({ raisedAt: sql`(${flowAlerts.date} + time '18:05') at time zone 'UTC'` }).where(ruleIds);
   const [analyst] = await tx.select({ id: users.id }).from(users).where(eq(users.username, 'analyst')).limit(1);
   if (analyst)
     await tx
       .update(flowAlerts)
-      .set({ acknowledgedAt: new Date(`${HANDLED_BEFORE}T09:00:00Z`), acknowledgedBy: analyst.id, acknowledgeNote: 'IFRP second phase: partners informed, reception scaled up.' })
-      .where(and(inArray(flowAlerts.ruleId, inserted.map((r) => r.id)), lt(flowAlerts.date, HANDLED_BEFORE), isNull(flowAlerts.acknowledgedAt)));
+      .set({ acknowledgedAt: sql`(${flowAlerts.date} + 1 + time '09:30') at time zone 'UTC'`, acknowledgedBy: analyst.id, acknowledgeNote: 'IFRP second phase: partners informed, reception scaled up.' })
+      .where(and(ruleIds, lt(flowAlerts.date, HANDLED_BEFORE), isNull(flowAlerts.acknowledgedAt)));
   return { rules: inserted.length, alerts, ms: Date.now() - t0 };
 }

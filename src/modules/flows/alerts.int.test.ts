@@ -282,6 +282,12 @@ describe.each(BACKENDS)('demo surge alerts on %s', (backend) => {
     expect(spin.length).toBeGreaterThan(0);
     expect(spin.every((a: { date: string }) => a.date > '2025-02-21')).toBe(true);
     expect(list.items.filter((a: { kind: string; siteCode: string }) => a.kind === 'ratio' && a.siteCode === 'BCP-SPIN-BOLDAK').length).toBeGreaterThan(5);
+    // Raised the evening of the day; the 2024 ones are acknowledged the next morning, 2025 ones are open.
+    for (const a of list.items) {
+      expect(a.raisedAt).toBe(`${a.date}T18:05:00.000Z`);
+      if (a.date < '2025-01-01') expect(a.acknowledged).toMatchObject({ byName: 'Omid Analyst', at: `${addDays(a.date, 1)}T09:30:00.000Z` });
+      else expect(a.status).toBe('open');
+    }
     // Seeding again adds nothing.
     expect((await t.db.database.db.transaction((tx) => seedFlowAlertsDemo(tx))).alerts).toBe(0);
     expect((await analyst.get('/api/v1/flows/alerts?operation=AFG&limit=1')).json().total).toBe(list.total);
