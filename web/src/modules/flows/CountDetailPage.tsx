@@ -111,6 +111,11 @@ export default function CountDetailPage() {
                 <Table.Td>{v.version}</Table.Td>
                 <Table.Td>
                   <StatusBadge status={v.status} />
+                  {(v.published ?? v.verified ?? v.submitted) && (
+                    <Text size="xs" c="dimmed">
+                      <DateLabel value={(v.published ?? v.verified ?? v.submitted)!.at} time size="xs" />
+                    </Text>
+                  )}
                 </Table.Td>
                 <Table.Td ta="end">{f.number(v.total)}</Table.Td>
                 <Table.Td>
