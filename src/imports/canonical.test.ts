@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { hashOf } from '../modules/flows/service';
-import { canonicalHash } from './canonical';
+import { canonicalHash, recordHasher } from './canonical';
 
 describe('canonicalHash', () => {
   it('gives the digest flows stores for a record (so imported and hand-entered records compare equal)', () => {
@@ -16,5 +16,11 @@ describe('canonicalHash', () => {
     });
     fc.assert(fc.property(record, (r) => canonicalHash(r) === hashOf(r)), { numRuns: 500 });
     expect(canonicalHash({ b: 1, a: undefined })).toBe(hashOf({ b: 1, a: undefined }));
+  });
+
+  it('recordHasher hashes the named keys of a record as hashOf hashes just those', () => {
+    const hash = recordHasher(['b', 'a', 'list']);
+    const r = { a: 1, b: 'x', list: ['p', 'q'], bodyHash: 'ignored' };
+    expect(hash(r)).toBe(hashOf({ a: 1, b: 'x', list: ['p', 'q'] }));
   });
 });

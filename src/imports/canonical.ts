@@ -49,3 +49,17 @@ export function canonicalJson(v: unknown): string {
   }
   return JSON.stringify(v) ?? 'null';
 }
+
+/**
+ * canonicalHash of objects that all carry the same keys, restricted to `keys` (others, e.g. the
+ * hash field itself, are left out): the key order is worked out once.
+ */
+export function recordHasher(keys: readonly string[]): (record: Record<string, unknown>) => string {
+  const probe = Object.fromEntries(keys.map((k) => [k, null]));
+  const shape = shapeOf(probe);
+  return (record) => {
+    let out = '';
+    for (let i = 0; i < shape.keys.length; i++) out += shape.prefixes[i] + canonicalJson(record[shape.keys[i]]);
+    return createHash('sha256').update(shape.keys.length ? out + '}' : '{}').digest('hex');
+  };
+}

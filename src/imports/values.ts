@@ -19,12 +19,17 @@ export function intValue(v: string | string[] | undefined, field: string, issue:
     }
     return opts.blank;
   }
+  if (typeof v === 'string' && v.length < 10 && /^\d+$/.test(v)) return checkRange(Number(v), field, issue, opts);
   const s = asciiDigits(String(v)).replace(/[\s,]/g, '');
   const n = Number(s);
   if (!/^-?\d+(\.0+)?$/.test(s) || !Number.isSafeInteger(n)) {
     issue(field, `"${v}" is not a whole number.`);
     return null;
   }
+  return checkRange(n, field, issue, opts);
+}
+
+function checkRange(n: number, field: string, issue: IssueSink, opts: { max?: number; min?: number }): number | null {
   const min = opts.min ?? 0;
   if (n < min) {
     issue(field, `${n} is below ${min}.`);
@@ -80,6 +85,14 @@ function parseDate(v: string | string[], field: string, issue: IssueSink): strin
   return iso;
 }
 
+const lowerMaps = new WeakMap<readonly string[], Map<string, string>>();
+/** allowed values by their lower-case form (built once per list). */
+function lowerMap(allowed: readonly string[]): Map<string, string> {
+  let m = lowerMaps.get(allowed);
+  if (!m) lowerMaps.set(allowed, (m = new Map(allowed.map((a) => [a.toLowerCase(), a]))));
+  return m;
+}
+
 const YES = new Set(['1', 'yes', 'y', 'true', 'oui', 'بلی', 'بله', 'هو', 'ہاں', 'ok']);
 const NO = new Set(['0', 'no', 'n', 'false', 'non', 'نه', 'نخیر', 'نہیں', 'نە']);
 
@@ -111,7 +124,7 @@ export function choiceValue<T extends string>(
   }
   const s = String(v).trim();
   const lower = s.toLowerCase();
-  const hit = allowed.find((a) => a.toLowerCase() === lower) ?? opts.synonyms?.[lower];
+  const hit = (lowerMap(allowed).get(lower) as T | undefined) ?? opts.synonyms?.[lower];
   if (!hit) {
     issue(field, `"${s}" is not one of ${allowed.join(', ')}.`);
     return null;
@@ -126,7 +139,7 @@ export function choicesValue<T extends string>(v: string | string[] | undefined,
   let ok = true;
   for (const raw of list) {
     const lower = raw.toLowerCase();
-    const hit = allowed.find((a) => a.toLowerCase() === lower) ?? synonyms[lower];
+    const hit = (lowerMap(allowed).get(lower) as T | undefined) ?? synonyms[lower];
     if (!hit) {
       issue(field, `"${raw}" is not one of ${allowed.join(', ')}.`);
       ok = false;

@@ -18,7 +18,7 @@ import { boolValue, choiceValue, choicesValue, dateValue, intValue, uuidValue } 
 import { adminAreas } from '../places/schema';
 import { AGE_BANDS, ALL_DOCUMENTS, DIRECTIONS, DOCUMENTS_BY_ORIGIN, INTENDED_STAYS, NEEDS, ORIGIN_COUNTRIES, REASONS, SEXES, VULNERABILITIES, type OriginCountry } from './kinds';
 import { COUNTRY_SYNONYMS, DIRECTION_SYNONYMS, siteResolver } from './import-common';
-import { canonicalHash as hashOf } from '../../imports/canonical';
+import { recordHasher } from '../../imports/canonical';
 
 export interface SurveyRecord {
   id: string;
@@ -72,7 +72,11 @@ export const SURVEY_FIELDS: readonly ImportField[] = [
 
 const SEX_SYNONYMS: Record<string, 'm' | 'f'> = { male: 'm', female: 'f', man: 'm', woman: 'f' };
 const STAY_SYNONYMS: Record<string, 'lt1y' | 'ge1y'> = { less_than_1_year: 'lt1y', lt_1y: 'lt1y', short: 'lt1y', more_than_1_year: 'ge1y', ge_1y: 'ge1y', long: 'ge1y', permanent: 'ge1y' };
-const sorted = (xs: readonly string[]) => [...new Set(xs)].sort();
+const sorted = (xs: readonly string[]) => (xs.length < 2 ? [...xs] : [...new Set(xs)].sort());
+
+const ANSWER_KEYS = ['operationId', 'siteId', 'date', 'direction', 'respondentSex', 'respondentAgeBand', 'groupSize', 'men', 'women', 'boys', 'girls', 'originCountry', 'originPcode', 'documents', 'reasons', 'intendedStay', 'destinationAdm1', 'destinationAdm2', 'vulnerabilities', 'needs', 'consent'];
+const hashAnswers = recordHasher(ANSWER_KEYS);
+const hashValues = recordHasher(['id', ...ANSWER_KEYS]);
 
 export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
   kind: 'flows.surveys',
@@ -143,7 +147,8 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
         if (!ok || !site || !date || !direction || !respondentSex || !respondentAgeBand || groupSize === null || men === null || women === null || boys === null || girls === null)
           return null;
         if (!originCountry || !documents || !reasons || !intendedStay || !vulnerabilities || !needs || consent !== true) return null;
-        const answers = {
+        const rec: SurveyRecord = {
+          id: givenId ?? '',
           operationId,
           siteId: site.id,
           date,
@@ -165,17 +170,18 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
           vulnerabilities: sorted(vulnerabilities),
           needs: sorted(needs),
           consent,
+          bodyHash: '',
         };
-        let id = givenId;
-        if (!id) {
+        if (!givenId) {
           // Identical groups interviewed the same day are distinct rows: count them.
-          const content = hashOf(answers);
+          const content = hashAnswers(rec as unknown as Record<string, unknown>);
           const n = (seen.get(content) ?? 0) + 1;
           seen.set(content, n);
-          id = derivedUuid(`flows.surveys|${content}|${n}`);
+          rec.id = derivedUuid(`flows.surveys|${content}|${n}`);
         }
-        const values = { id, ...answers };
-        return { ...values, bodyHash: hashOf(values) };
+        // The digest createSurvey stores (flows' hashOf of every stored answer and the id).
+        rec.bodyHash = hashValues(rec as unknown as Record<string, unknown>);
+        return rec;
       },
       key: (r) => r.id,
       async existing(tx: Tx, recs: SurveyRecord[]) {

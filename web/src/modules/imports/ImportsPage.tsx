@@ -33,7 +33,7 @@ export default function ImportsPage() {
     if (kinds.data?.length && !kind) setKind(kinds.data[0].kind);
   }, [kinds.data, kind]);
 
-  const step = !b ? 0 : b.status === 'uploaded' ? 1 : b.status === 'validating' || b.status === 'validated' || b.status === 'failed' ? 2 : 3;
+  const step = !b ? 0 : b.status === 'uploaded' ? 1 : b.status === 'validating' || b.status === 'validated' || b.status === 'failed' ? 2 : b.status === 'committing' ? 3 : 4;
 
   const run = async (fn: () => Promise<Batch>) => {
     setBusy(true);
@@ -132,7 +132,7 @@ export default function ImportsPage() {
         </Card>
       )}
 
-      {b && step === 3 && b.status !== 'committing' && (
+      {b && step === 4 && (
         <Group>
           <Button onClick={restart} data-testid="import-again">
             {t('imports.again')}
