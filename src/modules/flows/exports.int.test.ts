@@ -8,7 +8,7 @@ import { uuidv7 } from '../../shared/ids';
 import { parseCsv } from '../../shared/csv';
 import { auditLog } from '../access/schema';
 import { cellValue, sheetCells } from '../../exports';
-import { exportCountsTo, exportSurveyRowsTo, unrestrictedScope } from './export';
+import { countBatches, exportCountsTo, exportSurveyRowsTo, surveyRowBatches, unrestrictedScope } from './export';
 
 /** CSV body → header, HXL row, data rows as objects keyed by the header. */
 function table(body: string) {
@@ -243,5 +243,12 @@ describe.each(BACKENDS)('flows exports on %s', (backend) => {
     text = '';
     expect(await exportSurveyRowsTo(db, scope, { from: '2023-03-01', to: '2023-03-31', site: site['BCP-TORKHAM'] }, 'csv', sink())).toBe(3);
     await expect(unrestrictedScope(db, 'XYZ')).rejects.toThrow();
+    // Tiny pages walk the date windows and keyset cursors: every row once, in order.
+    const all: string[] = [];
+    for await (const b of surveyRowBatches(db, scope, {}, 2)) all.push(...b.map((r) => `${r.date} ${r.site.code}`));
+    expect(all).toEqual(['2023-03-06 BCP-TORKHAM', '2023-03-07 BCP-SPIN-BOLDAK', '2023-03-08 BCP-TORKHAM', '2023-03-09 BCP-ISLAM-QALA', '2023-03-14 BCP-TORKHAM']);
+    const counted: string[] = [];
+    for await (const b of countBatches(db, scope, { from: '2023-03-01' }, 1)) counted.push(...b.map((r) => `${r.date} ${r.site.code} ${r.direction}`));
+    expect(counted).toEqual(['2023-03-06 BCP-TORKHAM in', '2023-03-06 BCP-TORKHAM out', '2023-03-07 BCP-SPIN-BOLDAK in', '2023-03-08 BCP-ISLAM-QALA in']);
   });
 });
