@@ -15,14 +15,15 @@ describe('flow dashboards in a real browser', () => {
 
   beforeAll(async () => {
     await ensureWebApp();
-    [server, browser] = await Promise.all([startServer(), launchChromium()]);
+    // The demo seed (flows with dashboard rollups, mobility, people) takes a while on a busy machine.
+    [server, browser] = await Promise.all([startServer({ timeoutMs: 600_000 }), launchChromium()]);
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
     page = await context.newPage();
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
-  }, 240_000);
+  }, 660_000);
   afterAll(async () => {
     await browser?.close().catch(() => {});
     if (server) {
