@@ -83,7 +83,7 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
   label: 'Flow monitoring surveys',
   permission: 'flows.survey.write',
   fields: SURVEY_FIELDS,
-  chunkSize: 5000,
+  chunkSize: 20_000,
   async begin({ tx, auth, operationId, userId }) {
     const sites = await siteResolver(tx, auth, 'flows.survey.write', operationId, 'surveys');
     const areaList = await tx
