@@ -50,7 +50,13 @@ async function main() {
   for (let i = 0, batch = 5000; i < households; i += batch) {
     const list = generateHouseholds(places, { households: Math.min(batch, households - i), operationId: 'AFG', seed: 1000 + i, days: 365 });
     if (i === 0) list.push(...plantedHouseholds(places).filter((h) => h.operationId === 'AFG'));
-    const r = await db.transaction((tx) => insertHouseholds(tx, list, { snapshots: false }));
+    const last = i + batch >= households;
+    const r = await db.transaction(async (tx) => {
+      if (i === 0) await tx.execute(sql`drop index if exists people_individuals_search_idx`);
+      const res = await insertHouseholds(tx, list, { snapshots: false });
+      if (last) await tx.execute(sql`create index people_individuals_search_idx on people_individuals using gin (search_keys) with (fastupdate = false)`);
+      return res;
+    });
     loaded += r.individuals;
   }
   await database.exec('analyze');
