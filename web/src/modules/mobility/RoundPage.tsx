@@ -214,6 +214,8 @@ export default function RoundPage() {
   if (round.isPending) return <Loading />;
   if (round.error || !r) return <ErrorState error={round.error} onRetry={() => void round.refetch()} />;
   const next = NEXT[r.status];
+  // A round is operation-wide: only someone whose grant covers the whole operation moves it on.
+  const operationWide = (me.data?.grants ?? []).some((g) => g.operationId === op && !g.areaPcode);
   const mayEnter = can(me.data, 'mobility.write', op) && (r.status === 'draft' || r.status === 'submitted');
   const indicatorLabel = (i: Indicator) => t(i.endsWith('Hh') || i === 'individuals' ? `mobility.form.${i}` : `mobility.group.${i}`);
 
@@ -244,7 +246,7 @@ export default function RoundPage() {
           <Anchor href={exportUrl(r.id, 'xlsx')} size="sm">
             XLSX
           </Anchor>
-          {next && can(me.data, next.permission, op) && !(next.action === 'submit' && r.assessments === 0) && (
+          {next && can(me.data, next.permission, op) && operationWide && !(next.action === 'submit' && r.assessments === 0) && (
             <Button onClick={() => transition.mutate(next.action)} loading={transition.isPending} data-testid={`round-${next.action}`}>
               {t(`mobility.action.${next.action}`)}
             </Button>
