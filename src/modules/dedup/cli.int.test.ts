@@ -54,7 +54,7 @@ describe('hamrah dedup', () => {
     const matches = body.filter((r) => r[3] === 'match' && r[0] !== 'copy-1' && r[1] !== 'copy-1');
     const right = matches.filter((r) => entity.get(r[0]) === entity.get(r[1])).length;
     expect(right / matches.length).toBeGreaterThan(0.9);
-  }, 60_000);
+  }, 180_000);
 
   it('maps headers that already use the field names, and honours --thresholds', () => {
     const input = path.join(tmp, 'auto.csv');
@@ -72,9 +72,9 @@ describe('hamrah dedup', () => {
     const strict = path.join(tmp, 'strict.csv');
     hamrah('dedup', input, '--out', strict, '--thresholds', '90,80', '--quiet');
     expect(parseCsv(readFileSync(strict, 'utf8'))).toEqual([['id_a', 'id_b', 'score', 'decision']]);
-  }, 60_000);
+  }, 180_000);
 
-  it('fails clearly on a mapping to a missing column', () => {
+  it('fails clearly on a mapping to a missing column', { timeout: 120_000 }, () => {
     const input = path.join(tmp, 'auto.csv');
     expect(() => hamrah('dedup', input, '--out', path.join(tmp, 'x.csv'), '--map', 'given_name=Vorname')).toThrow(/Vorname/);
   });
