@@ -306,7 +306,7 @@ export async function runBatch(database: Database, batchId: string, o: RunBatchO
   const s = run.summary;
   if (run.outcome === 'committed') {
     status = 'committed';
-    message = `${s.inserted} rows added${s.existing ? `, ${s.existing} already stored` : ''}${s.invalid ? `, ${s.invalid} invalid rows left out` : ''}.`;
+    message = `${rowsText(s.inserted)} added${s.existing ? `, ${s.existing} already stored` : ''}${s.invalid ? `, ${s.invalid} invalid left out` : ''}.`;
   } else if (o.commit && earlier) {
     status = 'unchanged';
     message = `This file was imported before (import ${earlier}); nothing was added.`;
@@ -324,6 +324,8 @@ export async function runBatch(database: Database, batchId: string, o: RunBatchO
     .where(eq(importBatches.id, batch.id));
   return { ...run, status, message };
 }
+
+const rowsText = (n: number) => `${n} ${n === 1 ? 'row' : 'rows'}`;
 
 async function failBatch(database: Database, job: JobRow, message: string, cancelled = false) {
   const batchId = (job.payload as { batchId?: string }).batchId;
