@@ -89,6 +89,12 @@ export const cases: AuthzCase[] = [
     expect: only(VERIFIERS, 200, 403),
   },
   {
+    route: 'DELETE /api/v1/mobility/rounds/:id',
+    title: 'an empty draft round per persona',
+    request: async (t, persona) => ({ method: 'DELETE', url: `/api/v1/mobility/rounds/${await round(t, `delete:${persona}`)}` }),
+    expect: only(VERIFIERS, 204, 403),
+  },
+  {
     route: 'POST /api/v1/mobility/rounds/:id/submit',
     title: 'an operation-wide grant is needed: the enumerator\'s is area-limited',
     request: async (t, persona) => ({ method: 'POST', url: `/api/v1/mobility/rounds/${await roundAt(t, persona, 'draft')}/submit` }),

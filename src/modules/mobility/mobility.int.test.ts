@@ -81,6 +81,18 @@ describe.each(BACKENDS)('mobility tracking on %s', (backend) => {
       expect((await enumerator.get('/api/v1/mobility/rounds?operation=PAK')).statusCode).toBe(404);
     });
 
+    it('deletes an empty draft round only', async () => {
+      const id = await newRound('site');
+      expect((await enumerator.delete(`/api/v1/mobility/rounds/${id}`)).statusCode).toBe(403);
+      expect((await analyst.delete(`/api/v1/mobility/rounds/${id}`)).statusCode).toBe(204);
+      expect((await analyst.get(`/api/v1/mobility/rounds/${id}`)).statusCode).toBe(404);
+      const full = await newRound('event');
+      expect((await analyst.post(`/api/v1/mobility/rounds/${full}/assessments`, { id: uuidv7(), kind: 'event', admin2Pcode: 'AF0601', eventType: 'fire', eventDate: '2025-01-01', affectedHh: 3, displacedHh: 1 })).statusCode).toBe(201);
+      const refused = await analyst.delete(`/api/v1/mobility/rounds/${full}`);
+      expect(refused.statusCode).toBe(409);
+      expect(fieldsOf(refused.json())).toEqual(['assessments']);
+    });
+
     it('edits a draft round only', async () => {
       const id = await newRound('event');
       const res = await analyst.patch(`/api/v1/mobility/rounds/${id}`, { name: 'Flood, Nangarhar' });

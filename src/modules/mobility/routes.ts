@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf, inTransaction, requireAuth } from '../../server/context';
 import { audit } from '../../server/audit';
@@ -23,6 +24,7 @@ import {
   correctAssessment,
   createAssessment,
   createRound,
+  deleteRound,
   exportableRound,
   gazetteer,
   getAssessment,
@@ -74,6 +76,14 @@ export async function mobilityRoutes(app: FastifyInstance): Promise<void> {
     config: { permission: 'mobility.verify' },
     schema: { tags, summary: 'Edit a draft round (name, dates, notes)', description: 'A round past draft answers 409.', params: idParams, body: roundPatch, response: { 200: roundView } },
   }, async (req) => inTransaction(req, (tx) => patchRound(tx, requireAuth(req), actorOf(req), req.params.id, req.body)));
+
+  r.delete('/mobility/rounds/:id', {
+    config: { permission: 'mobility.verify' },
+    schema: { tags, summary: 'Delete a draft round without assessments (opened by mistake)', description: 'Any other round answers 409.', params: idParams, response: { 204: z.null().describe('No content') } },
+  }, async (req, reply) => {
+    await inTransaction(req, (tx) => deleteRound(tx, requireAuth(req), actorOf(req), req.params.id));
+    return reply.code(204).send(null);
+  });
 
   const steps: Record<RoundAction, { permission: 'mobility.write' | 'mobility.verify'; summary: string }> = {
     submit: { permission: 'mobility.write', summary: 'Submit a draft round for verification (needs an operation-wide grant)' },

@@ -262,6 +262,16 @@ export async function patchRound(tx: Tx, auth: AuthContext, actor: Actor, id: st
   return roundView(tx, auth, row);
 }
 
+/** Deletes a draft round that has no assessments (a round opened by mistake); anything else answers 409. */
+export async function deleteRound(tx: Tx, auth: AuthContext, actor: Actor, id: string): Promise<void> {
+  const cur = await reachableRound(tx, auth, 'mobility.verify', id, true);
+  if (cur.status !== 'draft') throw conflict(`The round is ${cur.status}; only a draft round can be deleted.`, [{ path: 'status', message: `Is ${cur.status}.` }]);
+  const [{ n }] = await tx.select({ n: count() }).from(mobilityAssessments).where(eq(mobilityAssessments.roundId, id));
+  if (Number(n) > 0) throw conflict(`The round holds ${n} assessment versions; it cannot be deleted.`, [{ path: 'assessments', message: 'Not empty.' }]);
+  await tx.delete(mobilityRounds).where(eq(mobilityRounds.id, id));
+  await audit(tx, actor, { action: 'mobility_round.delete', entityType: 'mobility_round', entityId: id, operationId: cur.operationId, before: roundAudit(cur) });
+}
+
 const TRANSITIONS = {
   submit: { from: 'draft', to: 'submitted', permission: 'mobility.write' },
   verify: { from: 'submitted', to: 'verified', permission: 'mobility.verify' },
