@@ -143,6 +143,20 @@ export default function MobilityPage() {
         </Button>
       )}
       {!mayOpen && !can(me.data, 'mobility.write', op) ? <Alert color="gray">{t('mobility.readOnly')}</Alert> : null}
+      <Card withBorder padding="sm" data-testid="dtm-api-card">
+        <Stack gap={4}>
+          <Title order={5}>{t('mobility.dtmApi.title')}</Title>
+          <Text size="sm">{t('mobility.dtmApi.text')}</Text>
+          <Text size="sm" ff="monospace" dir="ltr" style={{ wordBreak: 'break-all' }}>
+            GET {window.location.origin}/api/dtm/v3/displacement/admin2?Admin0Pcode={op}
+            <br />
+            Ocp-Apim-Subscription-Key: hmr_…
+          </Text>
+          <AnchorLink to="/op/$op/tokens" params={{ op }} size="sm">
+            {t('mobility.dtmApi.tokens')}
+          </AnchorLink>
+        </Stack>
+      </Card>
     </Stack>
   );
 }
