@@ -50,6 +50,9 @@ export async function* csvChunks<R>(columns: Column<R>[], batches: RowBatches<R>
   const values = columns.map((c) => c.value);
   const types = columns.map((c) => c.type ?? 'auto');
   const n = columns.length;
+  // Consecutive rows repeat many values (date, site, status): reuse the last cell's text.
+  const lastValue: unknown[] = new Array(n).fill(Symbol('none'));
+  const lastCell: string[] = new Array(n).fill('');
   let rows = 0;
   for await (const batch of batches) {
     if (!batch.length) continue;
@@ -57,7 +60,14 @@ export async function* csvChunks<R>(columns: Column<R>[], batches: RowBatches<R>
     for (const row of batch) {
       for (let i = 0; i < n; i++) {
         if (i) s += ',';
-        s += csvCell(values[i](row), types[i]);
+        const v = values[i](row);
+        if (v === lastValue[i] && (v === null || typeof v !== 'object')) s += lastCell[i];
+        else {
+          const c = csvCell(v, types[i]);
+          lastValue[i] = v;
+          lastCell[i] = c;
+          s += c;
+        }
       }
       s += '\r\n';
     }

@@ -236,6 +236,8 @@ export async function* xlsxChunks<R>(columns: Column<R>[], batches: RowBatches<R
   const values = columns.map((c) => c.value);
   const types = columns.map((c) => c.type ?? 'auto');
   const n = columns.length;
+  const lastValue: unknown[] = new Array(n).fill(Symbol('none'));
+  const lastCell: string[] = new Array(n).fill('');
   let rows = 0;
   for await (const batch of batches) {
     if (!batch.length) continue;
@@ -246,7 +248,15 @@ export async function* xlsxChunks<R>(columns: Column<R>[], batches: RowBatches<R
       s += `<row r="${r}">`;
       let gap = 0;
       for (let i = 0; i < n; i++) {
-        const c = xlsxCell(values[i](row), types[i]);
+        // Consecutive rows repeat many values (date, site, status): reuse the last cell's XML.
+        const v = values[i](row);
+        let c: string;
+        if (v === lastValue[i] && (v === null || typeof v !== 'object')) c = lastCell[i];
+        else {
+          c = xlsxCell(v, types[i]);
+          lastValue[i] = v;
+          lastCell[i] = c;
+        }
         if (!c) {
           gap++;
           continue;
