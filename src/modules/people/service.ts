@@ -99,10 +99,7 @@ export async function loadHousehold(tx: Tx, auth: AuthContext, id: string, permi
   const q = tx.select().from(peopleHouseholds).where(eq(peopleHouseholds.id, id)).limit(1);
   const [h] = lock ? await q.for('update') : await q;
   if (!h) throw noHousehold();
-  if (!allows(auth.grants, permission, targetOf(h))) {
-    // A writer who can still read it learns nothing new from a 403-free 404 either way.
-    throw noHousehold();
-  }
+  if (!allows(auth.grants, permission, targetOf(h))) throw noHousehold();
   return h;
 }
 
