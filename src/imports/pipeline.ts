@@ -163,7 +163,13 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
 
   // 3. Write. Few large statements: tables may carry statement-level triggers (the flows dashboard
   // rollups refresh the weeks a statement touched), so each statement has a fixed cost.
-  const recs = records.map((r) => r.rec);
+  let recs = records.map((r) => r.rec);
+  const order = adapter.writeOrder;
+  if (order) {
+    const keyed = recs.map((rec) => ({ rec, k: order(rec) }));
+    keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+    recs = keyed.map((x) => x.rec);
+  }
   const writeChunk = database.kind === 'postgres' ? WRITE_CHUNK_PG : WRITE_CHUNK_PGLITE;
   const finish = o.finish ?? (async () => {});
   if (database.kind === 'postgres') {

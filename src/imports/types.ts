@@ -78,6 +78,11 @@ export interface ImportAdapter<R = unknown> {
   fields: readonly ImportField[];
   /** Loads, once per run, what validation needs (sites the user reaches, gazetteer, today's date). */
   begin(scope: ImportScope): Promise<ImportSession<R>>;
+  /**
+   * Write order (e.g. date then site): each insert statement then touches few periods, which keeps
+   * statement-level triggers (rollups of the touched weeks) cheap. Default: file order.
+   */
+  writeOrder?: (record: R) => string;
   /** Records per existence check (default 5,000); inserts go in larger statements (src/imports/pipeline.ts). */
   chunkSize?: number;
 }

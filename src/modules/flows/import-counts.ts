@@ -67,6 +67,7 @@ export const flowCountsImport: ImportAdapter<CountRecord> = {
   label: 'Flow monitoring counts',
   permission: 'flows.count.write',
   fields: COUNT_FIELDS,
+  writeOrder: (r) => `${r.date}|${r.siteId}|${r.direction}`,
   async begin({ tx, auth, operationId, userId }) {
     const sites = await siteResolver(tx, auth, 'flows.count.write', operationId, 'counts');
     return {

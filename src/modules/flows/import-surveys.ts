@@ -84,6 +84,7 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
   permission: 'flows.survey.write',
   fields: SURVEY_FIELDS,
   chunkSize: 20_000,
+  writeOrder: (r) => `${r.date}|${r.siteId}|${r.direction}`,
   async begin({ tx, auth, operationId, userId }) {
     const sites = await siteResolver(tx, auth, 'flows.survey.write', operationId, 'surveys');
     const areaList = await tx
