@@ -145,6 +145,8 @@ function siteFilter(scope: DashboardScope, column: SQL) {
 const FIGURE_SUMS = sql.raw(`sum(total) as total, sum(men) as men, sum(women) as women, sum(boys) as boys, sum(girls) as girls,
   coalesce(sum(deported), 0) as deported, coalesce(sum(spontaneous), 0) as spontaneous, coalesce(sum(other_reason), 0) as other_reason`);
 
+const SERIES_SUMS = sql.raw(`sum(total) as total, coalesce(sum(deported), 0) as deported, coalesce(sum(spontaneous), 0) as spontaneous, coalesce(sum(other_reason), 0) as other_reason`);
+
 type FigureRow = { total: unknown; men: unknown; women: unknown; boys: unknown; girls: unknown; deported: unknown; spontaneous: unknown; other_reason: unknown };
 
 /**
@@ -176,7 +178,8 @@ async function countedBy(tx: Tx, scope: DashboardScope, from: string, to: string
   const union = sql.join(parts, sql` union all `);
   return rows<FigureRow & { bucket: string | null; site_id: string; direction: Direction }>(
     tx,
-    sql`select bucket::text as bucket, site_id::text as site_id, direction, ${FIGURE_SUMS} from (${union}) u group by bucket, site_id, direction order by bucket, site_id, direction`,
+    // A series needs the totals and the inflow reasons only: fewer columns to carry back.
+    sql`select bucket::text as bucket, site_id::text as site_id, direction, ${granularity ? SERIES_SUMS : FIGURE_SUMS} from (${union}) u group by bucket, site_id, direction order by bucket, site_id, direction`,
   );
 }
 
