@@ -8,6 +8,7 @@
  * in chunks of their own transactions; when a chunk fails or the job is cancelled, the rows the
  * earlier chunks wrote are removed again (adapter.remove), so nothing stays half-written.
  */
+import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client';
 import type { AuthContext } from '../server/context';
 import { invalid } from '../server/errors';
@@ -18,6 +19,8 @@ import type { ImportAdapter } from './types';
 /** Rows per insert statement: PostgreSQL writes in one transaction beside other connections; PGlite's chunks each hold its only connection. */
 const WRITE_CHUNK_PG = 50_000;
 const WRITE_CHUNK_PGLITE = 20_000;
+/** Large statements (and their triggers' transition tables) stay in memory instead of temporary files. */
+const WORK_MEM = sql`set local work_mem = '64MB'`;
 
 export interface ImportIssue {
   /** Spreadsheet row number (the header is row 1). */
@@ -174,6 +177,7 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
   const finish = o.finish ?? (async () => {});
   if (database.kind === 'postgres') {
     await database.db.transaction(async (tx) => {
+      await tx.execute(WORK_MEM);
       for (let i = 0; i < recs.length; i += writeChunk) {
         cancelled();
         summary.inserted += await session.insert(tx as unknown as Tx, recs.slice(i, i + writeChunk));
@@ -187,7 +191,10 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
       for (let i = 0; i < recs.length; i += writeChunk) {
         cancelled();
         const part = recs.slice(i, i + writeChunk);
-        summary.inserted += await database.db.transaction((tx) => session.insert(tx as unknown as Tx, part));
+        summary.inserted += await database.db.transaction(async (tx) => {
+          await tx.execute(WORK_MEM);
+          return session.insert(tx as unknown as Tx, part);
+        });
         written.push(part);
         await progress('writing', Math.min(i + writeChunk, recs.length), recs.length);
       }
