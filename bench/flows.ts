@@ -24,7 +24,7 @@ import { openDatabase, rows, type Database, type Tx } from '../src/db/client';
 import { prepareDatabase } from '../src/server/bootstrap';
 import type { AuthContext } from '../src/server/context';
 import { ALL_PERMISSIONS, type GrantScope } from '../src/server/permissions';
-import { addDays, dashboard, dashboardScope, dashboardSeries, dashboardSurveyDim, dashboardTotals } from '../src/modules/flows/dashboard';
+import { addDays, dashboard, dashboardScope, dashboardSeries, dashboardSurveyDim, dashboardSurveyDims, dashboardTotals } from '../src/modules/flows/dashboard';
 import { SURVEY_DIMS, type DashboardQuery, type Granularity } from '../src/modules/flows/dashboard-contract';
 import { benchExport, benchImport, type SideResult } from './flows-io';
 
@@ -194,6 +194,7 @@ async function queries(database: Database) {
     await time('totals', (tx) => dashboardTotals(tx, scope, from, to));
     await time(`series.${q.granularity}`, (tx) => dashboardSeries(tx, scope, from, to, q.granularity as Granularity));
     for (const dim of ['all', ...SURVEY_DIMS] as const) await time(`surveys.${dim}`, (tx) => dashboardSurveyDim(tx, scope, from, to, dim));
+    await time('surveys.every-dim', (tx) => dashboardSurveyDims(tx, scope, from, to, ['all', ...SURVEY_DIMS]));
     await time('dashboard (whole page)', (tx) => dashboard(tx, who, q));
   }
   // Wall time is what a user waits; on a busy shared machine it includes waiting for the CPU. For

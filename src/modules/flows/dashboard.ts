@@ -216,9 +216,13 @@ export async function dashboardSeries(tx: Tx, scope: DashboardScope, from: strin
 }
 
 /** Survey answers for one dimension over the weeks starting in [from, to]: raw and weighted to the counted flow. */
-export async function dashboardSurveyDim(tx: Tx, scope: DashboardScope, from: string, to: string, dim: SurveyDim | 'all') {
+type SurveyItems = { key: string; surveys: number; people: number; weighted: number }[];
+
+/** Survey answers for several dimensions at once (one read of the rollup): raw and weighted to the counted flow. */
+export async function dashboardSurveyDims(tx: Tx, scope: DashboardScope, from: string, to: string, dims: readonly (SurveyDim | 'all')[]): Promise<Record<string, SurveyItems>> {
+  const out: Record<string, SurveyItems> = Object.fromEntries(dims.map((d) => [d, []]));
   const b = surveyBuckets(from, to);
-  if (!scope.sites.length || !b.first) return [] as { key: string; surveys: number; people: number; weighted: number }[];
+  if (!scope.sites.length || !b.first || !dims.length) return out;
   const pub = scope.mode === 'published';
   const siteKeys = arr(scope.sites.map((s) => s.id));
   const blockKeys = scope.allSites ? arr(['*']) : siteKeys;
@@ -227,17 +231,24 @@ export async function dashboardSurveyDim(tx: Tx, scope: DashboardScope, from: st
   if (b.blocks4.length) levels.push(sql`(lvl = 1 and bucket = any(${arr(b.blocks4)}::date[]) and site_key = any(${blockKeys}::text[]))`);
   if (b.blocks52.length) levels.push(sql`(lvl = 2 and bucket = any(${arr(b.blocks52)}::date[]) and site_key = any(${blockKeys}::text[]))`);
   const cols = pub ? sql.raw('sum(surveys_pub) as surveys, sum(people_pub) as people, sum(est_pub) as weighted') : sql.raw('sum(surveys) as surveys, sum(people) as people, sum(est) as weighted');
-  const list = await rows<{ key: string; surveys: unknown; people: unknown; weighted: unknown }>(
+  const list = await rows<{ dim: string; key: string; surveys: unknown; people: unknown; weighted: unknown }>(
     tx,
-    sql`select key, ${cols} from flow_dash_surveys
-         where operation_id = ${scope.operationId} and dim = ${dim} and direction = any(${arr(scope.directions)}::text[])
+    sql`select dim, key, ${cols} from flow_dash_surveys
+         where operation_id = ${scope.operationId} and dim = any(${arr(dims)}::text[]) and direction = any(${arr(scope.directions)}::text[])
            and (${sql.join(levels, sql` or `)})
-         group by key`,
+         group by dim, key`,
   );
-  return list
-    .map((r) => ({ key: r.key, surveys: num(r.surveys), people: num(r.people), weighted: Math.round(num(r.weighted)) }))
-    .filter((r) => r.surveys > 0)
-    .sort((a, b) => b.weighted - a.weighted || b.people - a.people || a.key.localeCompare(b.key));
+  for (const r of list) {
+    const item = { key: r.key, surveys: num(r.surveys), people: num(r.people), weighted: Math.round(num(r.weighted)) };
+    if (item.surveys > 0) out[r.dim].push(item);
+  }
+  for (const d of dims) out[d].sort((a, b) => b.weighted - a.weighted || b.people - a.people || a.key.localeCompare(b.key));
+  return out;
+}
+
+/** Survey answers for one dimension. */
+export async function dashboardSurveyDim(tx: Tx, scope: DashboardScope, from: string, to: string, dim: SurveyDim | 'all'): Promise<SurveyItems> {
+  return (await dashboardSurveyDims(tx, scope, from, to, [dim]))[dim];
 }
 
 /** Counted flow in the weeks starting in [from, to] (whole weeks from the weekly rollup). */
@@ -287,9 +298,7 @@ export async function dashboard(tx: Tx, auth: AuthContext, q: DashboardQuery): P
   const series = await dashboardSeries(tx, scope, q.from, q.to, q.granularity);
   const lastWeekInflow = await inflowBetween(tx, scope, addDays(q.to, -6), q.to);
   const previousWeekInflow = await inflowBetween(tx, scope, addDays(q.to, -13), addDays(q.to, -7));
-  const all = await dashboardSurveyDim(tx, scope, q.from, q.to, 'all');
-  const dims: Record<string, Awaited<ReturnType<typeof dashboardSurveyDim>>> = {};
-  for (const d of SURVEY_DIMS) dims[d] = await dashboardSurveyDim(tx, scope, q.from, q.to, d);
+  const { all, ...dims } = await dashboardSurveyDims(tx, scope, q.from, q.to, ['all', ...SURVEY_DIMS]);
   const b = surveyBuckets(q.from, q.to);
   const surveysTotal = all.reduce((a, r) => a + r.surveys, 0);
   return {
