@@ -56,6 +56,7 @@ export const peopleHouseholds = pgTable(
     unique('people_households_qr_uq').on(t.qrToken),
     index('people_households_list_idx').on(t.operationId, t.createdAt, t.id),
     index('people_households_pcode_idx').on(t.operationId, t.currentPcode),
+    index('people_households_organisation_idx').on(t.organisationId),
     check('people_households_version_check', sql`${t.version} >= 1`),
   ],
 );
@@ -104,6 +105,7 @@ export const peopleIndividuals = pgTable(
   (t) => [
     index('people_individuals_household_idx').on(t.householdId, t.position),
     index('people_individuals_operation_idx').on(t.operationId, t.id),
+    index('people_individuals_elsewhere_idx').on(t.elsewhereOperationId),
     // fastupdate off: a pending list left by bulk inserts made every search scan it (PGlite has no autovacuum to flush it).
     index('people_individuals_search_idx').using('gin', t.searchKeys).with({ fastupdate: false }),
   ],
@@ -127,7 +129,11 @@ export const peopleDocuments = pgTable(
     createdBy: uuid('created_by'),
     createdAt: createdAt(),
   },
-  (t) => [index('people_documents_individual_idx').on(t.individualId), index('people_documents_household_idx').on(t.householdId)],
+  (t) => [
+    index('people_documents_individual_idx').on(t.individualId),
+    index('people_documents_household_idx').on(t.householdId),
+    index('people_documents_operation_idx').on(t.operationId, t.type),
+  ],
 );
 
 export const peopleDocumentStatuses = pgTable(
@@ -162,7 +168,7 @@ export const peopleConsents = pgTable(
     withdrawnBy: uuid('withdrawn_by'),
     withdrawalReason: text('withdrawal_reason'),
   },
-  (t) => [index('people_consents_household_idx').on(t.householdId)],
+  (t) => [index('people_consents_household_idx').on(t.householdId), index('people_consents_individual_idx').on(t.individualId)],
 );
 
 /** Every version of a household: a JSON snapshot of the whole household as it was after the change. */
