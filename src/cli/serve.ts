@@ -2,7 +2,7 @@ import type { Config } from '../server/config';
 import { buildApp } from '../server/app';
 import { startJobRunner } from '../server/jobs';
 import { openConfigured, prepareDatabase } from '../server/bootstrap';
-import { hasUsers, seedDemo } from '../modules/demo/seed';
+import { hasUsers, seedDemo, seedDemoData } from '../modules/demo/seed';
 import { PERSONAS } from '../modules/demo/personas';
 import { seedFlowsDemo } from '../modules/flows/demo';
 import { seedFlowAlertsDemo } from '../modules/flows/alerts-demo';
@@ -27,6 +27,8 @@ export async function serve(config: Config, opts: ServeOptions): Promise<void> {
       await database.db.transaction((tx) => seedFlowAlertsDemo(tx));
       process.stderr.write('Creating demo mobility tracking rounds (baseline over 401 districts, site and flood assessments)…\n');
       await database.db.transaction((tx) => seedMobilityDemo(tx));
+      process.stderr.write('Creating the demo people registry (about 2,000 households in AFG and PAK)…\n');
+      await database.db.transaction((tx) => seedDemoData(tx));
     }
   }
   const app = await buildApp({ database, config, demoMode: opts.demo });
