@@ -46,7 +46,7 @@ program
 
 program
   .command('demo')
-  .description('Create the demo organisations and one demo user per persona')
+  .description('Load the demo data: organisations, one user per persona, DTM flows and alerts, mobility rounds, the people registry')
   .action(async () => {
     const config = loadConfig();
     const database = await openConfigured(config);
