@@ -75,24 +75,7 @@ export function useAcknowledgeAlert() {
   return useMutation({ mutationFn: ({ id, note }: { id: string; note?: string }) => api.post<AlertView>(`/flows/alerts/${id}/acknowledge`, { note: note || null }), onSuccess: invalidate });
 }
 
-/**
- * A UUIDv7 made in the browser (RFC 9562): the id of a count or survey is chosen before it is
- * sent, so re-sending after a timeout answers the stored record instead of making a second one.
- */
-export function uuidv7(now: number = Date.now()): string {
-  const b = new Uint8Array(16);
-  crypto.getRandomValues(b);
-  b[0] = Math.floor(now / 2 ** 40) & 0xff;
-  b[1] = Math.floor(now / 2 ** 32) & 0xff;
-  b[2] = (now >>> 24) & 0xff;
-  b[3] = (now >>> 16) & 0xff;
-  b[4] = (now >>> 8) & 0xff;
-  b[5] = now & 0xff;
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+export { uuidv7 } from '../../lib/ids';
 
 /** Today's date (YYYY-MM-DD) in the operation's time zone. */
 export function todayIn(timeZone: string | null | undefined, now = new Date()): string {

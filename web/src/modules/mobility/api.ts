@@ -6,21 +6,7 @@ import type { AssessmentCorrection, AssessmentCreate, AssessmentDetail, Assessme
 export type { AssessmentCorrection, AssessmentCreate, AssessmentDetail, AssessmentView, RoundCreate, RoundSummary, RoundView };
 export { ARRIVAL_PERIODS, BASELINE_GROUPS, EVENT_TYPES, ROUND_KINDS, SECTORS, SITE_SERVICES } from '../../../../src/modules/mobility/kinds';
 
-/** UUIDv7 made in the browser, so that a retried request answers the stored record. */
-export function uuidv7(now: number = Date.now()): string {
-  const b = new Uint8Array(16);
-  crypto.getRandomValues(b);
-  b[0] = Math.floor(now / 2 ** 40) & 0xff;
-  b[1] = Math.floor(now / 2 ** 32) & 0xff;
-  b[2] = (now >>> 24) & 0xff;
-  b[3] = (now >>> 16) & 0xff;
-  b[4] = (now >>> 8) & 0xff;
-  b[5] = now & 0xff;
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+export { uuidv7 } from '../../lib/ids';
 
 type Filters = Record<string, string | number | boolean | undefined>;
 

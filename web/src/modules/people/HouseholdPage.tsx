@@ -46,7 +46,7 @@ import { useOperation } from '../places/api';
 import { peopleApi, peopleKeys, useHousehold, useTimeline } from './api';
 import type { DobInput } from './dob';
 import { emptyDocument, emptyMember, today, type MemberDraft } from './draft';
-import { uuidv7 } from './ids';
+import { uuidv7 } from '../../lib/ids';
 import { ArabicNameInput, DobField, LatinNameInput } from './fields';
 import { OPERATIONS } from './MemberRows';
 import { HouseholdCard } from './HouseholdCard';

@@ -3,7 +3,7 @@
  * so the keyboard handling, the duplicate check and the save all work on the same object.
  */
 import type { DobInput } from './dob';
-import { uuidv7 } from './ids';
+import { uuidv7 } from '../../lib/ids';
 
 export interface DocumentDraft {
   key: string;

@@ -1,7 +1,8 @@
 /**
  * UUIDv7 in the browser (RFC 9562; the same layout as src/shared/ids.ts, which uses node:crypto and
- * so cannot run here). The registration form makes one per household and per member when it opens,
- * and keeps it across retries, so a save that times out and is sent again cannot register twice.
+ * so cannot run here). Forms choose the id of what they create before sending it and keep it across
+ * retries, so a save that times out and is sent again answers the stored record instead of making a
+ * second one.
  */
 export function uuidv7(now: number = Date.now()): string {
   const b = new Uint8Array(16);
