@@ -8,7 +8,7 @@ import type { Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
-import { decodeCursor, takePage } from '../../server/pagination';
+import { decodeCursor, keysetPage, takePage } from '../../server/pagination';
 import type { Permission } from '../../server/permissions';
 import { uuidv7 } from '../../shared/ids';
 import { users } from '../access/schema';
@@ -387,17 +387,8 @@ export async function listAlerts(tx: Tx, auth: AuthContext, q: z.infer<typeof al
   if (q.from) filters.push(gte(flowAlerts.date, q.from));
   if (q.to) filters.push(lte(flowAlerts.date, q.to));
   const where = and(...filters)!;
-  const [{ total }] = await tx.select({ total: count() }).from(flowAlerts).where(where);
-  const after = decodeCursor(q.cursor, 2);
-  const afterKey = after ? sql`(${flowAlerts.date}, ${flowAlerts.id}) < (${String(after[0])}::date, ${String(after[1])}::uuid)` : undefined;
-  const list = await tx
-    .select()
-    .from(flowAlerts)
-    .where(afterKey ? and(where, afterKey) : where)
-    .orderBy(desc(flowAlerts.date), desc(flowAlerts.id))
-    .limit(q.limit + 1);
-  const page = takePage(list, q.limit, (r) => [r.date, r.id]);
-  return { items: await presentAlerts(tx, page.rows, byId), total: Number(total), nextCursor: page.nextCursor };
+  const page = await keysetPage(tx, flowAlerts, where, [{ column: flowAlerts.date, type: 'date' }, { column: flowAlerts.id, type: 'uuid' }], 'desc', q, (r) => [r.date, r.id]);
+  return { items: await presentAlerts(tx, page.rows, byId), total: page.total, nextCursor: page.nextCursor };
 }
 
 export async function acknowledgeAlert(tx: Tx, auth: AuthContext, actor: Actor, id: string, note: string | null | undefined): Promise<AlertView> {

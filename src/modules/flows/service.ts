@@ -5,7 +5,7 @@ import type { Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
-import { decodeCursor, takePage } from '../../server/pagination';
+import { keysetPage } from '../../server/pagination';
 import { holds, type GrantScope, type Permission } from '../../server/permissions';
 import type {
   CountCorrection,
@@ -374,17 +374,8 @@ export async function listCounts(tx: Tx, auth: AuthContext, q: z.infer<typeof co
   if (q.direction) filters.push(eq(flowCounts.direction, q.direction));
   if (q.status) filters.push(eq(flowCounts.status, q.status));
   const where = and(...filters)!;
-  const [{ total }] = await tx.select({ total: count() }).from(flowCounts).where(where);
-  const after = decodeCursor(q.cursor, 2);
-  const afterKey = after ? sql`(${flowCounts.date}, ${flowCounts.id}) < (${String(after[0])}::date, ${String(after[1])}::uuid)` : undefined;
-  const list = await tx
-    .select()
-    .from(flowCounts)
-    .where(afterKey ? and(where, afterKey) : where)
-    .orderBy(desc(flowCounts.date), desc(flowCounts.id))
-    .limit(q.limit + 1);
-  const page = takePage(list, q.limit, (r) => [r.date, r.id]);
-  return { items: page.rows.map((r) => presentCount(r, byId.get(r.siteId)!)), total: Number(total), nextCursor: page.nextCursor };
+  const page = await keysetPage(tx, flowCounts, where, [{ column: flowCounts.date, type: 'date' }, { column: flowCounts.id, type: 'uuid' }], 'desc', q, (r) => [r.date, r.id]);
+  return { items: page.rows.map((r) => presentCount(r, byId.get(r.siteId)!)), total: page.total, nextCursor: page.nextCursor };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -517,17 +508,8 @@ export async function listSurveys(tx: Tx, auth: AuthContext, q: z.infer<typeof s
   if (q.direction) filters.push(eq(flowSurveys.direction, q.direction));
   if (q.originCountry) filters.push(eq(flowSurveys.originCountry, q.originCountry));
   const where = and(...filters)!;
-  const [{ total }] = await tx.select({ total: count() }).from(flowSurveys).where(where);
-  const after = decodeCursor(q.cursor, 2);
-  const afterKey = after ? sql`(${flowSurveys.date}, ${flowSurveys.id}) < (${String(after[0])}::date, ${String(after[1])}::uuid)` : undefined;
-  const list = await tx
-    .select()
-    .from(flowSurveys)
-    .where(afterKey ? and(where, afterKey) : where)
-    .orderBy(desc(flowSurveys.date), desc(flowSurveys.id))
-    .limit(q.limit + 1);
-  const page = takePage(list, q.limit, (r) => [r.date, r.id]);
-  return { items: page.rows.map((r) => presentSurvey(r, byId.get(r.siteId)!)), total: Number(total), nextCursor: page.nextCursor };
+  const page = await keysetPage(tx, flowSurveys, where, [{ column: flowSurveys.date, type: 'date' }, { column: flowSurveys.id, type: 'uuid' }], 'desc', q, (r) => [r.date, r.id]);
+  return { items: page.rows.map((r) => presentSurvey(r, byId.get(r.siteId)!)), total: page.total, nextCursor: page.nextCursor };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import type { Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
-import { decodeCursor, takePage } from '../../server/pagination';
+import { keysetPage } from '../../server/pagination';
 import { holds, scopesFor, type GrantScope, type Permission } from '../../server/permissions';
 import { areaNames, getSite } from '../places/service';
 import type {
@@ -230,18 +230,9 @@ export async function listRounds(tx: Tx, auth: AuthContext, q: z.infer<typeof ro
   if (q.kind) filters.push(eq(mobilityRounds.kind, q.kind));
   if (q.status) filters.push(eq(mobilityRounds.status, q.status));
   const where = and(...filters)!;
-  const [{ total }] = await tx.select({ total: count() }).from(mobilityRounds).where(where);
-  const after = decodeCursor(q.cursor, 2);
-  const afterKey = after ? sql`(${mobilityRounds.referenceDate}, ${mobilityRounds.id}) < (${String(after[0])}::date, ${String(after[1])}::uuid)` : undefined;
-  const list = await tx
-    .select()
-    .from(mobilityRounds)
-    .where(afterKey ? and(where, afterKey) : where)
-    .orderBy(desc(mobilityRounds.referenceDate), desc(mobilityRounds.id))
-    .limit(q.limit + 1);
-  const page = takePage(list, q.limit, (r) => [r.referenceDate, r.id]);
+  const page = await keysetPage(tx, mobilityRounds, where, [{ column: mobilityRounds.referenceDate, type: 'date' }, { column: mobilityRounds.id, type: 'uuid' }], 'desc', q, (r) => [r.referenceDate, r.id]);
   const counts = await assessmentCounts(tx, auth, page.rows);
-  return { items: page.rows.map((r) => presentRound(r, counts.get(r.id) ?? 0)), total: Number(total), nextCursor: page.nextCursor };
+  return { items: page.rows.map((r) => presentRound(r, counts.get(r.id) ?? 0)), total: page.total, nextCursor: page.nextCursor };
 }
 
 export async function patchRound(tx: Tx, auth: AuthContext, actor: Actor, id: string, patch: RoundPatch): Promise<RoundView> {
@@ -744,19 +735,10 @@ export function assessmentFilter(auth: AuthContext, permission: Permission, roun
 export async function listAssessments(tx: Tx, auth: AuthContext, roundId: string, q: z.infer<typeof assessmentsQuery>): Promise<Page<AssessmentView>> {
   const round = await reachableRound(tx, auth, 'mobility.read', roundId);
   const where = assessmentFilter(auth, 'mobility.read', round, q.area);
-  const [{ total }] = await tx.select({ total: count() }).from(mobilityAssessments).where(where);
-  const after = decodeCursor(q.cursor, 2);
-  const afterKey = after ? sql`(${mobilityAssessments.admin2Pcode}, ${mobilityAssessments.id}) > (${String(after[0])}, ${String(after[1])}::uuid)` : undefined;
-  const list = await tx
-    .select()
-    .from(mobilityAssessments)
-    .where(afterKey ? and(where, afterKey) : where)
-    .orderBy(asc(mobilityAssessments.admin2Pcode), asc(mobilityAssessments.id))
-    .limit(q.limit + 1);
-  const page = takePage(list, q.limit, (r) => [r.admin2Pcode, r.id]);
+  const page = await keysetPage(tx, mobilityAssessments, where, [{ column: mobilityAssessments.admin2Pcode, type: 'text' }, { column: mobilityAssessments.id, type: 'uuid' }], 'asc', q, (r) => [r.admin2Pcode, r.id]);
   const g = await gazetteer(tx, round.operationId);
   const sites = await siteNames(tx, auth, page.rows);
-  return { items: page.rows.map((r) => presentAssessment(r, g, sites)), total: Number(total), nextCursor: page.nextCursor };
+  return { items: page.rows.map((r) => presentAssessment(r, g, sites)), total: page.total, nextCursor: page.nextCursor };
 }
 
 /** The round for an export (404 when the user may not read it). */
