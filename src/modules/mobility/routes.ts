@@ -33,11 +33,11 @@ import {
   listRounds,
   patchRound,
   ROUND_ACTIONS,
+  siteNames,
   summariseRound,
   transitionRound,
   type RoundAction,
 } from './service';
-import { getSite } from '../places/service';
 import { and, isNotNull } from 'drizzle-orm';
 import { mobilityAssessments } from './schema';
 
@@ -140,20 +140,12 @@ export async function mobilityRoutes(app: FastifyInstance): Promise<void> {
       const prepared = await inTransaction(req, async (tx) => {
         const round = await exportableRound(tx, auth, req.params.id);
         const g = await gazetteer(tx, round.operationId);
-        // Site names for site-based rows: few (sites of the operation the user may see).
+        // Site names for site-based rows, in one query (sites the user may not see stay unnamed).
         const where = assessmentFilter(auth, 'mobility.read', round);
-        const sites = new Map<string, { code: string; name: string }>();
-        if (round.kind !== 'event') {
-          const ids = await tx.selectDistinct({ id: mobilityAssessments.siteId }).from(mobilityAssessments).where(and(where, isNotNull(mobilityAssessments.siteId)));
-          for (const { id } of ids)
-            if (id)
-              try {
-                const s = await getSite(tx, auth, id);
-                sites.set(id, { code: s.code, name: s.name });
-              } catch {
-                /* not visible: the id stands in */
-              }
-        }
+        const sites =
+          round.kind === 'event'
+            ? new Map<string, { code: string; name: string }>()
+            : await siteNames(tx, auth, (await tx.selectDistinct({ id: mobilityAssessments.siteId }).from(mobilityAssessments).where(and(where, isNotNull(mobilityAssessments.siteId)))).map((r) => r.id));
         await audit(tx, actorOf(req), { action: 'mobility_assessment.export', entityType: 'mobility_round', entityId: round.id, operationId: round.operationId, details: { format } });
         return { round, g, sites, where };
       });

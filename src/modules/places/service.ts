@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../server/errors';
 import { and, asc, count, eq, gt, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Tx } from '../../db/client';
@@ -262,6 +263,15 @@ export async function getSite(tx: Tx, auth: AuthContext, id: string): Promise<Si
   return presentSite(await visibleSite(tx, auth, id));
 }
 
+/** The sites among `ids` that the user may see (places.read), by id; the others are left out. */
+export async function visibleSitesByIds(tx: Tx, auth: AuthContext, ids: Iterable<string>): Promise<Map<string, SiteView>> {
+  const wanted = [...new Set(ids)];
+  const visible = siteVisibility(auth.grants, 'places.read');
+  if (!wanted.length || !visible) return new Map();
+  const list = await tx.select().from(sites).where(and(inArray(sites.id, wanted), visible));
+  return new Map(list.map((s) => [s.id, presentSite(s)]));
+}
+
 /** Rough bounding boxes (with a margin) to catch swapped or mistyped coordinates. */
 export const COUNTRY_BOXES: Record<string, { latMin: number; latMax: number; lonMin: number; lonMax: number; name: string }> = {
   AFG: { name: 'Afghanistan', latMin: 29.3, latMax: 38.6, lonMin: 60.4, lonMax: 75.0 },
@@ -309,11 +319,6 @@ const codeConflict = (operationId: string, code: string) =>
   conflict(`Site code ${code} is already used in ${operationId}.`, [{ path: 'body.code', message: 'Already used by another site of this operation.' }]);
 
 /** Unique violations that slip past the pre-check (two requests at once) become 409s too. */
-function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) if ((e as { code?: string }).code === '23505') return true;
-  return false;
-}
-
 /** Manage rights for a site in an area: 403 when the user reads the operation but may not change there. */
 function requireManage(auth: AuthContext, operationId: string, areaPcode: string | null | undefined) {
   if (!inScope(areaScope(auth.grants, 'places.manage', operationId), areaPcode ?? null)) throw forbidden('places.manage');
