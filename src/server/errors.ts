@@ -45,3 +45,9 @@ export const forbidden = (permission: string) =>
   new AppError('FORBIDDEN', `You do not hold the permission "${permission}" for this.`);
 export const conflict = (message: string, fields?: FieldIssue[]) => new AppError('CONFLICT', message, fields);
 export const invalid = (fields: FieldIssue[], message?: string) => new AppError('VALIDATION_FAILED', message, fields);
+
+/** Whether a database error (or one it wraps) is a unique-constraint violation (SQLSTATE 23505). */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) if ((e as { code?: string }).code === '23505') return true;
+  return false;
+}

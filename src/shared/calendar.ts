@@ -184,3 +184,8 @@ export function parseSolarHijri(text: string): SolarHijriDate | null {
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   return isValidSolarHijri(y, mo, d) ? { y, m: mo, d } : null;
 }
+
+/** Today's date (YYYY-MM-DD) in a time zone, e.g. an operation's (Asia/Kabul is UTC+4:30). */
+export function todayIn(timeZone: string, now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

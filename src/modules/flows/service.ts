@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { isUniqueViolation } from '../../server/errors';
+import { canonicalHash } from '../../imports/canonical';
 import { and, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Tx } from '../../db/client';
@@ -71,10 +72,8 @@ const noSite = () => notFound('No such site.');
 // ---------------------------------------------------------------------------------------------
 // Shared checks
 
-/** Today's date (YYYY-MM-DD) in a time zone. */
-export function todayIn(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
+import { todayIn } from '../../shared/calendar';
+export { todayIn };
 
 async function checkNotFuture(tx: Tx, operationId: string, date: string, issues: FieldIssue[]) {
   const tz = (await operationTimeZone(tx, operationId)) ?? 'UTC';
@@ -93,16 +92,8 @@ function checkFlowMonitoring(site: SiteFacts, issues: FieldIssue[]) {
   if (!site.flowMonitoring) issues.push({ path: 'body.siteId', message: `${site.code} is not a flow monitoring point.` });
 }
 
-export function hashOf(value: unknown): string {
-  const canon = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v ?? null;
-  return createHash('sha256').update(JSON.stringify(canon(value))).digest('hex');
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) if ((e as { code?: string }).code === '23505') return true;
-  return false;
-}
+/** sha256 of the canonical JSON of a value (one implementation: src/imports/canonical.ts). */
+export const hashOf = canonicalHash;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const stamp = (at: Date | null, by: string | null) => (at ? { at: at.toISOString(), by } : null);

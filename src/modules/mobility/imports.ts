@@ -14,7 +14,7 @@ import type { Existing, ImportAdapter, ImportField, ImportSession, IssueSink, Ma
 import { choiceValue, choicesValue, dateValue, intValue, uuidValue } from '../../imports/values';
 import { ARRIVAL_PERIODS, BASELINE_GROUPS, DISPLACEMENT_REASONS, EVENT_TYPES, SECTORS, type RoundKind } from './kinds';
 import { mobilityAssessments, mobilityRounds } from './schema';
-import { areaScope, assessmentHash, baselineColumns, eventColumns, gazetteer, todayUtc, type Columns } from './service';
+import { areaScope, assessmentHash, baselineColumns, eventColumns, gazetteer, operationToday, type Columns } from './service';
 
 export interface AssessmentRecord {
   id: string;
@@ -225,7 +225,7 @@ export const mobilityEventImport: ImportAdapter<AssessmentRecord> = {
   async begin({ tx, auth, operationId, userId }) {
     const [g, rounds] = await Promise.all([gazetteer(tx, operationId), openRounds(tx, operationId, 'event')]);
     const scope = areaScope(auth.grants, 'mobility.write', operationId);
-    const today = todayUtc();
+    const today = await operationToday(tx, operationId);
     return session('event', operationId, userId, (row, issue) => {
       const round = resolveRound(rounds, row, issue, 'event');
       const pcode = typeof row.admin2Pcode === 'string' ? row.admin2Pcode.trim().toUpperCase() : '';

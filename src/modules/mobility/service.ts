@@ -1,4 +1,7 @@
-import { createHash } from 'node:crypto';
+import { isUniqueViolation } from '../../server/errors';
+import { canonicalHash } from '../../imports/canonical';
+import { todayIn } from '../../shared/calendar';
+import { operationTimeZone } from '../flows/places-lookup';
 import { and, asc, count, desc, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Tx } from '../../db/client';
@@ -7,7 +10,7 @@ import type { AuthContext } from '../../server/context';
 import { AppError, conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
 import { keysetPage } from '../../server/pagination';
 import { holds, scopesFor, type GrantScope, type Permission } from '../../server/permissions';
-import { areaNames, getSite } from '../places/service';
+import { areaNames, getSite, visibleSitesByIds } from '../places/service';
 import type {
   AssessmentCorrection,
   AssessmentCreate,
@@ -87,21 +90,13 @@ export async function gazetteer(tx: Tx, operationId: string): Promise<Gazetteer>
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-function hashOf(value: unknown): string {
-  const canon = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v ?? null;
-  return createHash('sha256').update(JSON.stringify(canon(value))).digest('hex');
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) if ((e as { code?: string }).code === '23505') return true;
-  return false;
-}
+const hashOf = canonicalHash;
 
 const stamp = (at: Date | null, by: string | null) => (at ? { at: at.toISOString(), by } : null);
 
-export function todayUtc(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
+/** Today's date in the operation's time zone (an event dated today in Kabul may be tomorrow in UTC). */
+export async function operationToday(tx: Tx, operationId: string): Promise<string> {
+  return todayIn((await operationTimeZone(tx, operationId)) ?? 'UTC');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -427,7 +422,7 @@ export function baselineColumns(g: Gazetteer, scope: string[] | null, operationI
 }
 
 /** An event (rapid) assessment's columns, checked like baselineColumns; `today` as YYYY-MM-DD. */
-export function eventColumns(g: Gazetteer, scope: string[] | null, operationId: string, body: EventBody, issues: FieldIssue[], today = todayUtc()): Columns | 'outside' {
+export function eventColumns(g: Gazetteer, scope: string[] | null, operationId: string, body: EventBody, issues: FieldIssue[], today: string): Columns | 'outside' {
   const place = districtCheck(g, scope, operationId, 'body.admin2Pcode', body.admin2Pcode, issues);
   if (place === 'outside') return place;
   if (body.eventDate > today) issues.push({ path: 'body.eventDate', message: `${body.eventDate} is in the future (today is ${today}).` });
@@ -526,7 +521,7 @@ async function columnsOf(
     };
   }
 
-  const cols = eventColumns(g, scope, round.operationId, body, issues);
+  const cols = eventColumns(g, scope, round.operationId, body, issues, await operationToday(tx, round.operationId));
   if (cols === 'outside') throw outside();
   return { cols, site: null };
 }
@@ -576,17 +571,10 @@ function presentVersion(r: AssessmentRow): AssessmentDetail['history'][number] {
 }
 
 /** Site codes and names for the site ids of some rows (sites the user cannot see stay unnamed). */
-async function siteNames(tx: Tx, auth: AuthContext, rows: AssessmentRow[]): Promise<Map<string, { code: string; name: string }>> {
-  const out = new Map<string, { code: string; name: string }>();
-  for (const id of new Set(rows.map((r) => r.siteId).filter((x): x is string => !!x))) {
-    try {
-      const s = await getSite(tx, auth, id);
-      out.set(id, { code: s.code, name: s.name });
-    } catch {
-      /* not visible through places.read: leave the name out */
-    }
-  }
-  return out;
+export async function siteNames(tx: Tx, auth: AuthContext, siteIds: Iterable<string | null>): Promise<Map<string, { code: string; name: string }>> {
+  const ids = [...siteIds].filter((x): x is string => !!x);
+  const visible = await visibleSitesByIds(tx, auth, ids);
+  return new Map([...visible].map(([id, s]) => [id, { code: s.code, name: s.name }]));
 }
 
 function presentAssessment(r: AssessmentRow, g: Gazetteer, sites: Map<string, { code: string; name: string }>): AssessmentView {
@@ -609,7 +597,7 @@ function presentAssessment(r: AssessmentRow, g: Gazetteer, sites: Map<string, { 
 async function detailOf(tx: Tx, auth: AuthContext, round: RoundRow, versions: AssessmentRow[], g?: Gazetteer): Promise<AssessmentDetail> {
   const cur = versions.find((v) => v.current) ?? versions[0];
   const gz = g ?? (await gazetteer(tx, round.operationId));
-  return { ...presentAssessment(cur, gz, await siteNames(tx, auth, [cur])), roundStatus: round.status, history: versions.map(presentVersion) };
+  return { ...presentAssessment(cur, gz, await siteNames(tx, auth, [cur.siteId])), roundStatus: round.status, history: versions.map(presentVersion) };
 }
 
 /** The audit picture of a version: location and figures, not the bookkeeping. */
@@ -737,7 +725,7 @@ export async function listAssessments(tx: Tx, auth: AuthContext, roundId: string
   const where = assessmentFilter(auth, 'mobility.read', round, q.area);
   const page = await keysetPage(tx, mobilityAssessments, where, [{ column: mobilityAssessments.admin2Pcode, type: 'text' }, { column: mobilityAssessments.id, type: 'uuid' }], 'asc', q, (r) => [r.admin2Pcode, r.id]);
   const g = await gazetteer(tx, round.operationId);
-  const sites = await siteNames(tx, auth, page.rows);
+  const sites = await siteNames(tx, auth, page.rows.map((r) => r.siteId));
   return { items: page.rows.map((r) => presentAssessment(r, g, sites)), total: page.total, nextCursor: page.nextCursor };
 }
 

@@ -4,7 +4,9 @@
  * household as a new row of people_household_versions and writes one audit row, all in the
  * caller's transaction.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { isUniqueViolation } from '../../server/errors';
+import { canonicalHash } from '../../imports/canonical';
+import { randomBytes } from 'node:crypto';
 import { and, asc, count, desc, eq, gte, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Tx } from '../../db/client';
@@ -106,20 +108,10 @@ export async function loadHousehold(tx: Tx, auth: AuthContext, id: string, permi
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-function hashOf(value: unknown): string {
-  const canon = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v ?? null;
-  return createHash('sha256').update(JSON.stringify(canon(value))).digest('hex');
-}
+const hashOf = canonicalHash;
 
-function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) if ((e as { code?: string }).code === '23505') return true;
-  return false;
-}
-
-export function todayIn(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
+import { todayIn } from '../../shared/calendar';
+export { todayIn };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** A value for the audit log that shows that a sensitive field changed without copying it. */
