@@ -102,6 +102,13 @@ export async function getJob(tx: Tx, id: string): Promise<JobRow | null> {
   return row ?? null;
 }
 
+/** Several jobs by id, in one query. */
+export async function getJobs(tx: Tx, ids: string[]): Promise<Map<string, JobRow>> {
+  if (!ids.length) return new Map();
+  const list = await tx.select().from(jobs).where(inArray(jobs.id, [...new Set(ids)]));
+  return new Map(list.map((j) => [j.id, j]));
+}
+
 export const isFinished = (s: JobStatus) => s === 'succeeded' || s === 'failed' || s === 'cancelled';
 
 /**

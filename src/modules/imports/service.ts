@@ -7,14 +7,14 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { and, desc, eq, getTableColumns, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, ne, sql } from 'drizzle-orm';
 import { rows, type Database, type Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/errors';
-import { defineJob, enqueueJob, getJob, presentJob, type JobContext, type JobRow } from '../../server/jobs';
+import { defineJob, enqueueJob, getJob, getJobs, presentJob, type JobContext, type JobRow } from '../../server/jobs';
 import { holds } from '../../server/permissions';
-import { decodeCursor, encodeCursor } from '../../server/pagination';
+import { decodeCursor, encodeCursor, takePage } from '../../server/pagination';
 import { uuidv7 } from '../../shared/ids';
 import { suggestMapping } from '../../imports/mapping';
 import { readHeaders, runImport, type ImportIssue, type ImportPhase, type ImportRun, type ImportSummary } from '../../imports/pipeline';
@@ -33,6 +33,8 @@ const STORED_ISSUES = 10_000;
 /** Every column but the file itself (read only when a run needs it). */
 const { content: _content, ...META } = getTableColumns(importBatches);
 type BatchMeta = Omit<ImportBatchRow, 'content'>;
+/** List rows leave out the heavy columns (up to 10,000 stored issues, the sample, the headers). */
+const { issues: _issues, sample: _sample, headers: _headers, ...LIST_COLUMNS } = META;
 
 /** The file of a batch. Stored gzip-compressed and moved as base64 text: PGlite handles large text far faster than bytea parameters. */
 async function loadContent(tx: Tx, id: string): Promise<Buffer> {
@@ -86,8 +88,11 @@ async function duplicateOf(tx: Tx, b: BatchMeta): Promise<string | null> {
   return d?.id ?? null;
 }
 
-async function present(tx: Tx, b: BatchMeta, adapter: ImportAdapter<unknown>): Promise<BatchView> {
-  const job = b.jobId ? await getJob(tx, b.jobId) : null;
+/** What an import's list row shows: everything but its headers, sample, mapping suggestion and issues. */
+type ListedBatch = Omit<BatchMeta, 'headers' | 'sample' | 'issues'>;
+type BatchListItem = Omit<BatchView, 'headers' | 'sample' | 'suggestedMapping' | 'issues'>;
+
+function listItemOf(b: ListedBatch, job: JobRow | null, duplicateOfId: string | null): BatchListItem {
   return {
     id: b.id,
     operationId: b.operationId,
@@ -97,19 +102,26 @@ async function present(tx: Tx, b: BatchMeta, adapter: ImportAdapter<unknown>): P
     fileSize: b.fileSize,
     status: b.status,
     mode: b.mode ?? null,
-    headers: b.headers,
-    sample: b.sample ?? [],
     estimatedRows: b.estimatedRows ?? 0,
-    suggestedMapping: suggestMapping(b.headers, adapter.fields),
     mapping: b.mapping ?? null,
     summary: (b.summary as unknown as ImportSummary | null) ?? null,
     issueCount: b.issueCount,
-    issues: (b.issues ?? []).slice(0, REPORT_ISSUES),
     message: b.message ?? null,
-    duplicateOf: await duplicateOf(tx, b),
+    duplicateOf: duplicateOfId,
     job: job ? presentJob(job) : null,
     createdAt: b.createdAt.toISOString(),
     committedAt: b.committedAt?.toISOString() ?? null,
+  };
+}
+
+async function present(tx: Tx, b: BatchMeta, adapter: ImportAdapter<unknown>): Promise<BatchView> {
+  const job = b.jobId ? await getJob(tx, b.jobId) : null;
+  return {
+    ...listItemOf(b, job, await duplicateOf(tx, b)),
+    headers: b.headers,
+    sample: b.sample ?? [],
+    suggestedMapping: suggestMapping(b.headers, adapter.fields),
+    issues: (b.issues ?? []).slice(0, REPORT_ISSUES),
   };
 }
 
@@ -181,19 +193,26 @@ export async function listBatches(tx: Tx, auth: AuthContext, q: { operation: str
   const [{ total }] = await tx.select({ total: sql<number>`count(*)::int` }).from(importBatches).where(where);
   const after = decodeCursor(q.cursor, 1);
   const list = await tx
-    .select(META)
+    .select(LIST_COLUMNS)
     .from(importBatches)
     .where(after ? and(where, sql`${importBatches.id} < ${String(after[0])}::uuid`) : where)
     .orderBy(desc(importBatches.id))
     .limit(q.limit + 1);
-  const more = list.length > q.limit;
-  const kept = list.slice(0, q.limit);
-  const items = [];
-  for (const b of kept) {
-    const { sample: _s, headers: _h, suggestedMapping: _m, issues: _i, ...rest } = await present(tx, b, importAdapter(b.kind)!);
-    items.push(rest);
-  }
-  return { items, total: Number(total), nextCursor: more ? encodeCursor([kept[kept.length - 1].id]) : null };
+  const page = takePage(list, q.limit, (b) => [b.id]);
+  // The page's jobs and earlier committed copies of the same files, one query each.
+  const jobIds = page.rows.map((b) => b.jobId).filter((id): id is string => !!id);
+  const jobById = await getJobs(tx, jobIds);
+  const hashes = [...new Set(page.rows.map((b) => b.fileHash))];
+  const committed = hashes.length
+    ? await tx
+        .select({ id: importBatches.id, kind: importBatches.kind, fileHash: importBatches.fileHash })
+        .from(importBatches)
+        .where(and(eq(importBatches.operationId, operationId), eq(importBatches.status, 'committed'), inArray(importBatches.fileHash, hashes)))
+    : [];
+  const items = page.rows.map((b) =>
+    listItemOf(b, b.jobId ? (jobById.get(b.jobId) ?? null) : null, committed.find((c) => c.kind === b.kind && c.fileHash === b.fileHash && c.id !== b.id)?.id ?? null),
+  );
+  return { items, total: Number(total), nextCursor: page.nextCursor };
 }
 
 export async function batchIssues(tx: Tx, auth: AuthContext, id: string, q: { limit: number; cursor?: string }) {
