@@ -238,6 +238,9 @@ describe.each(BACKENDS)('flow surge alerts on %s', (backend) => {
     expect(hit).toMatchObject({ pcode: expect.stringMatching(/^PK\d+$/) });
     const byCode = (await enumerator.get(`/api/v1/flows/origin-districts?q=${hit.pcode}`)).json().items;
     expect(byCode.map((d: { pcode: string }) => d.pcode)).toContain(hit.pcode);
+    // The gazetteer's own search: every word, in any order.
+    const words = (await enumerator.get('/api/v1/flows/origin-districts?q=khan%20ghazi%20dera')).json().items;
+    expect(words.map((d: { name: string }) => d.name)).toContain('Dera Ghazi Khan');
   });
 
   it('names the field of a rule that does not make sense', async () => {

@@ -3,10 +3,11 @@
  * grant in the PAK operation, so they cannot browse its gazetteer; the district list is public
  * reference data (COD-AB), offered here to whoever reads flow data.
  */
-import { and, asc, eq, ilike, or, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/client';
 import { adminAreas } from '../places/schema';
+import { areaSearchFilter } from '../places/service';
 
 export const originDistrictsQuery = z.object({
   q: z.string().trim().max(100).default(''),
@@ -16,15 +17,10 @@ export const originDistrictView = z.object({ pcode: z.string(), name: z.string()
 export const originDistrictsResponse = z.object({ items: z.array(originDistrictView) });
 export type OriginDistrict = z.infer<typeof originDistrictView>;
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 export async function originDistricts(tx: Tx, q: z.infer<typeof originDistrictsQuery>): Promise<{ items: OriginDistrict[] }> {
-  const text = q.q.trim();
   const filters = [eq(adminAreas.operationId, 'PAK'), eq(adminAreas.level, 2)];
-  if (text) {
-    const like = `%${escapeLike(text.toLowerCase())}%`;
-    filters.push(or(ilike(adminAreas.pcode, `${escapeLike(text.toUpperCase())}%`), ilike(adminAreas.searchText, like), ilike(adminAreas.name, like))!);
-  }
+  // The gazetteer's own search: P-code prefix, or every word of the name in any spelling or script.
+  if (q.q.trim()) filters.push(areaSearchFilter(q.q));
   const rows = await tx
     .select({
       pcode: adminAreas.pcode,

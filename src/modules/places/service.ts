@@ -79,18 +79,21 @@ const childCounts = (tx: Tx, operationId: string) =>
     .groupBy(adminAreas.parentPcode)
     .as('children');
 
+/** Areas whose P-code starts with `q`, or whose names (any script, folded) hold every word of it. */
+export function areaSearchFilter(q: string): SQL {
+  const terms = foldForSearch(q).split(' ').filter(Boolean);
+  const byPcode = ilike(adminAreas.pcode, `${likeSafe(q.trim())}%`);
+  const byName = terms.length ? and(...terms.map((t) => ilike(adminAreas.searchText, `%${likeSafe(t)}%`))) : undefined;
+  return byName ? or(byPcode, byName)! : byPcode;
+}
+
 export async function listAreas(tx: Tx, auth: AuthContext, q: z.infer<typeof areasQuery>): Promise<Page<AreaView>> {
   const operationId = q.operation.toUpperCase();
   await requireOperation(tx, auth, operationId);
   const filters: SQL[] = [eq(adminAreas.operationId, operationId)];
   if (q.level !== undefined) filters.push(eq(adminAreas.level, q.level));
   if (q.parent) filters.push(eq(adminAreas.parentPcode, q.parent.toUpperCase()));
-  if (q.q) {
-    const terms = foldForSearch(q.q).split(' ').filter(Boolean);
-    const byPcode = ilike(adminAreas.pcode, `${likeSafe(q.q.trim())}%`);
-    const byName = terms.length ? and(...terms.map((t) => ilike(adminAreas.searchText, `%${likeSafe(t)}%`))) : undefined;
-    filters.push(byName ? or(byPcode, byName)! : byPcode);
-  }
+  if (q.q) filters.push(areaSearchFilter(q.q));
   const where = and(...filters)!;
   const [{ total }] = await tx.select({ total: count() }).from(adminAreas).where(where);
   const after = decodeCursor(q.cursor, 1);
