@@ -1,6 +1,6 @@
 /**
  * Flow monitoring benchmark (issue 3, part 10):
- *   npm run bench:flows -- [--years 10] [--surveys 2000000] [--runs 200] [--import 100000] [--export 1000000] [--backend pglite|postgres] [--dir D]
+ *   npm run bench:flows -- [--years 10] [--surveys 2000000] [--runs 200] [--import 100000] [--export 1000000] [--backend pglite|postgres] [--dir D] [--parts dashboard,import,export]
  *
  * Creates a fresh PGlite database (and, when BENCH_DATABASE_URL points at a PostgreSQL server, a
  * fresh database there too, dropped afterwards), loads daily counts for every AFG border crossing
@@ -38,6 +38,8 @@ const SURVEYS = Number(arg('--surveys') ?? 2_000_000);
 const RUNS = Number(arg('--runs') ?? 200);
 const IMPORT_ROWS = Number(arg('--import') ?? 100_000);
 const EXPORT_ROWS = Number(arg('--export') ?? 1_000_000);
+// --parts dashboard,import,export runs only those parts (all by default); the data is loaded either way.
+const PARTS = new Set((arg('--parts') ?? 'dashboard,import,export').split(',').map((s) => s.trim()));
 const TARGET = { dashboardP95Ms: 100, importRowsPerS: 20_000, exportRowsPerS: 100_000 };
 const TO = '2025-12-31';
 const FROM = addDays(TO, -Math.round(YEARS * 365.25) + 1);
@@ -247,12 +249,13 @@ async function run(kind: 'pglite' | 'postgres'): Promise<BackendResult> {
   try {
     await prepareDatabase(database);
     const loaded = await load(database);
-    const q = await queries(database);
+    const q = PARTS.has('dashboard') ? await queries(database) : [];
     log(`dashboard queries on ${kind} (${RUNS} runs each with varied filters; ms):`);
     for (const r of q)
       log(`  ${r.name.padEnd(24)} p50 ${String(r.p50).padStart(7)}  p95 ${String(r.p95).padStart(7)}  ${r.p95 <= TARGET.dashboardP95Ms ? 'ok  ' : 'OVER'} (target p95 ≤ ${TARGET.dashboardP95Ms})  process CPU p95 ${r.cpuP95}  n=${r.runs}`);
-    const importResult = await benchImport(database, IMPORT_ROWS, log);
-    const exportResult = await benchExport(database, EXPORT_ROWS, log);
+    const skipped = (part: string): SideResult => ({ measured: false, reason: `--parts without ${part}` });
+    const importResult = PARTS.has('import') ? await benchImport(database, IMPORT_ROWS, log) : skipped('import');
+    const exportResult = PARTS.has('export') ? await benchExport(database, EXPORT_ROWS, log) : skipped('export');
     return { backend: kind, load: loaded, queries: q, importResult, exportResult };
   } finally {
     await cleanup();
