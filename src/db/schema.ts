@@ -8,3 +8,5 @@ export * from '../server/jobs-schema';
 export * from '../modules/imports/schema';
 export * from '../modules/people/schema';
 export * from '../modules/flows/dashboard-schema';
+export * from '../modules/people/import-schema';
+export * from '../modules/linkage/schema';
