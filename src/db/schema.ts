@@ -10,3 +10,4 @@ export * from '../modules/people/schema';
 export * from '../modules/flows/dashboard-schema';
 export * from '../modules/people/import-schema';
 export * from '../modules/linkage/schema';
+export * from '../modules/dedup/schema';

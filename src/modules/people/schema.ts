@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, unique, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt } from '../../db/columns';
 import { operations, organisations } from '../places/schema';
 import {
@@ -44,6 +44,8 @@ export const peopleHouseholds = pgTable(
     crossingDate: date('crossing_date', { mode: 'string' }),
     femaleHeaded: boolean('female_headed').notNull().default(false),
     notes: text('notes'),
+    /** Set when every member was merged into another household (status `merged`); see people/merge.ts. */
+    mergedInto: uuid('merged_into').references((): AnyPgColumn => peopleHouseholds.id),
     version: integer('version').notNull().default(1),
     /** sha256 of the canonical create body (idempotent re-POST). */
     bodyHash: text('body_hash').notNull(),
@@ -57,6 +59,7 @@ export const peopleHouseholds = pgTable(
     index('people_households_list_idx').on(t.operationId, t.createdAt, t.id),
     index('people_households_pcode_idx').on(t.operationId, t.currentPcode),
     index('people_households_organisation_idx').on(t.organisationId),
+    index('people_households_merged_into_idx').on(t.mergedInto),
     check('people_households_version_check', sql`${t.version} >= 1`),
   ],
 );
@@ -95,6 +98,8 @@ export const peopleIndividuals = pgTable(
     elsewhereOperationId: text('elsewhere_operation_id').references(() => operations.id),
     removedAt: timestamp('removed_at', { withTimezone: true, mode: 'date' }),
     removalReason: text('removal_reason', { enum: REMOVAL_REASONS }),
+    /** The surviving record this one was merged into (removed with reason `duplicate`); see people/merge.ts. */
+    mergedInto: uuid('merged_into').references((): AnyPgColumn => peopleIndividuals.id),
     /** Normalised tokens for search: n:<name key>, s:<skeleton>, d:<document (and one-deletion variants)>, p:<phone>. */
     searchKeys: text('search_keys').array().notNull().default(sql`'{}'::text[]`),
     /** The engine's input for duplicate lookup, normalised (see keys.ts). */
@@ -106,6 +111,7 @@ export const peopleIndividuals = pgTable(
     index('people_individuals_household_idx').on(t.householdId, t.position),
     index('people_individuals_operation_idx').on(t.operationId, t.id),
     index('people_individuals_elsewhere_idx').on(t.elsewhereOperationId),
+    index('people_individuals_merged_into_idx').on(t.mergedInto),
     // fastupdate off: a pending list left by bulk inserts made every search scan it (PGlite has no autovacuum to flush it).
     index('people_individuals_search_idx').using('gin', t.searchKeys).with({ fastupdate: false }),
   ],
