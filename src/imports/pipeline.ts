@@ -13,7 +13,7 @@ import type { Database, Tx } from '../db/client';
 import type { AuthContext } from '../server/context';
 import { invalid } from '../server/errors';
 import { compileMapping } from './mapping';
-import { openTabular, type FileFormat } from './source';
+import { openTabular, type FileFormat, type TabularOptions } from './source';
 import type { ImportAdapter } from './types';
 
 /** Rows per insert statement: PostgreSQL writes in one transaction beside other connections; PGlite's chunks each hold its only connection. */
@@ -30,6 +30,8 @@ export interface ImportIssue {
   /** The file's column that fed the field, when there is one. */
   column: string | null;
   message: string;
+  /** `warning`: the row is imported anyway (e.g. a possible duplicate); absent: an error. */
+  severity?: 'warning';
 }
 
 export interface ImportSummary {
@@ -43,6 +45,8 @@ export interface ImportSummary {
   existing: number;
   /** Rows written by this run. */
   inserted: number;
+  /** Warnings on valid rows (ImportSession.warnings); they do not stop the import. */
+  warnings?: number;
 }
 
 export type ImportPhase = 'validating' | 'checking' | 'writing';
@@ -79,8 +83,8 @@ export interface ImportRun {
 }
 
 /** Reads the header row and nothing else. */
-export async function readHeaders(bytes: Uint8Array, format: FileFormat): Promise<{ headers: string[]; estimatedRows: number; sample: string[][] }> {
-  const tab = await openTabular(bytes, format);
+export async function readHeaders(bytes: Uint8Array, format: FileFormat, opts: TabularOptions = {}): Promise<{ headers: string[]; estimatedRows: number; sample: string[][] }> {
+  const tab = await openTabular(bytes, format, opts);
   const sample: string[][] = [];
   for await (const b of tab.batches()) {
     for (const r of b.rows) if (r.length > 1 || (r[0] ?? '') !== '') if (sample.length < 5) sample.push(r);
@@ -92,7 +96,7 @@ export async function readHeaders(bytes: Uint8Array, format: FileFormat): Promis
 export async function runImport(o: RunImportOptions): Promise<ImportRun> {
   const { database, adapter } = o;
   const maxIssues = o.maxIssues ?? 10_000;
-  const tab = await openTabular(o.bytes, o.format);
+  const tab = await openTabular(o.bytes, o.format, { joinRepeats: adapter.joinRepeatSheets });
   const mapper = compileMapping(tab.headers, adapter.fields, o.mapping);
   if (mapper.problems.length) throw invalid(mapper.problems.map((p) => ({ path: `mapping.${p.field}`, message: p.message })), 'The column mapping is not complete.');
   const session = await adapter.begin({ tx: database.db, auth: o.auth, operationId: o.operationId, userId: o.userId });
@@ -108,9 +112,20 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
     if (issues.length < maxIssues) issues.push({ row, field, column: mapper.columnOf(field), message });
   };
 
-  // 1. Validate every row.
+  // 1. Validate every row (or, for grouped kinds, gather the rows and validate each group).
   let records: { row: number; rec: unknown; key: string }[] = [];
   const firstRowOf = new Map<string, number>();
+  const accept = (row: number, rec: unknown) => {
+    const key = session.key(rec);
+    const earlier = firstRowOf.get(key);
+    if (earlier !== undefined) {
+      addIssue(row, adapter.fields[0]?.key ?? '', `Same record as row ${earlier}: it appears twice in the file.`);
+      return;
+    }
+    firstRowOf.set(key, row);
+    records.push({ row, rec, key });
+  };
+  const grouped = session.groupKey && session.validateGroup ? new Map<string, { row: number; values: ReturnType<typeof mapper.map> }[]>() : null;
   let rows = 0;
   const total = Math.max(1, tab.estimatedRows);
   for await (const batch of tab.batches()) {
@@ -120,6 +135,14 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
       if (cells.length === 0 || (cells.length === 1 && cells[0] === '') || cells.every((c) => c === '')) continue;
       const row = batch.first + i;
       rows++;
+      if (grouped) {
+        const values = mapper.map(cells);
+        const g = session.groupKey!(values) ?? `\u0000${row}`;
+        const list = grouped.get(g);
+        if (list) list.push({ row, values });
+        else grouped.set(g, [{ row, values }]);
+        continue;
+      }
       let bad = false;
       const rec = session.validate(mapper.map(cells), (field, message) => {
         bad = true;
@@ -129,17 +152,24 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
         if (!bad) addIssue(row, '', 'The row is not valid.');
         continue;
       }
-      const key = session.key(rec);
-      const earlier = firstRowOf.get(key);
-      if (earlier !== undefined) {
-        addIssue(row, adapter.fields[0]?.key ?? '', `Same record as row ${earlier}: it appears twice in the file.`);
-        continue;
-      }
-      firstRowOf.set(key, row);
-      records.push({ row, rec, key });
+      accept(row, rec);
     }
     await progress('validating', Math.min(rows, total), Math.max(total, rows));
   }
+  if (grouped)
+    for (const list of grouped.values()) {
+      let bad = false;
+      const rec = session.validateGroup!(list, (row, field, message) => {
+        bad = true;
+        addIssue(row, field, message);
+      });
+      if (bad || rec === null) {
+        if (!bad) addIssue(list[0].row, '', 'The record is not valid.');
+        for (const r of list) badRows.add(r.row);
+        continue;
+      }
+      accept(list[0].row, rec);
+    }
   await progress('validating', rows, rows);
 
   // 2. Rows already stored: the same ones are skipped, different ones are errors.
@@ -159,8 +189,19 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
     await progress('checking', Math.min(i + chunk, records.length), records.length);
   }
   records = fresh;
+  // Warnings on what would be written (possible duplicates …): reported, not blocking.
+  let warnings = 0;
+  if (session.warnings && records.length) {
+    cancelled();
+    const rowOf = new Map(records.map((r) => [r.key, r.row]));
+    for (const w of await session.warnings(database.db, records.map((r) => r.rec))) {
+      warnings++;
+      issueCount++;
+      if (issues.length < maxIssues) issues.push({ row: w.row ?? rowOf.get(w.key) ?? 0, field: w.field, column: mapper.columnOf(w.field), message: w.message, severity: 'warning' });
+    }
+  }
   issues.sort((a, b) => a.row - b.row);
-  const summary: ImportSummary = { rows, valid: records.length, invalid: badRows.size, existing, inserted: 0 };
+  const summary: ImportSummary = { rows, valid: records.length, invalid: badRows.size, existing, inserted: 0, ...(session.warnings ? { warnings } : {}) };
   if (!o.commit) return { summary, issues, issueCount, outcome: 'validated' };
   if (o.mode === 'all' && badRows.size > 0) return { summary, issues, issueCount, outcome: 'rejected' };
 

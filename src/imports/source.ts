@@ -1,5 +1,5 @@
 import { chunksOf, csvRows } from './csv';
-import { readXlsx } from './xlsx';
+import { readXlsx, readXlsxSheets, type XlsxSheet } from './xlsx';
 
 export type FileFormat = 'csv' | 'xlsx';
 
@@ -31,8 +31,23 @@ function countLines(bytes: Uint8Array): number {
 
 const BATCH = 2000;
 
+export interface TabularOptions {
+  /**
+   * XLSX from Kobo/ODK with a repeat group (members of a household): the export's main sheet has
+   * one row per submission (`_index`, `_uuid`) and a later sheet one row per repeat entry, linked
+   * by `_parent_index` (or `_submission__uuid`). With this option such a workbook reads as one
+   * table: a row per repeat entry carrying its parent's columns (see joinRepeatSheet).
+   */
+  joinRepeats?: boolean;
+}
+
 /** Opens a CSV or XLSX file held in memory: headers now, rows streamed in batches. */
-export async function openTabular(bytes: Uint8Array, format: FileFormat): Promise<Tabular> {
+export async function openTabular(bytes: Uint8Array, format: FileFormat, opts: TabularOptions = {}): Promise<Tabular> {
+  if (format === 'xlsx' && opts.joinRepeats) {
+    const sheets = readXlsxSheets(bytes);
+    const joined = sheets.length > 1 ? joinRepeatSheet(sheets) : null;
+    if (joined) return joined;
+  }
   if (format === 'xlsx') {
     const sheet = readXlsx(bytes);
     const it = sheet.rows();
@@ -98,4 +113,75 @@ export async function openTabular(bytes: Uint8Array, format: FileFormat): Promis
       if (rows.length) yield { first: start, rows };
     },
   };
+}
+
+const headerRow = (sheet: XlsxSheet) => {
+  const first = sheet.rows().next();
+  return first.done ? [] : first.value.map((h) => h.trim());
+};
+
+/**
+ * The main sheet joined with the first repeat-group sheet after it (one whose header has
+ * `_parent_index` or `_submission__uuid`); null when there is none. Columns: the main sheet's,
+ * then the repeat sheet's (a name the main sheet already has, such as `_index`, becomes
+ * `<sheet name>/_index`). Rows are numbered as in the repeat sheet, in its order; a submission
+ * without repeat entries comes after them as one row with its own columns only, numbered as in the
+ * main sheet.
+ */
+export function joinRepeatSheet(sheets: XlsxSheet[]): Tabular | null {
+  const main = sheets[0];
+  const mainHeaders = headerRow(main);
+  const mainIndex = mainHeaders.indexOf('_index');
+  const mainUuid = mainHeaders.indexOf('_uuid');
+  for (const child of sheets.slice(1)) {
+    const childHeaders = headerRow(child);
+    const parentIndex = childHeaders.indexOf('_parent_index');
+    const parentUuid = childHeaders.indexOf('_submission__uuid');
+    const by = parentIndex >= 0 && mainIndex >= 0 ? { c: parentIndex, m: mainIndex } : parentUuid >= 0 && mainUuid >= 0 ? { c: parentUuid, m: mainUuid } : null;
+    if (!by) continue;
+    const taken = new Set(mainHeaders);
+    const headers = [...mainHeaders, ...childHeaders.map((h) => (taken.has(h) ? `${child.name}/${h}` : h))];
+    // Parents by their key, with their row numbers.
+    const parents = new Map<string, { row: number; cells: string[]; used: boolean }>();
+    const order: { row: number; cells: string[]; used: boolean }[] = [];
+    let n = 0;
+    for (const cells of main.rows()) {
+      n++;
+      if (n === 1 || cells.every((c) => c === '')) continue;
+      const p = { row: n, cells, used: false };
+      order.push(p);
+      const key = (cells[by.m] ?? '').trim();
+      if (key && !parents.has(key)) parents.set(key, p);
+    }
+    const width = mainHeaders.length;
+    const pad = (cells: string[]) => (cells.length >= width ? cells.slice(0, width) : [...cells, ...Array<string>(width - cells.length).fill('')]);
+    let used = false;
+    return {
+      format: 'xlsx',
+      headers,
+      estimatedRows: Math.max(0, child.rowCount - 1) + order.length,
+      async *batches() {
+        if (used) throw new Error('rows can be read once');
+        used = true;
+        let rows: string[][] = [];
+        let start = 2;
+        let r = 0;
+        for (const cells of child.rows()) {
+          r++;
+          if (r === 1) continue;
+          const parent = parents.get((cells[by.c] ?? '').trim());
+          if (parent) parent.used = true;
+          rows.push(cells.every((c) => c === '') ? [] : [...pad(parent?.cells ?? []), ...cells]);
+          if (rows.length >= BATCH) {
+            yield { first: start, rows };
+            start += rows.length;
+            rows = [];
+          }
+        }
+        if (rows.length) yield { first: start, rows };
+        for (const p of order) if (!p.used) yield { first: p.row, rows: [pad(p.cells)] };
+      },
+    };
+  }
+  return null;
 }

@@ -12,10 +12,15 @@ const colName = (i: number) => {
 
 /** Dates are written as serial numbers with a date style, as Excel does. */
 export function writeXlsx(rows: Cell[][], opts: { sheetName?: string; date1904?: boolean } = {}): Uint8Array {
+  return writeXlsxSheets([{ name: opts.sheetName ?? 'data', rows }], opts);
+}
+
+/** A workbook of several sheets (e.g. a Kobo export: the form, then one sheet per repeat group). */
+export function writeXlsxSheets(sheets: { name: string; rows: Cell[][] }[], opts: { date1904?: boolean } = {}): Uint8Array {
   const shared: string[] = [];
   const index = new Map<string, number>();
   const epoch = opts.date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);
-  const sheetRows = rows
+  const sheetXml = (rows: Cell[][]) => rows
     .map((row, r) => {
       const cells = row
         .map((v, c) => {
@@ -40,13 +45,14 @@ export function writeXlsx(rows: Cell[][], opts: { sheetName?: string; date1904?:
       return `<row r="${r + 1}">${cells}</row>`;
     })
     .join('');
+  const sheetFiles = sheets.map((sh) => sheetXml(sh.rows));
   const files: Record<string, Uint8Array> = {
     '[Content_Types].xml': strToU8('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'),
     'xl/workbook.xml': strToU8(
-      `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">${opts.date1904 ? '<workbookPr date1904="1"/>' : ''}<sheets><sheet name="${esc(opts.sheetName ?? 'data')}" sheetId="1" r:id="rId7"/></sheets></workbook>`,
+      `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">${opts.date1904 ? '<workbookPr date1904="1"/>' : ''}<sheets>${sheets.map((sh, i) => `<sheet name="${esc(sh.name)}" sheetId="${i + 1}" r:id="rId${i + 7}"/>`).join('')}</sheets></workbook>`,
     ),
     'xl/_rels/workbook.xml.rels': strToU8(
-      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/data.xml"/></Relationships>',
+      `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${sheets.map((_sh, i) => `<Relationship Id="rId${i + 7}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/${i ? `sheet${i + 1}` : 'data'}.xml"/>`).join('')}</Relationships>`,
     ),
     'xl/styles.xml': strToU8(
       '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>',
@@ -54,7 +60,9 @@ export function writeXlsx(rows: Cell[][], opts: { sheetName?: string; date1904?:
     'xl/sharedStrings.xml': strToU8(
       `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${shared.length}" uniqueCount="${shared.length}">${shared.map((s) => `<si><t xml:space="preserve">${esc(s)}</t></si>`).join('')}</sst>`,
     ),
-    'xl/worksheets/data.xml': strToU8(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${sheetRows}</sheetData></worksheet>`),
   };
+  sheetFiles.forEach((xml, i) => {
+    files[`xl/worksheets/${i ? `sheet${i + 1}` : 'data'}.xml`] = strToU8(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${xml}</sheetData></worksheet>`);
+  });
   return zipSync(files);
 }

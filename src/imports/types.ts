@@ -47,12 +47,39 @@ export interface ImportScope {
   userId: string | null;
 }
 
+/** One row of a group (see ImportSession.groupKey): its spreadsheet row number and mapped values. */
+export interface GroupRow {
+  row: number;
+  values: MappedRow;
+}
+
+/** Reports one problem of a row of the group being validated. */
+export type GroupIssueSink = (row: number, field: string, message: string) => void;
+
+/** A warning about a valid record (it is still imported): shown in the report beside the errors. */
+export interface ImportWarning {
+  /** The record's key (ImportSession.key). */
+  key: string;
+  /** The row to name; default the record's first row. */
+  row?: number;
+  field: string;
+  message: string;
+}
+
 /** What already exists for a record's natural key. */
 export type Existing = { same: true } | { same: false; field: string; message: string };
 
 export interface ImportSession<R> {
   /** Converts and checks one row; reports each problem through `issue`; null when the row is invalid. */
   validate(row: MappedRow, issue: IssueSink): R | null;
+  /**
+   * Several rows make one record (e.g. one row per person with a household key): rows with the
+   * same group key are gathered, in file order, and validated together by `validateGroup`
+   * (instead of `validate`); null puts a row in a group of its own. A group with a problem is
+   * left out as a whole: all its rows count as invalid.
+   */
+  groupKey?(row: MappedRow): string | null;
+  validateGroup?(rows: GroupRow[], issue: GroupIssueSink): R | null;
   /** The natural key of a record (its id, or e.g. site + date + direction): a later duplicate in the file is an error. */
   key(record: R): string;
   /**
@@ -60,6 +87,12 @@ export interface ImportSession<R> {
    * (skipped, counted as existing); the others are errors on their row.
    */
   existing(tx: Tx, records: R[]): Promise<Map<string, Existing>>;
+  /**
+   * Warnings about valid records that are not stored yet (e.g. possible duplicates of each other or
+   * of stored records), checked once over all of them before the commit. They do not stop the
+   * import; `insert` may act on them (the session can keep what it found).
+   */
+  warnings?(tx: Tx, records: R[]): Promise<ImportWarning[]>;
   /** Inserts the records with multi-row statements; returns how many rows were written. */
   insert(tx: Tx, records: R[]): Promise<number>;
   /**
@@ -83,6 +116,8 @@ export interface ImportAdapter<R = unknown> {
    * statement-level triggers (rollups of the touched weeks) cheap. Default: file order.
    */
   writeOrder?: (record: R) => string;
+  /** Kobo/ODK XLSX with a repeat group: read the main sheet joined with the repeat sheet (src/imports/source.ts). */
+  joinRepeatSheets?: boolean;
   /** Records per existence check (default 5,000); inserts go in larger statements (src/imports/pipeline.ts). */
   chunkSize?: number;
 }

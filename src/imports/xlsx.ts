@@ -80,6 +80,18 @@ export interface XlsxSheet {
 
 /** Opens the first worksheet of an XLSX file. Throws a plain Error with a readable message when it is not one. */
 export function readXlsx(bytes: Uint8Array): XlsxSheet {
+  return openSheets(bytes, {})[0];
+}
+
+/**
+ * Every worksheet of an XLSX file, in workbook order (a Kobo/ODK export puts the main form first
+ * and one sheet per repeat group after it).
+ */
+export function readXlsxSheets(bytes: Uint8Array): XlsxSheet[] {
+  return openSheets(bytes, { allSheets: true });
+}
+
+function openSheets(bytes: Uint8Array, opts: { allSheets?: boolean }): XlsxSheet[] {
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(bytes, { filter: (f) => f.name.startsWith('xl/') || f.name === '[Content_Types].xml' });
@@ -89,19 +101,28 @@ export function readXlsx(bytes: Uint8Array): XlsxSheet {
   const workbook = read(files, 'xl/workbook.xml');
   if (!workbook) throw new Error('The file is not an XLSX workbook (no xl/workbook.xml).');
   const date1904 = /<workbookPr\b[^>]*date1904="(1|true)"/.test(workbook);
-  const sheetMatch = /<sheet\b([^>]*)\/?>/.exec(workbook);
-  if (!sheetMatch) throw new Error('The workbook has no worksheet.');
-  const sheetName = attr(sheetMatch[1], 'name') ?? 'Sheet1';
-  const rid = attr(sheetMatch[1], 'r:id');
-  let target = 'worksheets/sheet1.xml';
+  const sheetRefs: { name: string; rid: string | undefined }[] = [];
+  const sheetRe = /<sheet\b([^>]*)\/?>/g;
+  for (let m = sheetRe.exec(workbook); m; m = sheetRe.exec(workbook)) sheetRefs.push({ name: attr(m[1], 'name') ?? `Sheet${sheetRefs.length + 1}`, rid: attr(m[1], 'r:id') });
+  if (!sheetRefs.length) throw new Error('The workbook has no worksheet.');
+  const targets = new Map<string, string>();
   const rels = read(files, 'xl/_rels/workbook.xml.rels');
-  if (rels && rid) {
+  if (rels) {
     const re = /<Relationship\b([^>]*)\/?>/g;
-    for (let m = re.exec(rels); m; m = re.exec(rels)) if (attr(m[1], 'Id') === rid) target = attr(m[1], 'Target') ?? target;
+    for (let m = re.exec(rels); m; m = re.exec(rels)) {
+      const id = attr(m[1], 'Id');
+      const target = attr(m[1], 'Target');
+      if (id && target) targets.set(id, target);
+    }
   }
-  const sheetPath = target.startsWith('/') ? target.slice(1) : `xl/${target}`;
-  const sheet = read(files, sheetPath);
-  if (sheet === null) throw new Error(`The workbook's first sheet (${sheetPath}) is missing.`);
+  const wanted = opts.allSheets ? sheetRefs : sheetRefs.slice(0, 1);
+  const sheets = wanted.map((ref, i) => {
+    const target = (ref.rid && targets.get(ref.rid)) || `worksheets/sheet${i + 1}.xml`;
+    const sheetPath = target.startsWith('/') ? target.slice(1) : `xl/${target}`;
+    const xml = read(files, sheetPath);
+    if (xml === null) throw new Error(`The workbook's sheet ${ref.name} (${sheetPath}) is missing.`);
+    return { name: ref.name, xml };
+  });
 
   const shared: string[] = [];
   const sst = read(files, 'xl/sharedStrings.xml');
@@ -128,12 +149,6 @@ export function readXlsx(bytes: Uint8Array): XlsxSheet {
     }
   }
 
-  let rowCount = 0;
-  for (let p = sheet.indexOf('<row'); p >= 0; p = sheet.indexOf('<row', p + 4)) {
-    const c = sheet.charCodeAt(p + 4);
-    if (c === 32 || c === 62 || c === 47) rowCount++;
-  }
-
   function cellValue(attrs: string, inner: string): string {
     const t = attr(attrs, 't');
     if (t === 'inlineStr') {
@@ -156,45 +171,52 @@ export function readXlsx(bytes: Uint8Array): XlsxSheet {
     return raw;
   }
 
-  return {
-    name: sheetName,
-    rowCount,
-    *rows() {
-      const data = sheet.indexOf('<sheetData');
-      if (data < 0) return;
-      const end = sheet.indexOf('</sheetData>', data);
-      let p = sheet.indexOf('<row', data);
-      let expected = 1;
-      while (p >= 0 && (end < 0 || p < end)) {
-        const close = sheet.indexOf('>', p);
-        const selfClosing = sheet.charCodeAt(close - 1) === 47;
-        const rowAttrs = sheet.slice(p + 4, selfClosing ? close - 1 : close);
-        const rAttr = attr(rowAttrs, 'r');
-        const rowNumber = rAttr ? Number(rAttr) : expected;
-        // Rows the sheet leaves out (all empty) still count, so row numbers stay those Excel shows.
-        for (; expected < rowNumber; expected++) yield [];
-        expected = rowNumber + 1;
-        if (selfClosing) {
-          yield [];
-          p = sheet.indexOf('<row', close);
-          continue;
+  return sheets.map(({ name, xml: sheet }) => {
+    let rowCount = 0;
+    for (let p = sheet.indexOf('<row'); p >= 0; p = sheet.indexOf('<row', p + 4)) {
+      const c = sheet.charCodeAt(p + 4);
+      if (c === 32 || c === 62 || c === 47) rowCount++;
+    }
+    return {
+      name,
+      rowCount,
+      *rows() {
+        const data = sheet.indexOf('<sheetData');
+        if (data < 0) return;
+        const end = sheet.indexOf('</sheetData>', data);
+        let p = sheet.indexOf('<row', data);
+        let expected = 1;
+        while (p >= 0 && (end < 0 || p < end)) {
+          const close = sheet.indexOf('>', p);
+          const selfClosing = sheet.charCodeAt(close - 1) === 47;
+          const rowAttrs = sheet.slice(p + 4, selfClosing ? close - 1 : close);
+          const rAttr = attr(rowAttrs, 'r');
+          const rowNumber = rAttr ? Number(rAttr) : expected;
+          // Rows the sheet leaves out (all empty) still count, so row numbers stay those Excel shows.
+          for (; expected < rowNumber; expected++) yield [];
+          expected = rowNumber + 1;
+          if (selfClosing) {
+            yield [];
+            p = sheet.indexOf('<row', close);
+            continue;
+          }
+          const rowEnd = sheet.indexOf('</row>', close);
+          const body = sheet.slice(close + 1, rowEnd);
+          const cells: string[] = [];
+          const re = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
+          let col = 0;
+          for (let m = re.exec(body); m; m = re.exec(body)) {
+            const ref = attr(m[1], 'r');
+            if (ref) col = columnIndex(ref);
+            const value = m[2] === undefined ? '' : cellValue(m[1], m[2]);
+            while (cells.length < col) cells.push('');
+            cells[col] = value;
+            col++;
+          }
+          yield cells;
+          p = sheet.indexOf('<row', rowEnd);
         }
-        const rowEnd = sheet.indexOf('</row>', close);
-        const body = sheet.slice(close + 1, rowEnd);
-        const cells: string[] = [];
-        const re = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
-        let col = 0;
-        for (let m = re.exec(body); m; m = re.exec(body)) {
-          const ref = attr(m[1], 'r');
-          if (ref) col = columnIndex(ref);
-          const value = m[2] === undefined ? '' : cellValue(m[1], m[2]);
-          while (cells.length < col) cells.push('');
-          cells[col] = value;
-          col++;
-        }
-        yield cells;
-        p = sheet.indexOf('<row', rowEnd);
-      }
-    },
-  };
+      },
+    };
+  });
 }

@@ -34,12 +34,12 @@ export const importKinds = z.object({ items: z.array(importKind) });
 export const kindsQuery = z.object({ operation });
 export type ImportKindView = z.infer<typeof importKind>;
 
-export const importIssue = z.object({ row: z.number().int(), field: z.string(), column: z.string().nullable(), message: z.string() });
+export const importIssue = z.object({ row: z.number().int(), field: z.string(), column: z.string().nullable(), message: z.string(), severity: z.literal('warning').optional() });
 export type ImportIssueView = z.infer<typeof importIssue>;
 
 export const IMPORT_STATUS_VALUES = ['uploaded', 'validating', 'validated', 'committing', 'committed', 'unchanged', 'failed', 'cancelled'] as const;
 
-export const importSummary = z.object({ rows: z.number().int(), valid: z.number().int(), invalid: z.number().int(), existing: z.number().int(), inserted: z.number().int() });
+export const importSummary = z.object({ rows: z.number().int(), valid: z.number().int(), invalid: z.number().int(), existing: z.number().int(), inserted: z.number().int(), warnings: z.number().int().optional() });
 
 export const batchView = z.object({
   id: z.string(),

@@ -143,7 +143,7 @@ async function storeBatch(tx: Tx, auth: AuthContext, actor: Actor, input: Upload
   const format: FileFormat = detectFormat(input.bytes, input.fileName, input.contentType);
   let preview: Awaited<ReturnType<typeof readHeaders>>;
   try {
-    preview = await readHeaders(input.bytes, format);
+    preview = await readHeaders(input.bytes, format, { joinRepeats: adapter.joinRepeatSheets });
   } catch (err) {
     throw invalid([{ path: 'body', message: (err as Error).message }], 'The file cannot be read.');
   }
