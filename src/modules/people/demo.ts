@@ -345,7 +345,7 @@ export function plantedHouseholds(places: PlacesForDemo, now = new Date(), seed 
  * parameters to plan than a multi-row VALUES (PGlite took ~2 ms a row that way), on both drivers.
  * Every column must be present in the rows (defaults do not apply).
  */
-async function bulkInsert<T extends PgTable>(tx: Tx, table: T, rows: Record<string, unknown>[], chunk = 2000): Promise<void> {
+export async function bulkInsert<T extends PgTable>(tx: Tx, table: T, rows: Record<string, unknown>[], chunk = 2000): Promise<void> {
   const columns = Object.entries(getTableColumns(table));
   const name = getTableName(table);
   for (let i = 0; i < rows.length; i += chunk) {

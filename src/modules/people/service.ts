@@ -142,7 +142,7 @@ function disability(wg: Record<string, string | null> | null): boolean {
   return WG_DOMAINS.some((d) => wg[d] === 'a_lot_of_difficulty' || wg[d] === 'cannot_do_at_all');
 }
 
-function presentDocument(d: DocumentRow, history: StatusRow[]): DocumentView {
+export function presentDocument(d: DocumentRow, history: StatusRow[]): DocumentView {
   return {
     id: d.id,
     individualId: d.individualId,
@@ -156,7 +156,7 @@ function presentDocument(d: DocumentRow, history: StatusRow[]): DocumentView {
   };
 }
 
-function presentIndividual(r: IndividualRow, docs: DocumentView[] | null, sensitive: boolean): IndividualView {
+export function presentIndividual(r: IndividualRow, docs: DocumentView[] | null, sensitive: boolean): IndividualView {
   return {
     id: r.id,
     householdId: r.householdId,
@@ -186,7 +186,7 @@ function presentIndividual(r: IndividualRow, docs: DocumentView[] | null, sensit
   };
 }
 
-function presentConsent(c: ConsentRow): ConsentView {
+export function presentConsent(c: ConsentRow): ConsentView {
   return {
     id: c.id,
     individualId: c.individualId,
@@ -305,13 +305,13 @@ export async function getVersion(tx: Tx, auth: AuthContext, actor: Actor, id: st
 // ---------------------------------------------------------------------------------------------
 // Validation and row building
 
-interface Ctx {
+export interface Ctx {
   operationId: string;
   today: string;
   issues: FieldIssue[];
 }
 
-function personKeyInput(m: Pick<IndividualRow, 'givenName' | 'fatherName' | 'familyName' | 'givenNameAr' | 'fatherNameAr' | 'familyNameAr' | 'sex' | 'phones'>, birth: BirthView | null, docs: { number: string }[], locationPcode: string | null): KeyInput {
+export function personKeyInput(m: Pick<IndividualRow, 'givenName' | 'fatherName' | 'familyName' | 'givenNameAr' | 'fatherNameAr' | 'familyNameAr' | 'sex' | 'phones'>, birth: BirthView | null, docs: { number: string }[], locationPcode: string | null): KeyInput {
   return {
     givenName: m.givenName,
     fatherName: m.fatherName,
@@ -338,7 +338,7 @@ function cleanWg(wg: MemberInput['washingtonGroup']): Record<string, WgLevel | n
   return any ? out : null;
 }
 
-function checkDocument(d: DocumentInput, path: string, issues: FieldIssue[]) {
+export function checkDocument(d: DocumentInput, path: string, issues: FieldIssue[]) {
   if (d.validFrom && d.validTo && d.validTo < d.validFrom) issues.push({ path: `${path}.validTo`, message: 'The validity ends before it starts.' });
 }
 
@@ -351,7 +351,7 @@ async function checkElsewhere(tx: Tx, ctx: Ctx, value: string | null | undefined
 }
 
 /** Names, birth, vulnerabilities of a member as columns; problems go to ctx.issues. */
-function memberColumns(m: Partial<MemberInput>, ctx: Ctx, path: string) {
+export function memberColumns(m: Partial<MemberInput>, ctx: Ctx, path: string) {
   const cols: Partial<typeof peopleIndividuals.$inferInsert> = {};
   for (const k of ['givenName', 'fatherName', 'familyName', 'givenNameAr', 'fatherNameAr', 'familyNameAr'] as const) if (m[k] !== undefined) cols[k] = m[k]?.trim() || null;
   if (m.relationship !== undefined) cols.relationship = m.relationship;
@@ -376,11 +376,21 @@ function birthFromCols(c: Partial<IndividualRow>): BirthView | null {
   return { precision: c.birthPrecision, input: c.birthInput, date: c.birthDate ?? null, yearFrom: c.birthYearFrom ?? null, yearTo: c.birthYearTo ?? null };
 }
 
+type SiteFacts = Awaited<ReturnType<typeof sitesOf>>;
+
 /** Household place fields checked against the operation's gazetteer and sites. */
 async function placeColumns(tx: Tx, ctx: Ctx, b: Partial<HouseholdCreate>) {
-  const cols: Partial<typeof peopleHouseholds.$inferInsert> = {};
   const pc = ['currentPcode', 'destinationPcode'] as const;
   const known = await existingPcodes(tx, ctx.operationId, pc.map((k) => b[k] ?? '').filter(Boolean));
+  const sk = ['currentSiteId', 'destinationSiteId', 'crossingSiteId'] as const;
+  const sites = await sitesOf(tx, sk.map((k) => b[k] ?? '').filter(Boolean));
+  return placeColumnsFrom(ctx, b, known, sites);
+}
+
+/** placeColumns with the P-codes and sites already read (bulk import reads them once per file). */
+export function placeColumnsFrom(ctx: Ctx, b: Partial<HouseholdCreate>, known: ReadonlySet<string>, sites: SiteFacts) {
+  const cols: Partial<typeof peopleHouseholds.$inferInsert> = {};
+  const pc = ['currentPcode', 'destinationPcode'] as const;
   for (const k of pc) {
     if (b[k] === undefined) continue;
     if (b[k] && !known.has(b[k]!)) ctx.issues.push({ path: `body.${k}`, message: `${b[k]} is not a P-code of ${ctx.operationId}.` });
@@ -391,7 +401,6 @@ async function placeColumns(tx: Tx, ctx: Ctx, b: Partial<HouseholdCreate>) {
     cols.originPcode = b.originPcode ?? null;
   }
   const sk = ['currentSiteId', 'destinationSiteId', 'crossingSiteId'] as const;
-  const sites = await sitesOf(tx, sk.map((k) => b[k] ?? '').filter(Boolean));
   for (const k of sk) {
     if (b[k] === undefined) continue;
     const s = b[k] ? sites.get(b[k]!) : null;
@@ -411,12 +420,12 @@ async function placeColumns(tx: Tx, ctx: Ctx, b: Partial<HouseholdCreate>) {
   return cols;
 }
 
-function ensureWritable(auth: AuthContext, target: { operationId: string; areaPcode: string | null; organisationId: string | null }, issues: FieldIssue[]) {
+export function ensureWritable(auth: AuthContext, target: { operationId: string; areaPcode: string | null; organisationId: string | null }, issues: FieldIssue[]) {
   if (!allows(auth.grants, 'people.write', target))
     issues.push({ path: target.areaPcode ? 'body.currentPcode' : 'body.organisationId', message: 'Your grants do not let you register households at this place or for this organisation.' });
 }
 
-function documentRows(d: DocumentInput, person: { id: string; householdId: string; operationId: string }, actor: Actor, on: string) {
+export function documentRows(d: DocumentInput, person: { id: string; householdId: string; operationId: string }, actor: Actor, on: string) {
   return {
     doc: {
       id: d.id,
@@ -478,7 +487,7 @@ async function storeSnapshot(tx: Tx, h: HouseholdRow, action: string, actor: Act
 // ---------------------------------------------------------------------------------------------
 // Create
 
-function headCheck(members: { relationship: string; removedAt?: Date | null }[], path: string, issues: FieldIssue[]) {
+export function headCheck(members: { relationship: string; removedAt?: Date | null }[], path: string, issues: FieldIssue[]) {
   const heads = members.filter((m) => m.relationship === 'head' && !m.removedAt).length;
   if (heads !== 1) issues.push({ path, message: heads ? 'A household has one head.' : 'One member must be the head of household.' });
 }
@@ -496,11 +505,8 @@ export async function createHousehold(tx: Tx, auth: AuthContext, actor: Actor, b
   const ctx: Ctx = { operationId, today, issues: [] };
   const places = await placeColumns(tx, ctx, body);
   let organisationId = body.organisationId ?? null;
-  if (!organisationId) {
-    // Organisation-limited writers register for their organisation.
-    const limited = auth.grants.find((g) => g.operationId === operationId && g.permissions.has('people.write') && g.organisationId);
-    if (limited && !auth.grants.some((g) => g.operationId === operationId && g.permissions.has('people.write') && !g.organisationId)) organisationId = limited.organisationId;
-  } else if (!(await organisationExists(tx, organisationId))) ctx.issues.push({ path: 'body.organisationId', message: 'No such organisation.' });
+  if (!organisationId) organisationId = defaultOrganisation(auth, operationId);
+  else if (!(await organisationExists(tx, organisationId))) ctx.issues.push({ path: 'body.organisationId', message: 'No such organisation.' });
   ensureWritable(auth, { operationId, areaPcode: places.currentPcode ?? null, organisationId }, ctx.issues);
   headCheck(body.members, 'body.members', ctx.issues);
   const ids = new Set<string>();
@@ -568,7 +574,14 @@ export async function createHousehold(tx: Tx, auth: AuthContext, actor: Actor, b
   return { created: true, detail: await detail(tx, auth, actor, h, false), touched: { operationId, individualIds: touchedIds } };
 }
 
-function consentRow(c: ConsentInput, householdId: string, headId: string | null, actor: Actor) {
+/** Organisation-limited writers register for their organisation (when none is given). */
+export function defaultOrganisation(auth: AuthContext, operationId: string): string | null {
+  const limited = auth.grants.find((g) => g.operationId === operationId && g.permissions.has('people.write') && g.organisationId);
+  if (limited && !auth.grants.some((g) => g.operationId === operationId && g.permissions.has('people.write') && !g.organisationId)) return limited.organisationId ?? null;
+  return null;
+}
+
+export function consentRow(c: ConsentInput, householdId: string, headId: string | null, actor: Actor) {
   return { id: c.id, householdId, individualId: c.individualId ?? headId, purpose: c.purpose, givenOn: c.givenOn, notes: c.notes ?? null, recordedBy: actor.userId };
 }
 
