@@ -5,7 +5,7 @@
  * rest: reading CSV/XLSX, Kobo/ODK column shapes, mapping suggestions, the validation report,
  * all-or-nothing or valid-rows-only commits, idempotency, progress, audit.
  */
-import type { Tx } from '../db/client';
+import type { Database, Tx } from '../db/client';
 import type { AuthContext } from '../server/context';
 import type { Permission } from '../server/permissions';
 
@@ -45,6 +45,8 @@ export interface ImportScope {
   operationId: string;
   /** Recorded as the creator of the rows written. */
   userId: string | null;
+  /** The database the run writes to (e.g. to refresh in-process caches such as lookup indexes). */
+  database?: Database;
 }
 
 /** One row of a group (see ImportSession.groupKey): its spreadsheet row number and mapped values. */
