@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { Arena, blockingHashes, blockMembers, buildBlockIndex, candidatePairs, type BlockIndex, type BlockOptions } from './block';
 import { clusterPairs } from './cluster';
+import { applyHouseholdContext } from './household';
 import { defaultWorkers, scoreInParallel } from './parallel';
 import { defaultVariantDictionary, type VariantDictionary } from './normalise';
 import { newTables, prepare, type PersonRecord, type Prepared, type Tables, type Interner } from './prepare';
@@ -35,6 +36,12 @@ export interface DedupOptions extends BlockOptions {
    * the calling thread).
    */
   threads?: number;
+  /**
+   * Household context (household.ts): pairs between two households whose other members match
+   * gain weight, pairs inside one household lose some. Default true; used only when records
+   * carry householdId.
+   */
+  households?: boolean;
   /** Called now and then during scoring with (stage, done, total). */
   onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -61,6 +68,9 @@ export interface DedupStats {
   msBlock: number;
   msScore: number;
   msCluster: number;
+  /** Pairs raised by household co-member support, and pairs inside one household lowered. */
+  householdSupported?: number;
+  sameHouseholdPairs?: number;
 }
 
 export interface DedupResult {
@@ -131,7 +141,11 @@ export function dedupe(records: readonly PersonRecord[], opts: DedupOptions = {}
   const index = buildBlockIndex(tables, P, arena);
   const cand = candidatePairs(tables, P, index, opts, 0, arena);
   const t2 = performance.now();
-  const score = scoreAll(tables, P, cand.a, cand.b, weights, review, opts.onProgress, arena, opts.threads);
+  const useHouseholds = (opts.households ?? true) && P.withHousehold > 0;
+  // With household context, score exactly down to the lowest score a co-member bonus can lift.
+  const floor = useHouseholds ? review - Math.max(weights.householdSupport1, weights.householdSupport2) : review;
+  const score = scoreAll(tables, P, cand.a, cand.b, weights, floor, opts.onProgress, arena, opts.threads);
+  const hctx = useHouseholds ? applyHouseholdContext(P.hh, cand.a, cand.b, score, match, floor, weights, arena) : undefined;
   const t3 = performance.now();
   const { label, refused } = clusterPairs({ n: P.n, a: cand.a, b: cand.b, score, matchThreshold: match, reviewThreshold: review, minShare: opts.minShare });
   const pairs: ScoredPair[] = [];
@@ -171,6 +185,7 @@ export function dedupe(records: readonly PersonRecord[], opts: DedupOptions = {}
       msBlock: Math.round(t2 - t1),
       msScore: Math.round(t3 - t2),
       msCluster: Math.round(t4 - t3),
+      ...(hctx ? { householdSupported: hctx.supported, sameHouseholdPairs: hctx.sameHousehold } : {}),
     },
   };
 }

@@ -61,6 +61,12 @@ export interface ScoreWeights {
   addrAgree: number;
   addrDisagree: number;
   householdCap: number;
+  /** Co-member support (household.ts): one other member pair of the two households matches… */
+  householdSupport1: number;
+  /** …two or more do. */
+  householdSupport2: number;
+  /** Both records in the same household (a household lists each member once). */
+  sameHousehold: number;
 }
 
 export const DEFAULT_WEIGHTS: ScoreWeights = {
@@ -91,6 +97,9 @@ export const DEFAULT_WEIGHTS: ScoreWeights = {
   addrAgree: 6,
   addrDisagree: -2,
   householdCap: 16,
+  householdSupport1: 6,
+  householdSupport2: 9,
+  sameHousehold: -6,
 };
 
 /**

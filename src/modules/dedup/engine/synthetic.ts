@@ -1,15 +1,24 @@
 /**
- * Synthetic Afghan/Pakistani registry with known truth, for evaluation and benchmarks.
+ * Synthetic Afghan/Pakistani registry with known truth, for evaluation and benchmarks
+ * (docs/ARCHITECTURE.md, "Synthetic registry", says what it models and why).
  *
- * People get a given name (often compound: Mohammad Karim, Abdul Rahman, Ghulam Haidar, Noor
- * Ahmad…), a father's name, often no family/tribe name, a birth year, a district P-code, maybe a
- * Tazkira/PoR number and a phone. Name frequencies are Zipf-like, and a share of people are
- * siblings of another (same father, family, district and often phone), so many different people
- * share common names. Each record is rendered independently: Latin with a transliteration
+ * Households: a head (mostly a man), a spouse, children whose father's name is the head's given
+ * name and who share family name, district and often the household phone, sometimes a brother or a
+ * parent of the head; so many different people share common names, fathers and places. Given
+ * names are a stem, a particle + stem (Mohammad Karim, Abdul Rahman, Ghulam Haidar) or stem +
+ * particle (Hayatullah, Ahmad Jan, Sher Gul); stems, particles and family names are drawn with
+ * Zipf frequencies from a hand-written head list followed by a long tail of Arabic/Persian-origin
+ * names counted on Wikidata (data/names/name-frequencies.tsv) and family names derived from given
+ * names (Karimi, Ismailzai). Each record is rendered independently: Latin with a transliteration
  * variant or Arabic script; birth as a Gregorian date, a Solar Hijri date, a year or an age.
- * Duplicates add: a missing father's name, given/family swapped, document typos, a lost or new
- * phone, a move to another district, a Latin typo.
+ * Duplicates come mostly from whole households registered again (members missing, the household
+ * moved or with another phone), the rest from single people registered twice; each duplicate record
+ * may lose the father's name, swap given and family name, mistype or lose the document number,
+ * lose the phone, or carry a Latin typo.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { toSolarHijri } from '../../../shared/calendar';
 import { defaultVariantDictionary, type VariantDictionary } from './normalise';
 import type { PersonRecord } from './prepare';
@@ -48,7 +57,11 @@ const FAMILY = (
   'afridi yusufi wahidi sarwari faizi ghani hamidi jamali kamali latifi majidi nabizada rahmani rezaei sharifi siddiqi ' +
   'taheri zaheer'
 ).split(' ');
-const COMPOUND_FIRST = ['mohammad', 'abdul', 'ghulam', 'noor', 'gul', 'sayed', 'mir', 'shah'];
+/** Name particles that combine with a stem: prefixes (Mohammad Karim, Abdul Rahman, Ghulam Haidar…). */
+const PREFIXES = ['mohammad', 'abdul', 'ghulam', 'noor', 'gul', 'sayed', 'mir', 'shah', 'khan', 'sher', 'dost', 'wali', 'ali', 'jan'];
+/** …and suffixes (Hayatullah, Ahmad Jan, Sher Gul, Zahir Khan, Ahmad Shah, Gul Mohammad). */
+const SUFFIXES = ['ullah', 'jan', 'gul', 'khan', 'shah', 'mohammad'];
+const FEMALE_PARTS = ['gul', 'bibi', 'jan'];
 
 const cap = (s: string) => s.replace(/(^|\s)\p{L}/gu, (c) => c.toUpperCase());
 
@@ -56,6 +69,9 @@ interface NameForms {
   latin: string[];
   arabic: string;
 }
+
+/** Arabic-script endings of derived family names (nisba -i, tribal -zai / -khel). */
+const DERIVED: [string, string][] = [['zai', 'زی'], ['khel', 'خیل'], ['i', 'ی']];
 
 function formsFor(dict: VariantDictionary): (canonical: string) => NameForms {
   const latin = new Map<string, string[]>();
@@ -67,11 +83,87 @@ function formsFor(dict: VariantDictionary): (canonical: string) => NameForms {
   const arabic = new Map<string, string>();
   for (const [a, c] of dict.arabic) if (!arabic.has(c) || a.length < arabic.get(c)!.length) arabic.set(c, a);
   const cache = new Map<string, NameForms>();
+  const direct = (c: string): NameForms => ({ latin: latin.get(c) ?? [c], arabic: arabic.get(c) ?? '' });
   return (c) => {
     let f = cache.get(c);
-    if (!f) cache.set(c, (f = { latin: latin.get(c) ?? [c], arabic: arabic.get(c) ?? '' }));
+    if (!f) {
+      f = direct(c);
+      // A family name derived from a given name (Karimi, Ismailzai, Ibrahimkhel) not in the
+      // dictionary: the stem's spellings and Arabic form, plus the ending.
+      if (!f.arabic && !dict.latin.has(c)) {
+        for (const [end, ar] of DERIVED) {
+          const stem = c.slice(0, -end.length);
+          if (c.endsWith(end) && stem.length >= 3 && arabic.has(stem)) {
+            const st = direct(stem);
+            f = { latin: st.latin.map((l) => l + end), arabic: st.arabic + ar };
+            break;
+          }
+        }
+      }
+      cache.set(c, f);
+    }
     return f;
   };
+}
+
+interface TailName {
+  name: string;
+  count: number;
+  kind: string;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const FREQUENCIES_PATH = path.resolve(here, '../../../../data/names/name-frequencies.tsv');
+let tail: TailName[] | null = null;
+
+/** The long tail of names (data/names/name-frequencies.tsv), most frequent first; empty if missing. */
+export function tailNames(): TailName[] {
+  if (!tail) {
+    tail = [];
+    if (existsSync(FREQUENCIES_PATH))
+      for (const line of readFileSync(FREQUENCIES_PATH, 'utf8').split('\n')) {
+        if (!line || line.startsWith('#')) continue;
+        const [name, count, kind] = line.split('\t');
+        if (name && kind) tail.push({ name, count: Number(count), kind });
+      }
+  }
+  return tail;
+}
+
+/**
+ * Draws from a ranked list with Zipf frequencies, P(rank r) ∝ 1 / (r + q)^s: a few very common
+ * names and a long tail. q flattens the very head (so that the first name is not absurdly
+ * dominant), s sets how fast the tail thins.
+ */
+function zipfSampler<T>(xs: readonly T[], s: number, q: number, rand: () => number): () => T {
+  const cdf = new Float64Array(xs.length);
+  let sum = 0;
+  for (let r = 0; r < xs.length; r++) cdf[r] = sum += 1 / (r + 1 + q) ** s;
+  return () => {
+    const u = rand() * sum;
+    let lo = 0;
+    let hi = xs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cdf[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return xs[lo];
+  };
+}
+
+/** Ranked name lists: the hand-written head in its order, then the tail by Wikidata count. */
+function nameLists() {
+  const t = tailNames();
+  const uniq = (xs: string[]) => [...new Set(xs)];
+  const male = uniq([...MALE, ...t.filter((x) => x.kind === 'm').map((x) => x.name)]);
+  const female = uniq([...FEMALE, ...t.filter((x) => x.kind === 'f').map((x) => x.name)]);
+  // Family names: the head list, then nisba forms from the tail, then forms derived from given
+  // names the way many Afghan family and tribal names are made (Karimi, Ismailzai, Ibrahimkhel).
+  const derived: string[] = [];
+  male.slice(0, 300).forEach((m, i) => derived.push(i % 3 === 0 ? `${m}zai` : i % 3 === 1 ? `${m}i` : `${m}khel`));
+  const family = uniq([...FAMILY, ...t.filter((x) => x.kind === 'family').map((x) => x.name), ...derived]).filter((f) => !f.endsWith('ii'));
+  return { male, female, family };
 }
 
 export interface SyntheticOptions {
@@ -79,7 +171,10 @@ export interface SyntheticOptions {
   seed?: number;
   /** Share of people with one or more duplicate records (default 0.15). */
   duplicateRate?: number;
-  /** Share of people who are a sibling of an earlier person (default 0.25). */
+  /**
+   * Kept for callers of the earlier generator, which made a share of people siblings of another;
+   * siblings now come from households (children share their father's name, family, place, phone).
+   */
   siblingRate?: number;
   referenceYear?: number;
   dictionary?: VariantDictionary;
@@ -100,8 +195,16 @@ interface Person {
   y: number;
   m: number;
   d: number;
-  loc: string;
   doc: string;
+  /** Own phone ('' none); members without one may give the household's. */
+  phone: string;
+  /** Gives the household phone when registered (if the household has one). */
+  householdPhone: boolean;
+}
+
+interface Household {
+  members: number[];
+  loc: string;
   phone: string;
 }
 
@@ -110,52 +213,86 @@ export function generateRegistry(opts: SyntheticOptions): SyntheticRegistry {
   const refYear = opts.referenceYear ?? 2026;
   const forms = formsFor(opts.dictionary ?? defaultVariantDictionary());
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
-  // Zipf-like: index = floor(len · u^2.2) favours the head of each list.
-  const zipf = <T>(xs: readonly T[]) => xs[Math.floor(xs.length * rand() ** 2.2)];
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const lists = nameLists();
+  // Zipf exponents: s = 1 for stems (the classic rank-frequency law of personal names), a
+  // steeper 1.3 for the particles (Mohammad and Abdul dominate compounds).
+  const maleStem = zipfSampler(lists.male, 1, 2, rand);
+  const maleStemNoMohammad = zipfSampler(lists.male.filter((x) => x !== 'mohammad'), 1, 2, rand);
+  const femaleStem = zipfSampler(lists.female, 1, 2, rand);
+  const familyName = zipfSampler(lists.family, 1, 3, rand);
+  const prefix = zipfSampler(PREFIXES, 1.3, 0, rand);
+  const suffix = zipfSampler(SUFFIXES, 1.3, 0, rand);
   const districts = Array.from({ length: 400 }, (_, i) => `AF${String(101 + Math.floor(i / 12)).padStart(2, '0')}${String(1 + (i % 12)).padStart(2, '0')}`);
+  const district = zipfSampler(districts, 0.8, 5, rand);
   const digits = (k: number) => {
     let s = String(int(1, 9));
     for (let i = 1; i < k; i++) s += String(int(0, 9));
     return s;
   };
+  const phoneNumber = () => `07${digits(8)}`;
   const maleGiven = (): string[] => {
     const r = rand();
-    if (r < 0.3) return [pick(COMPOUND_FIRST), zipf(MALE.slice(1))];
-    if (r < 0.38) return [zipf(MALE), 'ullah'].filter((x, i, a) => !(i === 1 && a[0].endsWith('ullah')));
-    if (r < 0.45) return [zipf(MALE), 'jan'];
-    return [zipf(MALE)];
+    if (r < 0.3) {
+      const p = prefix();
+      let st = maleStemNoMohammad();
+      if (st === p) st = maleStemNoMohammad();
+      return [p, st];
+    }
+    if (r < 0.45) {
+      const x = suffix();
+      const st = x === 'mohammad' ? maleStemNoMohammad() : maleStem();
+      return st.endsWith('ullah') && x === 'ullah' ? [st] : [st, x];
+    }
+    return [maleStem()];
   };
-  const femaleGiven = (): string[] => (rand() < 0.15 ? [zipf(FEMALE), pick(['gul', 'bibi', 'jan'])] : [zipf(FEMALE)]);
+  const femaleGiven = (): string[] => (rand() < 0.15 ? [femaleStem(), pick(FEMALE_PARTS)] : [femaleStem()]);
+  const newPerson = (sex: 'm' | 'f', y: number, father: string[], family: string[], adult: boolean): Person => ({
+    sex,
+    given: sex === 'm' ? maleGiven() : femaleGiven(),
+    father,
+    family,
+    y: Math.min(y, refYear - 1),
+    m: int(1, 12),
+    d: int(1, 28),
+    doc: rand() < 0.7 ? digits(int(7, 10)) : '',
+    phone: adult && rand() < 0.2 ? phoneNumber() : '',
+    householdPhone: rand() < (adult ? 0.55 : 0.4),
+  });
 
+  // Households: a head (most often a man), a spouse, children (whose father's name is the head's
+  // given name, and who share family name, place and phone), now and then a brother or a parent of
+  // the head. Parents do not give two children the same name.
   const people: Person[] = [];
-  const siblingNames = new Map<string, Set<string>>();
-  const siblingRate = opts.siblingRate ?? 0.25;
-  for (let k = 0; k < opts.individuals; k++) {
-    const sex: 'm' | 'f' = rand() < 0.5 ? 'm' : 'f';
-    const sib = people.length && rand() < siblingRate ? people[people.length - 1 - Math.floor(rand() * Math.min(50, people.length))] : null;
-    const y = sib ? sib.y + int(-8, 8) : int(1945, 2022);
-    let given = sex === 'm' ? maleGiven() : femaleGiven();
-    // Parents do not give two children the same name.
-    const taken = sib ? siblingNames.get(sib.father.join(' ') + '|' + sib.family.join(' ') + '|' + sib.loc) : undefined;
-    for (let t = 0; taken && t < 8 && taken.has(given.join(' ')); t++) given = sex === 'm' ? maleGiven() : femaleGiven();
-    people.push({
-      sex,
-      given,
-      father: sib ? sib.father : maleGiven(),
-      family: sib ? sib.family : rand() < 0.6 ? [zipf(FAMILY)] : [],
-      y,
-      m: int(1, 12),
-      d: int(1, 28),
-      loc: sib ? sib.loc : zipf(districts),
-      doc: rand() < 0.7 ? digits(int(7, 10)) : '',
-      phone: sib && rand() < 0.5 ? sib.phone : rand() < 0.6 ? `07${digits(8)}` : '',
-    });
-    const me = people[people.length - 1];
-    const fk = me.father.join(' ') + '|' + me.family.join(' ') + '|' + me.loc;
-    let set = siblingNames.get(fk);
-    if (!set) siblingNames.set(fk, (set = new Set()));
-    set.add(me.given.join(' '));
+  const households: Household[] = [];
+  while (people.length < opts.individuals) {
+    const hh: Household = { members: [], loc: district(), phone: rand() < 0.75 ? phoneNumber() : '' };
+    const add = (p: Person) => {
+      if (people.length < opts.individuals) {
+        hh.members.push(people.length);
+        people.push(p);
+      }
+    };
+    const hy = int(1950, 2005);
+    const family = rand() < 0.6 ? [familyName()] : [];
+    const head = newPerson(rand() < 0.88 ? 'm' : 'f', hy, maleGiven(), family, true);
+    add(head);
+    // A female head (widow, husband abroad): her children carry their father's name, not hers.
+    const husband = head.sex === 'm' ? head.given : maleGiven();
+    if (head.sex === 'm' && rand() < 0.85) add(newPerson('f', hy + int(-2, 8), maleGiven(), rand() < 0.4 ? family : rand() < 0.5 ? [familyName()] : [], true));
+    const kids = Math.floor(rand() * 7);
+    const names = new Set<string>();
+    for (let k = 0; k < kids; k++) {
+      const y = hy + int(18, 40);
+      if (y > refYear - 1) continue;
+      let c = newPerson(rand() < 0.5 ? 'm' : 'f', y, husband, family, refYear - y >= 16);
+      for (let t = 0; t < 8 && names.has(c.given.join(' ')); t++) c = { ...c, given: c.sex === 'm' ? maleGiven() : femaleGiven() };
+      names.add(c.given.join(' '));
+      add(c);
+    }
+    if (rand() < 0.15) add(newPerson('m', hy + int(-10, 10), head.father, family, true));
+    else if (rand() < 0.1) add(newPerson('f', hy - int(18, 30), maleGiven(), [], true));
+    households.push(hh);
   }
 
   const renderName = (parts: string[], arabicScript: boolean, typo: boolean): string => {
@@ -176,10 +313,11 @@ export function generateRegistry(opts: SyntheticOptions): SyntheticRegistry {
 
   const records: PersonRecord[] = [];
   const entity: string[] = [];
-  const render = (p: Person, pid: number, dup: boolean) => {
+  /** One registration of person pid in household `hid` at `loc`, with the household phone `hphone`. */
+  const render = (p: Person, pid: number, dup: boolean, hid: string, loc: string, hphone: string) => {
     const arabic = rand() < 0.25;
     const typo = dup && !arabic && rand() < 0.1;
-    const r: PersonRecord = { id: `p${pid}-${records.length}` };
+    const r: PersonRecord = { id: `p${pid}-${records.length}`, householdId: hid };
     let given = renderName(p.given, arabic, typo);
     let family = renderName(p.family, arabic, false);
     if (dup && family && rand() < 0.05) [given, family] = [family, given];
@@ -200,18 +338,37 @@ export function generateRegistry(opts: SyntheticOptions): SyntheticRegistry {
     } else if (b < 0.82) r.birthYear = p.y;
     else r.age = refYear - p.y + (rand() < 0.5 ? 0 : int(-2, 2));
     if (p.doc && !(dup && rand() < 0.2)) r.documentNumber = dup && rand() < 0.1 ? docTypo(p.doc) : p.doc;
-    if (p.phone && !(dup && rand() < 0.3)) r.phone = p.phone;
-    r.locationPcode = dup && rand() < 0.2 ? zipfDistrict() : p.loc;
+    const phone = p.phone || (p.householdPhone ? hphone : '');
+    if (phone && !(dup && rand() < 0.3)) r.phone = phone;
+    r.locationPcode = loc;
     records.push(r);
     entity.push(String(pid));
   };
-  const zipfDistrict = () => zipf(districts);
+  // Duplicates. Most come from a household registered again (another transit centre, another
+  // round): each member present again with probability 0.85, a move to another district for the
+  // whole household in 20 % of cases, the household phone lost or replaced in 30 %. The rest are
+  // people registered a second time on their own (a split household, a member counted in a
+  // relative's household), who moved in 20 % of cases. Rates are set so that about
+  // `duplicateRate` of all people have a duplicate, as in the earlier generator.
   const dupRate = opts.duplicateRate ?? 0.15;
-  people.forEach((p, pid) => {
-    render(p, pid, false);
-    if (rand() < dupRate) {
-      const extra = rand() < 0.8 ? 1 : rand() < 0.7 ? 2 : 3;
-      for (let e = 0; e < extra; e++) render(p, pid, true);
+  const householdRate = Math.min(1, (dupRate * 0.75) / 0.85);
+  const individualRate = dupRate * 0.25;
+  const times = () => (rand() < 0.8 ? 1 : rand() < 0.7 ? 2 : 3);
+  households.forEach((hh, h) => {
+    for (const pid of hh.members) render(people[pid], pid, false, `h${h}`, hh.loc, hh.phone);
+    if (rand() < householdRate) {
+      const again = times();
+      for (let k = 1; k <= again; k++) {
+        const loc = rand() < 0.2 ? district() : hh.loc;
+        const r = rand();
+        const phone = r < 0.15 ? '' : r < 0.3 ? phoneNumber() : hh.phone;
+        for (const pid of hh.members) if (rand() < 0.85) render(people[pid], pid, true, `h${h}r${k}`, loc, phone);
+      }
+    }
+    for (const pid of hh.members) {
+      if (rand() >= individualRate) continue;
+      const again = times();
+      for (let k = 1; k <= again; k++) render(people[pid], pid, true, `h${h}p${pid}s${k}`, rand() < 0.2 ? district() : hh.loc, '');
     }
   });
   // Shuffle so that duplicates are not adjacent.

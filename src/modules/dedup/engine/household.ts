@@ -1,0 +1,123 @@
+/**
+ * Household context for batch deduplication. A household registered twice (another transit
+ * centre, another round) gives several duplicate pairs at once: when other members of household
+ * H1 match members of household H2, a weak pair between H1 and H2 (a child registered with an age
+ * only, a wife without her father's name) is far more likely a duplicate than the same pair
+ * between unrelated households. Two records of the same household, on the other hand, are almost
+ * always two different people (a household lists each member once).
+ *
+ * Per pair of households, the candidate pairs that scored at least `floor` are taken strongest
+ * first and assigned one to one (a member of H1 is the same person as at most one member of H2);
+ * an assigned pair below the match threshold gains `support1` when one other assigned pair of the
+ * two households is a match, `support2` when two or more are. Pairs inside one household lose
+ * `sameHousehold`. Typed arrays only: the (household, household) keys are hashed to 32 bits and
+ * radix-sorted, runs are then split by the exact key.
+ */
+import { radixSortPairs, type Arena } from './block';
+
+export interface HouseholdWeights {
+  householdSupport1: number;
+  householdSupport2: number;
+  sameHousehold: number;
+}
+
+export interface HouseholdResult {
+  /** Pairs whose score was raised by co-member support. */
+  supported: number;
+  /** Pairs lowered because both records are in the same household. */
+  sameHousehold: number;
+}
+
+/**
+ * Adjusts `score` in place. `hh[i]` is record i's household (0: unknown). Scores below `floor`
+ * are lower bounds (scoring stopped early) and are left alone.
+ */
+export function applyHouseholdContext(
+  hh: Int32Array,
+  a: Uint32Array,
+  b: Uint32Array,
+  score: Float32Array,
+  match: number,
+  floor: number,
+  W: HouseholdWeights,
+  arena?: Arena,
+): HouseholdResult {
+  const m = a.length;
+  let count = 0;
+  let same = 0;
+  for (let e = 0; e < m; e++) {
+    if (score[e] < floor) continue;
+    const ha = hh[a[e]];
+    const hb = hh[b[e]];
+    if (!ha || !hb) continue;
+    if (ha === hb) {
+      score[e] += W.sameHousehold;
+      same++;
+      continue;
+    }
+    count++;
+  }
+  if (!count) return { supported: 0, sameHousehold: same };
+  const key = arena ? arena.u32(count) : new Uint32Array(count);
+  const edge = arena ? arena.u32(count) : new Uint32Array(count);
+  let k = 0;
+  for (let e = 0; e < m; e++) {
+    if (score[e] < floor) continue;
+    const ha = hh[a[e]];
+    const hb = hh[b[e]];
+    if (!ha || !hb || ha === hb) continue;
+    const x = ha < hb ? ha : hb;
+    const y = ha < hb ? hb : ha;
+    key[k] = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+    edge[k++] = e;
+  }
+  radixSortPairs(key, edge, arena);
+  const lo = (e: number) => (hh[a[e]] < hh[b[e]] ? hh[a[e]] : hh[b[e]]);
+  const hi = (e: number) => (hh[a[e]] < hh[b[e]] ? hh[b[e]] : hh[a[e]]);
+  let group: number[] = [];
+  const used = new Set<number>();
+  const accepted: number[] = [];
+  let supported = 0;
+  const settle = () => {
+    if (group.length < 2) return;
+    group.sort((x, y) => score[y] - score[x]);
+    used.clear();
+    accepted.length = 0;
+    let matches = 0;
+    for (const e of group) {
+      if (used.has(a[e]) || used.has(b[e])) continue;
+      used.add(a[e]);
+      used.add(b[e]);
+      accepted.push(e);
+      if (score[e] >= match) matches++;
+    }
+    if (!matches) return;
+    for (const e of accepted) {
+      if (score[e] >= match) continue;
+      // Matches among the other assigned pairs (this one is not a match).
+      const bonus = matches >= 2 ? W.householdSupport2 : W.householdSupport1;
+      score[e] += bonus;
+      supported++;
+    }
+  };
+  for (let s = 0; s < count; ) {
+    let t = s + 1;
+    while (t < count && key[t] === key[s]) t++;
+    if (t - s >= 2) {
+      // Split the run by the exact household pair (hash collisions are rare but possible).
+      const run = Array.from(edge.subarray(s, t));
+      run.sort((x, y) => lo(x) - lo(y) || hi(x) - hi(y));
+      group = [];
+      for (const e of run) {
+        if (group.length && (lo(group[0]) !== lo(e) || hi(group[0]) !== hi(e))) {
+          settle();
+          group = [];
+        }
+        group.push(e);
+      }
+      settle();
+    }
+    s = t;
+  }
+  return { supported, sameHousehold: same };
+}
