@@ -35,3 +35,15 @@ export async function organisationExists(tx: Tx, id: string): Promise<boolean> {
   const [o] = await tx.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, id)).limit(1);
   return !!o;
 }
+
+/** Every P-code of the operation's gazetteer (bulk import checks whole files against it). */
+export async function operationPcodes(tx: Tx, operationId: string): Promise<Set<string>> {
+  const rows = await tx.select({ pcode: adminAreas.pcode }).from(adminAreas).where(eq(adminAreas.operationId, operationId));
+  return new Set(rows.map((r) => r.pcode));
+}
+
+/** Every site of the operation, by id, as sitesOf gives them (with the site code). */
+export async function operationSites(tx: Tx, operationId: string): Promise<Map<string, { operationId: string; areaPcode: string | null; kind: string; code: string }>> {
+  const rows = await tx.select({ id: sites.id, operationId: sites.operationId, areaPcode: sites.areaPcode, kind: sites.kind, code: sites.code }).from(sites).where(eq(sites.operationId, operationId));
+  return new Map(rows.map((r) => [r.id, r]));
+}

@@ -1,0 +1,163 @@
+/**
+ * Bulk import of households (`people.households`): the three shapes field teams have, the
+ * hand-entry rules per row and field, idempotent re-runs, and the duplicate check before commit.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { BACKENDS } from '../../../test/helpers/db';
+import { createTestApp, type Agent, type TestApp } from '../../../test/helpers/app';
+import { JobRunner } from '../../server/jobs';
+import { writeXlsxSheets } from '../../imports/testing';
+import { XLSX_MIME } from '../../imports/source';
+import { importFile } from '../imports/service';
+import { householdBody } from './fixtures';
+import { peopleImportDuplicates } from './import-schema';
+import { peopleHouseholds, peopleIndividuals } from './schema';
+
+const csv = (rows: string[][]) => rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n') + '\r\n';
+
+/** Shape (a): one row per person, a household key, the head marked by relationship. */
+const PEOPLE_HEADER = ['hh_id', 'relationship', 'first_name', 'father_name', 'last_name', 'name_ar', 'sex', 'dob', 'age', 'dob_sh', 'population_group', 'doc_type', 'doc_number', 'phone', 'specific_needs', 'current_pcode', 'bcp', 'crossing_date', 'consent'];
+const peopleRows = [
+  ['HH-1', 'head', 'Gul', 'Noor', 'Sadozai', 'گل', 'm', '1980-02-03', '', '', 'deported', 'tazkira', '1402-0101-55555', '0700111222', '', 'AF0601', 'BCP-TORKHAM', '2024-05-02', 'yes'],
+  ['HH-1', 'wife', 'Bibi', 'Shah', 'Sadozai', '', 'f', '', '', '1362/05/01', 'deported', '', '', '', 'WR', 'AF0601', 'BCP-TORKHAM', '2024-05-02', 'yes'],
+  ['HH-1', 'child', 'Nasrin', 'Gul', 'Sadozai', '', 'f', '', '9', '', '', '', '', '', '', '', '', '', ''],
+  ['HH-2', 'head', 'Zarghuna', 'Wali', 'Stanekzai', '', 'female', '', '44', '', 'spontaneous', '', '', '', '', 'AF0601', '', '', 'yes'],
+  // Problems: no head, a P-code outside the operation, a birth in the future; then an unknown sex.
+  ['HH-3', 'son', 'Ahmad', 'Jan', 'Wardak', '', 'm', '2099-01-01', '', '', 'idp', '', '', '', '', 'PK528', '', '', 'yes'],
+  ['HH-3', 'daughter', 'Laila', 'Jan', 'Wardak', '', 'm', '', '', '', 'idp', '', '', '', '', 'PK528', '', '', 'yes'],
+  ['HH-5', 'head', 'Wali', 'Khan', 'Kakar', '', 'x', '', '', '', 'idp', '', '', '', '', 'AF0601', '', '', 'yes'],
+];
+
+describe.each(BACKENDS)('household import on %s', (backend) => {
+  let t: TestApp;
+  let runner: JobRunner;
+  let registrar: Agent;
+  let existingRef: string;
+  beforeAll(async () => {
+    t = await createTestApp(backend);
+    runner = new JobRunner(t.db.database, { progressEveryMs: 0 });
+    registrar = await t.as('registrar');
+    // Registered by hand before: "Muhammad Karim Ahmadzai" (see fixtures.ts).
+    const res = await registrar.post('/api/v1/people/households', householdBody());
+    expect(res.statusCode, res.body).toBe(201);
+    existingRef = res.json().reference;
+  });
+  afterAll(async () => {
+    await runner?.stop();
+    await t?.close();
+  });
+  const db = () => t.db.database.db;
+  const count = async (table: typeof peopleHouseholds | typeof peopleIndividuals | typeof peopleImportDuplicates) => Number((await db().select({ n: sql<number>`count(*)::int` }).from(table))[0].n);
+
+  it('one row per person: reports each problem by row and field with the hand-entry rules, then imports the valid households only', async () => {
+    const file = Buffer.from(csv([PEOPLE_HEADER, ...peopleRows]));
+    const before = await count(peopleHouseholds);
+    const all = await importFile(t.db.database, 'registrar', 'people.households', file, { operation: 'AFG', fileName: 'people.csv' });
+    expect(all.status).toBe('failed');
+    expect(all.mapping).toMatchObject({ householdKey: 'hh_id', givenName: 'first_name', givenNameAr: 'name_ar', birthDate: 'dob', birthDateSh: 'dob_sh', crossingPoint: 'bcp', documentNumber: 'doc_number' });
+    const errors = all.issues.filter((i) => !i.severity);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ row: 6, field: 'birthDate', column: 'dob', message: 'The date of birth is in the future.' }),
+        expect.objectContaining({ row: 6, field: 'currentPcode', message: 'PK528 is not a P-code of AFG.' }),
+        expect.objectContaining({ row: 6, field: 'relationship', message: 'One member must be the head of household.' }),
+        expect.objectContaining({ row: 8, field: 'sex', column: 'sex' }),
+      ]),
+    );
+    expect(all.summary).toMatchObject({ rows: 7, valid: 2, invalid: 3, inserted: 0 });
+    expect(await count(peopleHouseholds)).toBe(before);
+
+    const valid = await importFile(t.db.database, 'registrar', 'people.households', file, { operation: 'AFG', fileName: 'people.csv', mode: 'valid' });
+    expect(valid.status).toBe('committed');
+    expect(valid.summary.inserted).toBe(2);
+    const list = (await registrar.get('/api/v1/people/households?operation=AFG&limit=10')).json();
+    const gul = list.items.find((h: { headName: string }) => h.headName === 'Gul Sadozai');
+    expect(gul).toMatchObject({ size: 3, populationGroup: 'returnee_deported', currentPcode: 'AF0601', crossingDate: '2024-05-02' });
+    const detail = (await registrar.get(`/api/v1/people/households/${gul.id}`)).json();
+    expect(detail.members.map((m: { relationship: string }) => m.relationship)).toEqual(['head', 'spouse', 'daughter']);
+    expect(detail.members[0]).toMatchObject({ givenNameAr: 'گل', birth: { precision: 'exact', date: '1980-02-03' }, phones: [{ number: '0700111222' }] });
+    expect(detail.members[0].documents[0]).toMatchObject({ type: 'tazkira', issuingCountry: 'AFG', number: '1402-0101-55555', status: 'issued' });
+    expect(detail.members[1]).toMatchObject({ birth: { precision: 'solar_hijri', input: '1362/05/01' }, vulnerabilities: { specificNeeds: ['WR'] } });
+    expect(detail.members[2].birth.precision).toBe('estimated_age');
+    expect(detail.consents).toEqual([expect.objectContaining({ purpose: 'registration', individualId: detail.members[0].id })]);
+    expect(detail.versions).toEqual([expect.objectContaining({ version: 1, action: 'household.import' })]);
+    // Search finds an imported person by Arabic script (search keys were written).
+    const found = (await registrar.get(`/api/v1/people/search?operation=AFG&q=${encodeURIComponent('گل')}`)).json();
+    expect(found.items.some((h: { person: { householdId: string } }) => h.person.householdId === gul.id)).toBe(true);
+
+    // The same rows again (in another file: one more row) add nothing but the new household.
+    const again = await importFile(t.db.database, 'registrar', 'people.households', Buffer.from(csv([PEOPLE_HEADER, ...peopleRows.slice(0, 4), ['HH-4', 'head', 'Omid', 'Rahim', 'Kakar', '', 'm', '', '30', '', 'idp', '', '', '', '', 'AF0601', '', '', 'no']])), { operation: 'AFG', fileName: 'people2.csv' });
+    expect(again.summary).toMatchObject({ existing: 2, inserted: 1 });
+    // The same key with other content is an error on that household, not an overwrite.
+    const changed = peopleRows.slice(3, 4).map((r) => r.map((c, i) => (i === 2 ? 'Zarghona' : c)));
+    const conflict = await importFile(t.db.database, 'registrar', 'people.households', Buffer.from(csv([PEOPLE_HEADER, ...changed])), { operation: 'AFG', fileName: 'people3.csv' });
+    expect(conflict.issues).toEqual([expect.objectContaining({ row: 2, field: 'householdKey', message: expect.stringContaining('imported before with other content') })]);
+  });
+
+  it('a Kobo export with the members as a repeat group (second sheet) through the wizard routes, with duplicate warnings naming the row and the existing household', async () => {
+    const h = householdBody();
+    const head = h.members[0];
+    const book = writeXlsxSheets([
+      {
+        name: 'registration',
+        rows: [
+          ['start', 'g_hh/population_group', 'g_hh/current_pcode', 'g_hh/consent', '_uuid', '_index'],
+          ['2024-05-02T08:00:00', 'returnee_deported', 'AF0601', 'yes', 'c0ffee00-0000-4000-8000-000000000001', 1],
+          ['2024-05-02T08:10:00', 'idp', 'AF0601', 'yes', 'c0ffee00-0000-4000-8000-000000000002', 2],
+          ['2024-05-02T08:20:00', 'idp', 'AF0601', 'yes', 'c0ffee00-0000-4000-8000-000000000003', 3],
+        ],
+      },
+      {
+        name: 'members',
+        rows: [
+          ['members/relationship', 'members/given_name', 'members/father_name', 'members/family_name', 'members/sex', 'members/birth_year', '_index', '_parent_index', '_parent_table_name', '_submission__uuid'],
+          // The head registered by hand before, spelled another way.
+          ['head', 'Mohammad Karim', head.fatherName ?? '', 'Ahmadzai', 'male', head.birth?.value?.slice(0, 4) ?? '', 1, 1, 'registration', 'c0ffee00-0000-4000-8000-000000000001'],
+          ['head', 'Sabira', 'Hamid', 'Noori', 'female', '1975', 2, 2, 'registration', 'c0ffee00-0000-4000-8000-000000000002'],
+          ['head', 'Sabira', 'Hamid', 'Noori', 'female', '1975', 3, 3, 'registration', 'c0ffee00-0000-4000-8000-000000000003'],
+        ],
+      },
+    ]);
+    const up = await registrar.request({ method: 'POST', url: '/api/v1/imports?operation=AFG&kind=people.households&fileName=kobo.xlsx', payload: Buffer.from(book), headers: { 'content-type': XLSX_MIME } });
+    expect(up.statusCode, up.body).toBe(201);
+    const batch = up.json();
+    expect(batch.headers).toContain('members/given_name');
+    expect(batch.suggestedMapping).toMatchObject({ householdKey: '_uuid', givenName: 'members/given_name', populationGroup: 'g_hh/population_group', birthYear: 'members/birth_year' });
+    const v = await registrar.post(`/api/v1/imports/${batch.id}/validate`, { mapping: batch.suggestedMapping });
+    expect(v.statusCode, v.body).toBe(202);
+    await runner.drain();
+    const report = (await registrar.get(`/api/v1/imports/${batch.id}`)).json();
+    expect(report.summary).toMatchObject({ rows: 3, valid: 3, invalid: 0, warnings: 2 });
+    const warnings = report.issues.filter((i: { severity?: string }) => i.severity === 'warning');
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ row: 2, field: 'givenName', message: expect.stringContaining(`household ${existingRef}`) }),
+        expect.objectContaining({ row: 4, message: expect.stringContaining('same person as row 3') }),
+      ]),
+    );
+    const c = await registrar.post(`/api/v1/imports/${batch.id}/commit`, { mode: 'all' });
+    expect(c.statusCode, c.body).toBe(202);
+    await runner.drain();
+    const done = (await registrar.get(`/api/v1/imports/${batch.id}`)).json();
+    expect(done.status, done.message).toBe('committed');
+    expect(done.summary.inserted).toBe(3);
+    const flags = await db().select().from(peopleImportDuplicates);
+    expect(flags.map((f) => f.source).sort()).toEqual(['batch', 'registry']);
+    const [hh] = await db().select().from(peopleHouseholds).where(eq(peopleHouseholds.id, flags.find((f) => f.source === 'registry')!.candidateHouseholdId));
+    expect(hh.reference).toBe(existingRef);
+  });
+
+  it('one row per household with its head only (no key column)', async () => {
+    const file = csv([
+      ['given_name', 'family_name', 'gender', 'year_of_birth', 'population_group', 'district_pcode'],
+      ['Habib', 'Rahimi', 'male', '1990', 'host_community', 'AF0601'],
+      ['Maryam', 'Karimi', 'female', '1988', 'returnee_spontaneous', 'AF0601'],
+    ]);
+    const r = await importFile(t.db.database, 'registrar', 'people.households', Buffer.from(file), { operation: 'AFG', fileName: 'heads.csv' });
+    expect(r.status, JSON.stringify(r.issues)).toBe('committed');
+    expect(r.summary.inserted).toBe(2);
+    const again = await importFile(t.db.database, 'registrar', 'people.households', Buffer.from(file.replace('\r\n', '\r\n\r\n')), { operation: 'AFG', fileName: 'heads-again.csv' });
+    expect(again.summary).toMatchObject({ existing: 2, inserted: 0 });
+  });
+});
