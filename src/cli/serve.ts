@@ -7,6 +7,7 @@ import { PERSONAS } from '../modules/demo/personas';
 import { seedFlowsDemo } from '../modules/flows/demo';
 import { seedFlowAlertsDemo } from '../modules/flows/alerts-demo';
 import { seedMobilityDemo } from '../modules/mobility/demo';
+import { ensureNightlyDedup } from '../modules/dedup/run';
 
 export interface ServeOptions {
   demo: boolean;
@@ -35,6 +36,8 @@ export async function serve(config: Config, opts: ServeOptions): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   // Background jobs (imports, …) run in this process; jobs a dead process left running are recovered first.
   const jobs = await startJobRunner(database, { log: app.log });
+  // Nightly deduplication of each operation's registry (see src/modules/dedup/run.ts).
+  await ensureNightlyDedup(database);
   const url = `http://localhost:${(app.server.address() as { port: number }).port}/`;
   const lines = [
     '',

@@ -8,6 +8,7 @@ import { mobilityRoutes } from '../modules/mobility/routes';
 import { flowAlertsRoutes } from '../modules/flows/alerts-routes';
 import { peopleRoutes } from '../modules/people/routes';
 import { flowsDashboardRoutes } from '../modules/flows/dashboard-routes';
+import { dedupRoutes } from '../modules/dedup/routes';
 
 /** Every module's routes, mounted under /api/v1. Add a module here. */
 export async function registerModules(app: FastifyInstance): Promise<void> {
@@ -20,4 +21,5 @@ export async function registerModules(app: FastifyInstance): Promise<void> {
   await app.register(flowAlertsRoutes);
   await app.register(peopleRoutes);
   await app.register(flowsDashboardRoutes);
+  await app.register(dedupRoutes);
 }

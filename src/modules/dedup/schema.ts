@@ -5,10 +5,7 @@ import { users } from '../access/schema';
 import { operations } from '../places/schema';
 import { jobs } from '../../server/jobs-schema';
 
-export const RUN_TRIGGERS = ['manual', 'nightly', 'demo'] as const;
-export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
-export const PAIR_DECISIONS = ['match', 'review'] as const;
-export const HUMAN_DECISIONS = ['duplicate', 'distinct'] as const;
+import { HUMAN_DECISIONS, PAIR_DECISIONS, RUN_STATUSES, RUN_TRIGGERS } from './kinds';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

@@ -7,6 +7,7 @@ import { audit } from '../../server/audit';
 import { DEMO_ORGANISATIONS, PERSONAS } from './personas';
 import { ensureBuiltInRoles } from '../access/roles';
 import { seedPeopleDemo } from '../people/demo';
+import { seedDedupDemo } from '../dedup/run';
 
 export async function hasUsers(tx: Tx): Promise<boolean> {
   const [{ n }] = await tx.select({ n: count() }).from(users);
@@ -43,6 +44,8 @@ export async function seedDemo(tx: Tx, password: string): Promise<{ created: str
  * do not load it unless a test asks): the people registry (~2,000 households, ~9,000 people with
  * planted duplicates). Each module's seeding skips itself when its data is already there.
  */
-export async function seedDemoData(tx: Tx): Promise<{ people: Awaited<ReturnType<typeof seedPeopleDemo>> }> {
-  return { people: await seedPeopleDemo(tx) };
+export async function seedDemoData(tx: Tx): Promise<{ people: Awaited<ReturnType<typeof seedPeopleDemo>>; dedup: Awaited<ReturnType<typeof seedDedupDemo>> }> {
+  const people = await seedPeopleDemo(tx);
+  // A first deduplication run over the demo registry, so the review queue holds the planted duplicates.
+  return { people, dedup: await seedDedupDemo(tx) };
 }

@@ -467,7 +467,7 @@ function checkBase(h: HouseholdRow, baseVersion: number | null) {
 }
 
 /** Bumps the version (409 when `baseVersion` is not the current one) and stores the new snapshot. */
-async function newVersion(tx: Tx, h: HouseholdRow, baseVersion: number | null, action: string, actor: Actor, set: Partial<typeof peopleHouseholds.$inferInsert> = {}): Promise<HouseholdRow> {
+export async function newVersion(tx: Tx, h: HouseholdRow, baseVersion: number | null, action: string, actor: Actor, set: Partial<typeof peopleHouseholds.$inferInsert> = {}): Promise<HouseholdRow> {
   checkBase(h, baseVersion);
   const [row] = await tx
     .update(peopleHouseholds)
@@ -833,7 +833,8 @@ export async function headsOf(tx: Tx, ids: string[]): Promise<Map<string, { name
 export async function listHouseholds(tx: Tx, auth: AuthContext, q: z.infer<typeof householdsQuery>): Promise<Page<HouseholdView>> {
   const operationId = requireOperation(auth, 'people.read', q.operation);
   const conds: (SQL | undefined)[] = [eq(peopleHouseholds.operationId, operationId), scopeFilter(auth, 'people.read', operationId)];
-  if (q.status) conds.push(eq(peopleHouseholds.status, q.status));
+  // Households merged into another (people/merge.ts) are listed only when asked for by status.
+  conds.push(q.status ? eq(peopleHouseholds.status, q.status) : sql`${peopleHouseholds.status} <> 'merged'`);
   if (q.populationGroup) conds.push(eq(peopleHouseholds.populationGroup, q.populationGroup));
   if (q.pcode) conds.push(like(peopleHouseholds.currentPcode, `${q.pcode}%`));
   if (q.site) conds.push(eq(peopleHouseholds.currentSiteId, q.site));

@@ -1,0 +1,7 @@
+/** Value lists of deduplication runs and reviews, shared by the tables, the contract and the web app (no database imports). */
+export const RUN_TRIGGERS = ['manual', 'nightly', 'demo'] as const;
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+/** The engine's outcome for a stored pair (distinct pairs are not stored). */
+export const PAIR_DECISIONS = ['match', 'review'] as const;
+/** What a person decided. */
+export const HUMAN_DECISIONS = ['duplicate', 'distinct'] as const;

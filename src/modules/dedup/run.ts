@@ -1,0 +1,227 @@
+/**
+ * Deduplication runs over an operation's whole registry, as background jobs.
+ *
+ * `dedup.run` (payload `{ runId }`): reads the present individuals' stored match keys in keyset
+ * pages of 20,000 (stage `read`), hands the batch to the engine's `dedupe()` (normalise, block,
+ * score, cluster: one synchronous call, its per-stage timings are kept in the run's stats),
+ * computes the engine's per-field weights for each stored pair with a lookup index over the same
+ * batch (`compare`), then, in one transaction, deletes whatever this run stored before and writes
+ * its pairs (`store`). A retried job therefore replaces its own earlier results; people's
+ * decisions live apart (dedup_decisions, keyed by the two individuals) and survive every run.
+ *
+ * Nightly: `dedup.nightly` is a job that re-queues itself for the next 00:30 UTC (05:00 in Kabul,
+ * 05:30 in Peshawar); when it runs it queues a `nightly` run for every operation with people whose
+ * last run is older than 23 hours and has none queued or running. `hamrah serve` makes sure one
+ * such job is queued (`ensureNightlyDedup`).
+ */
+import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { Database, Tx } from '../../db/client';
+import { audit } from '../../server/audit';
+import { defineJob, enqueueJob, jobs, wakeJobs, type JobContext } from '../../server/jobs';
+import { uuidv7 } from '../../shared/ids';
+import { buildIndex, dedupe, thresholdsFor, type PersonRecord } from './engine';
+import { engineRecord } from '../people/keys';
+import { countActivePeople, matchKeysPage, operationsWithPeople } from '../people/merge';
+import { dedupPairs, dedupRuns, type RunRow } from './schema';
+
+const PAGE = 20_000;
+/** Per-field weights are computed for at most this many pairs per run (the rest show the score only). */
+const MAX_PARTS = 50_000;
+
+export interface RunHooks {
+  progress(done: number, total: number | null, message: string): Promise<void>;
+  throwIfCancelled(): void;
+  stage(stage: string): Promise<void>;
+}
+
+export interface StoredPair {
+  a: string;
+  b: string;
+  score: number;
+  decision: 'match' | 'review';
+  parts: Record<string, number> | null;
+}
+
+/** Reads the registry, runs the engine and returns the pairs (nothing written). */
+export async function computeRun(db: Tx, operationId: string, hooks: RunHooks): Promise<{ pairs: StoredPair[]; stats: Record<string, unknown> }> {
+  await hooks.stage('read');
+  const total = await countActivePeople(db, operationId);
+  const year = new Date().getUTCFullYear();
+  const records: PersonRecord[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page = await matchKeysPage(db, operationId, after, PAGE);
+    if (!page.length) break;
+    for (const [id, keys] of page) records.push(engineRecord(id, keys, year));
+    after = page[page.length - 1][0];
+    await hooks.progress(records.length, Math.max(total, records.length), 'read');
+    hooks.throwIfCancelled();
+    if (page.length < PAGE) break;
+  }
+  await hooks.stage('score');
+  await hooks.progress(0, null, 'normalise, block, score, cluster');
+  const thresholds = thresholdsFor(records.length);
+  const result = dedupe(records, { matchThreshold: thresholds.match, reviewThreshold: thresholds.review });
+  hooks.throwIfCancelled();
+
+  await hooks.stage('compare');
+  const pairs: StoredPair[] = result.pairs.map((p) => (p.a < p.b ? { a: p.a, b: p.b, score: p.score, decision: p.decision, parts: null } : { a: p.b, b: p.a, score: p.score, decision: p.decision, parts: null }));
+  const withParts = Math.min(pairs.length, MAX_PARTS);
+  if (withParts) {
+    const index = buildIndex(records, { matchThreshold: thresholds.match, reviewThreshold: thresholds.review });
+    const byId = new Map(records.map((r) => [r.id, r]));
+    const byA = new Map<string, StoredPair[]>();
+    for (const p of pairs.slice(0, withParts)) (byA.get(p.a) ?? byA.set(p.a, []).get(p.a)!).push(p);
+    let done = 0;
+    for (const [a, list] of byA) {
+      const hits = index.lookup(byId.get(a)!, { limit: 200, includeDistinct: true });
+      for (const p of list) {
+        const hit = hits.find((h) => h.id === p.b);
+        if (hit) p.parts = hit.parts;
+      }
+      done += list.length;
+      if (done % 200 < list.length) {
+        await hooks.progress(done, withParts, 'compare');
+        hooks.throwIfCancelled();
+      }
+    }
+  }
+  const { stats } = result;
+  return {
+    pairs,
+    stats: { ...stats, thresholds, partsComputed: withParts },
+  };
+}
+
+/** Replaces the run's stored pairs and marks it succeeded (one transaction). */
+export async function storeRun(tx: Tx, runId: string, operationId: string, out: Awaited<ReturnType<typeof computeRun>>): Promise<void> {
+  await tx.delete(dedupPairs).where(eq(dedupPairs.runId, runId));
+  for (let i = 0; i < out.pairs.length; i += 1000) {
+    await tx.insert(dedupPairs).values(out.pairs.slice(i, i + 1000).map((p) => ({ runId, operationId, idA: p.a, idB: p.b, score: p.score, decision: p.decision, parts: p.parts })));
+  }
+  const s = out.stats as { records: number; candidatePairs: number; matchPairs: number; reviewPairs: number };
+  await tx
+    .update(dedupRuns)
+    .set({ status: 'succeeded', stage: null, records: s.records, candidatePairs: s.candidatePairs, matchPairs: s.matchPairs, reviewPairs: s.reviewPairs, stats: out.stats, finishedAt: new Date(), message: null })
+    .where(eq(dedupRuns.id, runId));
+}
+
+/** A new run row (and, unless `noJob`, its queued job) inside the caller's transaction. */
+export async function createRun(tx: Tx, operationId: string, trigger: RunRow['trigger'], createdBy: string | null, noJob = false): Promise<RunRow> {
+  const id = uuidv7();
+  let jobId: string | null = null;
+  if (!noJob) {
+    const job = await enqueueJob(tx, { kind: 'dedup.run', operationId, payload: { runId: id }, createdBy, maxAttempts: 3 });
+    jobId = job.id;
+  }
+  const [row] = await tx.insert(dedupRuns).values({ id, operationId, jobId, trigger, status: 'queued', createdBy }).returning();
+  return row;
+}
+
+/** The queued or running run of an operation, if any. */
+export async function activeRun(tx: Tx, operationId: string): Promise<RunRow | null> {
+  const [r] = await tx
+    .select()
+    .from(dedupRuns)
+    .where(and(eq(dedupRuns.operationId, operationId), inArray(dedupRuns.status, ['queued', 'running'])))
+    .orderBy(desc(dedupRuns.createdAt))
+    .limit(1);
+  return r ?? null;
+}
+
+async function runJob(ctx: JobContext): Promise<unknown> {
+  const db = ctx.database.db;
+  const runId = String(ctx.job.payload.runId);
+  const [run] = await db.select().from(dedupRuns).where(eq(dedupRuns.id, runId)).limit(1);
+  if (!run) throw new Error(`No dedup run ${runId}.`);
+  await db.update(dedupRuns).set({ status: 'running', startedAt: run.startedAt ?? new Date(), message: null }).where(eq(dedupRuns.id, runId));
+  const out = await computeRun(db, run.operationId, {
+    progress: (done, total, message) => ctx.progress(done, total, message),
+    throwIfCancelled: () => ctx.throwIfCancelled(),
+    stage: async (stage) => {
+      await db.update(dedupRuns).set({ stage }).where(eq(dedupRuns.id, runId));
+    },
+  });
+  ctx.throwIfCancelled();
+  await db.update(dedupRuns).set({ stage: 'store' }).where(eq(dedupRuns.id, runId));
+  await ctx.progress(0, out.pairs.length, 'store', true);
+  await db.transaction((tx) => storeRun(tx, runId, run.operationId, out));
+  return { runId, pairs: out.pairs.length, records: out.stats.records };
+}
+
+const endRun = async (database: Database, runId: unknown, status: 'failed' | 'cancelled', message: string) => {
+  if (typeof runId !== 'string') return;
+  await database.db.update(dedupRuns).set({ status, message, finishedAt: new Date(), stage: null }).where(and(eq(dedupRuns.id, runId), inArray(dedupRuns.status, ['queued', 'running'])));
+};
+
+defineJob('dedup.run', runJob, {
+  onFailed: (database, job, message, cancelled) => endRun(database, job.payload.runId, cancelled ? 'cancelled' : 'failed', message),
+  onAbandoned: (database, job, message) => endRun(database, job.payload.runId, job.cancelRequested ? 'cancelled' : 'failed', message),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Nightly
+
+/** The next 00:30 UTC after `now`. */
+export function nextNight(now = new Date()): Date {
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 0, 30));
+  if (d <= now) d.setUTCDate(d.getUTCDate() + 1);
+  return d;
+}
+
+/** Queues a nightly run for each operation with people whose last run is older than 23 h (none queued or running). */
+export async function queueNightlyRuns(database: Database, now = new Date()): Promise<string[]> {
+  const ops = await operationsWithPeople(database.db);
+  const queued: string[] = [];
+  for (const op of ops) {
+    const made = await database.db.transaction(async (tx) => {
+      if (await activeRun(tx, op)) return false;
+      const [recent] = await tx.select({ id: dedupRuns.id }).from(dedupRuns).where(and(eq(dedupRuns.operationId, op), gt(dedupRuns.createdAt, new Date(now.getTime() - 23 * 3600_000)))).limit(1);
+      if (recent) return false;
+      const run = await createRun(tx, op, 'nightly', null);
+      await audit(tx, { userId: null, requestId: null }, { action: 'dedup.run.start', entityType: 'dedup_run', entityId: run.id, operationId: op, details: { trigger: 'nightly' } });
+      return true;
+    });
+    if (made) queued.push(op);
+  }
+  if (queued.length) wakeJobs(database);
+  return queued;
+}
+
+/** Makes sure one `dedup.nightly` job is queued (called when the server starts its job runner). */
+export async function ensureNightlyDedup(database: Database): Promise<void> {
+  const [any] = await database.db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.kind, 'dedup.nightly'), inArray(jobs.status, ['queued', 'running']))).limit(1);
+  if (any) return;
+  await database.db.transaction((tx) => enqueueJob(tx, { kind: 'dedup.nightly', runAfter: nextNight(), maxAttempts: 3 }));
+}
+
+defineJob('dedup.nightly', async (ctx) => {
+  const queued = await queueNightlyRuns(ctx.database);
+  await ctx.database.db.transaction((tx) => enqueueJob(tx, { kind: 'dedup.nightly', runAfter: nextNight(new Date(Date.now() + 60_000)), maxAttempts: 3 }));
+  return { queued };
+});
+
+// ---------------------------------------------------------------------------------------------
+// Demo
+
+/**
+ * The demo's first run, computed inside the seeding transaction (no job): after `hamrah demo`
+ * the review queue of each operation with people already holds the planted duplicates.
+ */
+export async function seedDedupDemo(tx: Tx): Promise<{ operationId: string; pairs: number }[]> {
+  const out: { operationId: string; pairs: number }[] = [];
+  const [any] = await tx.select({ id: dedupRuns.id }).from(dedupRuns).limit(1);
+  if (any) return out;
+  const ops = await operationsWithPeople(tx);
+  for (const op of ops.sort()) {
+    const run = await createRun(tx, op, 'demo', null, true);
+    await tx.update(dedupRuns).set({ status: 'running', startedAt: new Date() }).where(eq(dedupRuns.id, run.id));
+    const res = await computeRun(tx, op, { progress: async () => {}, throwIfCancelled: () => {}, stage: async () => {} });
+    await storeRun(tx, run.id, op, res);
+    out.push({ operationId: op, pairs: res.pairs.length });
+  }
+  if (out.length) await audit(tx, { userId: null, requestId: null }, { action: 'dedup.demo_seed', entityType: 'dedup_run', details: { runs: out } });
+  return out;
+}
+
+
