@@ -291,25 +291,33 @@ export function blockMembers(index: BlockIndex, keyHashes: readonly number[], co
 }
 
 /**
- * Records ordered by (family, given) name id: rank[i] is record i's position, byRank the inverse.
- * Two stable counting sorts, linear time.
+ * Records ordered by (family, given, father name id, birth year): rank[i] is record i's position,
+ * byRank the inverse. Inside an oversized block (which shares a name key, so often the same
+ * given and father's name) the birth year then brings records of one person next to each other.
+ * Stable counting sorts from the last key to the first, linear time.
  */
 function nameOrder(P: Prepared, K: number): { rank: Uint32Array; byRank: Uint32Array } {
   const n = P.n;
-  const count = new Uint32Array(K + 1);
-  const tmp = new Uint32Array(n);
-  const byRank = new Uint32Array(n);
-  for (let i = 0; i < n; i++) count[P.given[i] + 1]++;
-  for (let c = 1; c <= K; c++) count[c] += count[c - 1];
-  for (let i = 0; i < n; i++) tmp[count[P.given[i]]++] = i;
-  count.fill(0);
-  for (let i = 0; i < n; i++) count[P.family[i] + 1]++;
-  for (let c = 1; c <= K; c++) count[c] += count[c - 1];
-  for (let x = 0; x < n; x++) {
-    const i = tmp[x];
-    byRank[count[P.family[i]]++] = i;
-  }
-  const rank = new Uint32Array(n);
+  let cur = new Uint32Array(n);
+  let nxt = new Uint32Array(n);
+  for (let i = 0; i < n; i++) cur[i] = i;
+  const year = (i: number) => (P.bprec[i] ? Math.max(0, Math.min(399, ((P.byLo[i] + P.byHi[i]) >> 1) - 1850)) + 1 : 0);
+  const pass = (keyOf: (i: number) => number, K1: number) => {
+    const count = new Uint32Array(K1 + 2);
+    for (let x = 0; x < n; x++) count[keyOf(cur[x]) + 1]++;
+    for (let c = 1; c <= K1 + 1; c++) count[c] += count[c - 1];
+    for (let x = 0; x < n; x++) {
+      const i = cur[x];
+      nxt[count[keyOf(i)]++] = i;
+    }
+    [cur, nxt] = [nxt, cur];
+  };
+  pass(year, 401);
+  pass((i) => P.father[i], K);
+  pass((i) => P.given[i], K);
+  pass((i) => P.family[i], K);
+  const byRank = cur;
+  const rank = nxt;
   for (let r = 0; r < n; r++) rank[byRank[r]] = r;
   return { rank, byRank };
 }

@@ -121,3 +121,60 @@ export function applyHouseholdContext(
   }
   return { supported, sameHousehold: same };
 }
+
+/** Binary search: is (x, y), x < y, among the candidate pairs (sorted by a, then b)? */
+function hasPair(a: Uint32Array, b: Uint32Array, x: number, y: number): boolean {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x || (a[mid] === x && b[mid] < y)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < a.length && a[lo] === x && b[lo] === y;
+}
+
+/**
+ * Candidate pairs that blocking did not produce but household context does: every member of H1
+ * against every member of H2 when some member pair of the two households is a match (a child
+ * registered as "Karim, 21" with no father's name shares no blocking key of any use with the
+ * "Karim son of Ghulam Naseer, 20" of the earlier registration, yet his mother and sisters matched).
+ * `a`, `b` must be sorted by a then b (as candidatePairs returns them). Households larger than
+ * `maxMembers` are skipped.
+ */
+export function householdCandidates(hh: Int32Array, a: Uint32Array, b: Uint32Array, score: Float32Array, match: number, maxMembers = 16): { a: Uint32Array; b: Uint32Array } {
+  const n = hh.length;
+  let H = 0;
+  for (let i = 0; i < n; i++) if (hh[i] > H) H = hh[i];
+  const off = new Uint32Array(H + 2);
+  for (let i = 0; i < n; i++) if (hh[i]) off[hh[i] + 1]++;
+  for (let h = 1; h <= H + 1; h++) off[h] += off[h - 1];
+  const mem = new Uint32Array(off[H + 1]);
+  const fill = off.slice(0, H + 1);
+  for (let i = 0; i < n; i++) if (hh[i]) mem[fill[hh[i]]++] = i;
+  const seen = new Set<number>();
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let e = 0; e < a.length; e++) {
+    if (score[e] < match) continue;
+    const ha = hh[a[e]];
+    const hb = hh[b[e]];
+    if (!ha || !hb || ha === hb) continue;
+    const lo = ha < hb ? ha : hb;
+    const hi = ha < hb ? hb : ha;
+    const k = lo * (H + 1) + hi;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    if (off[lo + 1] - off[lo] > maxMembers || off[hi + 1] - off[hi] > maxMembers) continue;
+    for (let p = off[lo]; p < off[lo + 1]; p++)
+      for (let q = off[hi]; q < off[hi + 1]; q++) {
+        const x = mem[p] < mem[q] ? mem[p] : mem[q];
+        const y = mem[p] < mem[q] ? mem[q] : mem[p];
+        if (!hasPair(a, b, x, y)) {
+          xs.push(x);
+          ys.push(y);
+        }
+      }
+  }
+  return { a: Uint32Array.from(xs), b: Uint32Array.from(ys) };
+}

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { Arena, blockingHashes, blockMembers, buildBlockIndex, candidatePairs, type BlockIndex, type BlockOptions } from './block';
 import { clusterPairs } from './cluster';
-import { applyHouseholdContext } from './household';
+import { applyHouseholdContext, householdCandidates } from './household';
 import { defaultWorkers, scoreInParallel } from './parallel';
 import { defaultVariantDictionary, type VariantDictionary } from './normalise';
 import { newTables, prepare, type PersonRecord, type Prepared, type Tables, type Interner } from './prepare';
@@ -71,6 +71,8 @@ export interface DedupStats {
   /** Pairs raised by household co-member support, and pairs inside one household lowered. */
   householdSupported?: number;
   sameHouseholdPairs?: number;
+  /** Candidate pairs added between households that share a match (included in candidatePairs). */
+  householdPairs?: number;
 }
 
 export interface DedupResult {
@@ -144,8 +146,28 @@ export function dedupe(records: readonly PersonRecord[], opts: DedupOptions = {}
   const useHouseholds = (opts.households ?? true) && P.withHousehold > 0;
   // With household context, score exactly down to the lowest score a co-member bonus can lift.
   const floor = useHouseholds ? review - Math.max(weights.householdSupport1, weights.householdSupport2) : review;
-  const score = scoreAll(tables, P, cand.a, cand.b, weights, floor, opts.onProgress, arena, opts.threads);
-  const hctx = useHouseholds ? applyHouseholdContext(P.hh, cand.a, cand.b, score, match, floor, weights, arena) : undefined;
+  let score = scoreAll(tables, P, cand.a, cand.b, weights, floor, opts.onProgress, arena, opts.threads);
+  let hctx: { supported: number; sameHousehold: number; added: number } | undefined;
+  if (useHouseholds) {
+    // Pairs between two households that share a match, which blocking did not propose.
+    const extra = householdCandidates(P.hh, cand.a, cand.b, score, match);
+    if (extra.a.length) {
+      const m = cand.a.length;
+      const a2 = new Uint32Array(m + extra.a.length);
+      const b2 = new Uint32Array(m + extra.a.length);
+      const s2 = new Float32Array(m + extra.a.length);
+      a2.set(cand.a);
+      b2.set(cand.b);
+      s2.set(score);
+      a2.set(extra.a, m);
+      b2.set(extra.b, m);
+      for (let e = 0; e < extra.a.length; e++) s2[m + e] = scorePairLocal(tables, P, extra.a[e], P, extra.b[e], weights, undefined, floor);
+      cand.a = a2;
+      cand.b = b2;
+      score = s2;
+    }
+    hctx = { ...applyHouseholdContext(P.hh, cand.a, cand.b, score, match, floor, weights, arena), added: extra.a.length };
+  }
   const t3 = performance.now();
   const { label, refused } = clusterPairs({ n: P.n, a: cand.a, b: cand.b, score, matchThreshold: match, reviewThreshold: review, minShare: opts.minShare });
   const pairs: ScoredPair[] = [];
@@ -185,7 +207,7 @@ export function dedupe(records: readonly PersonRecord[], opts: DedupOptions = {}
       msBlock: Math.round(t2 - t1),
       msScore: Math.round(t3 - t2),
       msCluster: Math.round(t4 - t3),
-      ...(hctx ? { householdSupported: hctx.supported, sameHouseholdPairs: hctx.sameHousehold } : {}),
+      ...(hctx ? { householdSupported: hctx.supported, sameHouseholdPairs: hctx.sameHousehold, householdPairs: hctx.added } : {}),
     },
   };
 }
