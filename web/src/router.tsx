@@ -31,6 +31,11 @@ const FlowRulesPage = lazy(() => import('./modules/flows/RulesPage'));
 const ImportsPage = lazy(() => import('./modules/imports/ImportsPage'));
 const FlowsDashboardPage = lazy(() => import('./modules/dashboards/DashboardPage'));
 const FlowsSnapshotPage = lazy(() => import('./modules/dashboards/SnapshotPage'));
+const DedupLayout = lazy(() => import('./modules/dedup/DedupLayout'));
+const DedupRunsPage = lazy(() => import('./modules/dedup/RunsPage'));
+const DedupQueuePage = lazy(() => import('./modules/dedup/QueuePage'));
+const DedupPairPage = lazy(() => import('./modules/dedup/PairPage'));
+const DedupMergesPage = lazy(() => import('./modules/dedup/MergesPage'));
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 
@@ -125,6 +130,22 @@ const mobilityRoute = createRoute({ getParentRoute: () => opRoute, path: '/mobil
 const mobilityIndexRoute = createRoute({ getParentRoute: () => mobilityRoute, path: '/', component: MobilityPage });
 export const mobilityRoundRoute = createRoute({ getParentRoute: () => mobilityRoute, path: '/rounds/$roundId', component: MobilityRoundPage });
 const importsRoute = createRoute({ getParentRoute: () => opRoute, path: '/imports', component: ImportsPage });
+// Deduplication: runs (index), the review queue, one pair side by side, the merge history.
+const dedupRoute = createRoute({ getParentRoute: () => opRoute, path: '/dedup', component: DedupLayout });
+const dedupRunsRoute = createRoute({ getParentRoute: () => dedupRoute, path: '/', component: DedupRunsPage });
+const dedupQueueRoute = createRoute({
+  getParentRoute: () => dedupRoute,
+  path: '/queue',
+  validateSearch: (s: Record<string, unknown>): { status?: 'open' | 'skipped' | 'decided' | 'all'; decision?: 'match' | 'review'; household?: string; sort?: 'score_desc' | 'score_asc' } => ({
+    status: s.status === 'open' || s.status === 'skipped' || s.status === 'decided' || s.status === 'all' ? s.status : undefined,
+    decision: s.decision === 'match' || s.decision === 'review' ? s.decision : undefined,
+    household: str(s.household),
+    sort: s.sort === 'score_asc' || s.sort === 'score_desc' ? s.sort : undefined,
+  }),
+  component: DedupQueuePage,
+});
+const dedupPairRoute = createRoute({ getParentRoute: () => dedupRoute, path: '/pairs/$a/$b', component: DedupPairPage });
+const dedupMergesRoute = createRoute({ getParentRoute: () => dedupRoute, path: '/merges', component: DedupMergesPage });
 export const moduleRoute = createRoute({ getParentRoute: () => opRoute, path: '/$module', component: NotAvailable });
 
 // Old or hand-typed address without operation: send to the home redirect.
@@ -147,6 +168,7 @@ const routeTree = rootRoute.addChildren([
       peopleRoute.addChildren([peopleSearchRoute, registerRoute, householdRoute]),
       mobilityRoute.addChildren([mobilityIndexRoute, mobilityRoundRoute]),
       importsRoute,
+      dedupRoute.addChildren([dedupRunsRoute, dedupQueueRoute, dedupPairRoute, dedupMergesRoute]),
       moduleRoute]),
   ]),
 ]);

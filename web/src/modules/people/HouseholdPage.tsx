@@ -56,6 +56,7 @@ import { birthOf, DOCUMENT_COUNTRY, DOCUMENT_GROUPS, ISSUING_COUNTRIES, memberIn
 import { normaliseDocumentNumber } from './script';
 import { PersonNames } from './PersonNames';
 import { SiteName } from './PlaceName';
+import { HouseholdFlags } from '../dedup/HouseholdFlags';
 import './people.css';
 
 /** A 409 means someone else saved first: say so, and offer to reload instead of overwriting. */
@@ -156,6 +157,8 @@ export default function HouseholdPage() {
           </Button>
         </Group>
       </Group>
+
+      <HouseholdFlags op={op} householdId={h.id} names={Object.fromEntries(h.members.map((m) => [m.id, m.displayName]))} />
 
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 8 }}>
