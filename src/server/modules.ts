@@ -9,6 +9,7 @@ import { flowAlertsRoutes } from '../modules/flows/alerts-routes';
 import { peopleRoutes } from '../modules/people/routes';
 import { flowsDashboardRoutes } from '../modules/flows/dashboard-routes';
 import { dedupRoutes } from '../modules/dedup/routes';
+import { linkageRoutes } from '../modules/linkage/routes';
 
 /** Every module's routes, mounted under /api/v1. Add a module here. */
 export async function registerModules(app: FastifyInstance): Promise<void> {
@@ -22,4 +23,5 @@ export async function registerModules(app: FastifyInstance): Promise<void> {
   await app.register(peopleRoutes);
   await app.register(flowsDashboardRoutes);
   await app.register(dedupRoutes);
+  await app.register(linkageRoutes);
 }

@@ -9,6 +9,7 @@ import { cases as mobility } from '../../src/modules/mobility/authz.cases';
 import { cases as imports } from '../../src/modules/imports/authz.cases';
 import { cases as flowDashboard } from '../../src/modules/flows/dashboard.authz.cases';
 import { cases as dedup } from '../../src/modules/dedup/authz.cases';
+import { cases as linkage } from '../../src/modules/linkage/authz.cases';
 
 /** Add each module's cases here. */
-export const ALL_CASES: AuthzCase[] = [...access, ...places, ...flows, ...flowAlerts, ...flowExports, ...people, ...mobility, ...imports, ...flowDashboard, ...dedup];
+export const ALL_CASES: AuthzCase[] = [...access, ...places, ...flows, ...flowAlerts, ...flowExports, ...people, ...mobility, ...imports, ...flowDashboard, ...dedup, ...linkage];
