@@ -1,11 +1,11 @@
 /**
  * Blocking: each record emits several keys (name skeletons in pairs: given + family, family + father,
- * document number and its one-deletion variants, phone, birth date, location + given name). Keys
- * are hashed to 32 bits without building strings (blockingHashes; blockingKeys gives the same keys
- * as strings, for tests and explanations), and (hash, record) pairs are radix-sorted in typed
- * arrays, so runs of equal hash are the blocks. Pairs inside a block become candidates; a block
+ * document number, its one-deletion variants tagged with the position and its adjacent swaps,
+ * phone, sex + birth date, location + sex + given name). Keys are hashed to 32 bits without
+ * building strings (blockingHashes; blockingKeys gives the same keys as strings, for tests and
+ * explanations), and (hash, record) pairs are radix-sorted in typed arrays, so runs of equal hash are the blocks. Pairs inside a block become candidates; a block
  * larger than the cap is handled as a sorted neighbourhood (each record paired with the next
- * `window` records in name order). Candidate pairs are bucketed by their first record (counting
+ * `window` records in (family, given, father, birth year) order). Candidate pairs are bucketed by their first record (counting
  * sort), deduplicated with a last-seen marker, and returned as two Uint32Arrays sorted by (a, b).
  */
 import type { Prepared, Tables } from './prepare';
@@ -45,8 +45,11 @@ export function blockingKeys(T: Tables, P: Prepared, i: number, out: string[] = 
   // A single given name with no family name (common in Afghan registrations): full given key.
   if (g && !f && !fa) out.push(`o${N.values[g]}`);
   if (P.bprec[i] === 3) {
-    out.push(`b${P.by[i]}-${P.bm[i]}-${P.bd[i]}`);
-    if (P.bm[i] !== P.bd[i]) out.push(`b${P.by[i]}-${Math.min(P.bm[i], P.bd[i])}-${Math.max(P.bm[i], P.bd[i])}x`);
+    // With the sex, like the place keys: at a million records a birth date alone is a block of 30.
+    // The first letter of the given name's skeleton too (the same in both scripts).
+    const sx = `${P.sex[i]}${gs.slice(0, 1)}`;
+    out.push(`b${sx}${P.by[i]}-${P.bm[i]}-${P.bd[i]}`);
+    if (P.bm[i] !== P.bd[i]) out.push(`b${sx}${P.by[i]}-${Math.min(P.bm[i], P.bd[i])}-${Math.max(P.bm[i], P.bd[i])}x`);
   }
   // Address: house number + first word of the street, and the first two words.
   const a0 = P.addrOff[i];
@@ -60,14 +63,22 @@ export function blockingKeys(T: Tables, P: Prepared, i: number, out: string[] = 
   if (d) {
     const doc = T.docs.values[d];
     out.push(`d${doc}`);
-    if (doc.length >= 5 && doc.length <= 16) for (let k = 0; k < doc.length; k++) out.push(`e${doc.slice(0, k)}${doc.slice(k + 1)}`);
+    if (doc.length >= 5 && doc.length <= 16) {
+      // One mistyped character: the number without character k, tagged with k (untagged, random
+      // numbers of a million records collide on their deletions far too often). Two characters
+      // swapped: the number with k and k + 1 swapped is the other's number.
+      for (let k = 0; k < doc.length; k++) out.push(`e${k}|${doc.slice(0, k)}${doc.slice(k + 1)}`);
+      for (let k = 0; k + 1 < doc.length; k++) if (doc[k] !== doc[k + 1]) out.push(`d${doc.slice(0, k)}${doc[k + 1]}${doc[k]}${doc.slice(k + 2)}`);
+    }
   }
   const ph = P.phone[i];
   if (ph) out.push(`t${T.phones.values[ph].slice(-7)}`);
   const l = P.loc[i];
   if (l) {
-    if (gs) out.push(`l${l}|${gs}`);
-    if (fs && fs !== gs) out.push(`l${l}|${fs}`);
+    // With the sex (0 when unknown): a common given name in a populous district is a large block.
+    const sx = P.sex[i];
+    if (gs) out.push(`l${l}|${sx}${gs}`);
+    if (fs && fs !== gs) out.push(`l${l}|${sx}${fs}`);
   }
   return out;
 }
@@ -125,8 +136,10 @@ export function blockingHashes(T: Tables, P: Prepared, i: number, out: number[])
     const by = P.by[i];
     const bm = P.bm[i];
     const bd = P.bd[i];
-    out[k++] = fi(fc(fi(fc(fi(fc(FNV0, 98), by), C_DASH), bm), C_DASH), bd) >>> 0;
-    if (bm !== bd) out[k++] = fc(fi(fc(fi(fc(fi(fc(FNV0, 98), by), C_DASH), bm < bd ? bm : bd), C_DASH), bm < bd ? bd : bm), 120) >>> 0;
+    let hb = fc(fc(FNV0, 98), 48 + P.sex[i]);
+    if (gl) hb = fc(hb, gS.charCodeAt(0));
+    out[k++] = fi(fc(fi(fc(fi(hb, by), C_DASH), bm), C_DASH), bd) >>> 0;
+    if (bm !== bd) out[k++] = fc(fi(fc(fi(fc(fi(hb, by), C_DASH), bm < bd ? bm : bd), C_DASH), bm < bd ? bd : bm), 120) >>> 0;
   }
   const a0 = P.addrOff[i];
   const a1 = P.addrOff[i + 1];
@@ -147,10 +160,13 @@ export function blockingHashes(T: Tables, P: Prepared, i: number, out: number[])
     const L = doc.length;
     out[k++] = fs(fc(FNV0, 100), doc, 0, L) >>> 0;
     if (L >= 5 && L <= 16) {
-      let pre = fc(FNV0, 101);
-      for (let x = 0; x < L; x++) {
-        out[k++] = fs(pre, doc, x + 1, L) >>> 0;
-        pre = fc(pre, doc.charCodeAt(x));
+      for (let x = 0; x < L; x++) out[k++] = fs(fs(fc(fi(fc(FNV0, 101), x), C_BAR), doc, 0, x), doc, x + 1, L) >>> 0;
+      let pre = fc(FNV0, 100);
+      for (let x = 0; x + 1 < L; x++) {
+        const c0 = doc.charCodeAt(x);
+        const c1 = doc.charCodeAt(x + 1);
+        if (c0 !== c1) out[k++] = fs(fc(fc(pre, c1), c0), doc, x + 2, L) >>> 0;
+        pre = fc(pre, c0);
       }
     }
   }
@@ -161,7 +177,7 @@ export function blockingHashes(T: Tables, P: Prepared, i: number, out: number[])
   }
   const l = P.loc[i];
   if (l) {
-    const hl = fc(fi(fc(FNV0, 108), l), C_BAR);
+    const hl = fc(fc(fi(fc(FNV0, 108), l), C_BAR), 48 + P.sex[i]);
     if (gl) out[k++] = fs(hl, gS, 0, gl) >>> 0;
     if (fl && (fl !== gl || fS.slice(0, 8) !== gS.slice(0, 8))) out[k++] = fs(hl, fS, 0, fl) >>> 0;
   }

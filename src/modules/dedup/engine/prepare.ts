@@ -102,14 +102,18 @@ export class Interner {
 
 /**
  * Open-addressing hash map (id, id) → similarity in typed arrays: no per-entry allocation.
- * Cleared when half full.
+ * Starts small (a lookup index per operation should not hold megabytes it never uses) and doubles
+ * when half full, up to 2^maxBits slots; at that size it is cleared when half full instead.
  */
 export class PairCache {
   private ka: Int32Array;
   private kb: Int32Array;
   private v: Float64Array;
   private used = 0;
-  constructor(private readonly bits = 20) {
+  constructor(
+    bits = 14,
+    private readonly maxBits = 22,
+  ) {
     this.ka = new Int32Array(1 << bits).fill(-1);
     this.kb = new Int32Array(1 << bits);
     this.v = new Float64Array(1 << bits);
@@ -127,14 +131,30 @@ export class PairCache {
   }
   set(a: number, b: number, value: number): void {
     if (this.used * 2 >= this.ka.length) {
-      this.ka.fill(-1);
-      this.used = 0;
+      if (this.ka.length < 1 << this.maxBits) this.grow();
+      else {
+        this.ka.fill(-1);
+        this.used = 0;
+      }
     }
     const h = this.slot(a, b);
     if (this.ka[h] === -1) this.used++;
     this.ka[h] = a;
     this.kb[h] = b;
     this.v[h] = value;
+  }
+  private grow(): void {
+    const { ka, kb, v } = this;
+    this.ka = new Int32Array(ka.length * 2).fill(-1);
+    this.kb = new Int32Array(ka.length * 2);
+    this.v = new Float64Array(ka.length * 2);
+    for (let s = 0; s < ka.length; s++) {
+      if (ka[s] === -1) continue;
+      const h = this.slot(ka[s], kb[s]);
+      this.ka[h] = ka[s];
+      this.kb[h] = kb[s];
+      this.v[h] = v[s];
+    }
   }
 }
 
