@@ -36,6 +36,7 @@ const DedupRunsPage = lazy(() => import('./modules/dedup/RunsPage'));
 const DedupQueuePage = lazy(() => import('./modules/dedup/QueuePage'));
 const DedupPairPage = lazy(() => import('./modules/dedup/PairPage'));
 const DedupMergesPage = lazy(() => import('./modules/dedup/MergesPage'));
+const LinkagePage = lazy(() => import('./modules/linkage/LinkagePage'));
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 
@@ -146,6 +147,7 @@ const dedupQueueRoute = createRoute({
 });
 const dedupPairRoute = createRoute({ getParentRoute: () => dedupRoute, path: '/pairs/$a/$b', component: DedupPairPage });
 const dedupMergesRoute = createRoute({ getParentRoute: () => dedupRoute, path: '/merges', component: DedupMergesPage });
+const linkageRoute = createRoute({ getParentRoute: () => opRoute, path: '/linkage', component: LinkagePage });
 export const moduleRoute = createRoute({ getParentRoute: () => opRoute, path: '/$module', component: NotAvailable });
 
 // Old or hand-typed address without operation: send to the home redirect.
@@ -169,6 +171,7 @@ const routeTree = rootRoute.addChildren([
       mobilityRoute.addChildren([mobilityIndexRoute, mobilityRoundRoute]),
       importsRoute,
       dedupRoute.addChildren([dedupRunsRoute, dedupQueueRoute, dedupPairRoute, dedupMergesRoute]),
+      linkageRoute,
       moduleRoute]),
   ]),
 ]);

@@ -5,6 +5,7 @@ export const MODULES = [
   { slug: 'mobility', key: 'mobility', built: true, permission: 'mobility.read' },
   { slug: 'people', key: 'people', built: true, permission: 'people.read' },
   { slug: 'dedup', key: 'dedup', built: true, permission: 'dedup.review' },
+  { slug: 'linkage', key: 'linkage', built: true, permission: 'people.linkage' },
   { slug: 'assistance', key: 'assistance', built: false, permission: 'assistance.read' },
   { slug: 'pipeline', key: 'pipeline', built: false, permission: 'pipeline.read' },
   { slug: 'protection', key: 'protection', built: false, permission: 'cases.read' },

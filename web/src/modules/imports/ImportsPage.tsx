@@ -242,13 +242,13 @@ function Outcome({ batch }: { batch: Batch }) {
         )}
         {s && !runningNow && (
           <Group gap="lg" data-testid="import-summary">
-            {(['rows', 'valid', 'invalid', 'existing', 'inserted'] as const).map((k) => (
+            {(['rows', 'valid', 'invalid', 'existing', 'inserted', ...(s.warnings !== undefined ? (['warnings'] as const) : [])] as const).map((k) => (
               <Stack gap={0} key={k}>
                 <Text size="xs" c="dimmed">
                   {t(`imports.summary.${k}`)}
                 </Text>
                 <Text fw={600} data-testid={`summary-${k}`}>
-                  {f.number(s[k])}
+                  {f.number(s[k] ?? 0)}
                 </Text>
               </Stack>
             ))}
@@ -271,7 +271,7 @@ function Outcome({ batch }: { batch: Batch }) {
                 </Table.Thead>
                 <Table.Tbody>
                   {batch.issues.map((i, n) => (
-                    <Table.Tr key={n}>
+                    <Table.Tr key={n} data-severity={i.severity ?? 'error'}>
                       <Table.Td>{f.number(i.row)}</Table.Td>
                       <Table.Td>{t(`imports.fields.${i.field}`, { defaultValue: i.field })}</Table.Td>
                       <Table.Td>
@@ -279,7 +279,14 @@ function Outcome({ batch }: { batch: Batch }) {
                           {i.column ?? ''}
                         </Text>
                       </Table.Td>
-                      <Table.Td>{i.message}</Table.Td>
+                      <Table.Td>
+                        {i.severity === 'warning' && (
+                          <Badge color="yellow" size="xs" me={6}>
+                            {t('imports.warning')}
+                          </Badge>
+                        )}
+                        {i.message}
+                      </Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
