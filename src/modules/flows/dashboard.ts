@@ -134,116 +134,187 @@ export async function dashboardScope(tx: Tx, auth: AuthContext, q: Pick<Dashboar
 
 // ---------------------------------------------------------------------------------------------
 // SQL helpers
+//
+// Every read below is a *part*: one SQL expression that yields one JSON value (arrays of arrays,
+// parsed here). A single query runs one part; the whole page runs all of its parts as the columns of
+// one statement, so the page costs one round trip and reads one consistent snapshot.
 
 const arr = (xs: readonly string[]) => `{${xs.map((x) => `"${x}"`).join(',')}}`;
 const num = (v: unknown) => Number(v ?? 0);
+const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+
+/** Runs parts as the columns of one select; returns their values in the same order (JSON ones still to parse with `json`). */
+async function runParts(tx: Tx, parts: readonly SQL[]): Promise<unknown[]> {
+  if (!parts.length) return [];
+  const [r] = await rows<Record<string, unknown>>(tx, sql`select ${sql.join(parts.map((p, i) => sql`(${p}) as ${sql.raw(`p${i}`)}`), sql`, `)}`);
+  return parts.map((_, i) => r[`p${i}`]);
+}
+const runPart = async (tx: Tx, part: SQL) => (await runParts(tx, [part]))[0];
 
 function siteFilter(scope: DashboardScope, column: SQL) {
   return sql`${column} = any(${arr(scope.sites.map((s) => s.id))}::uuid[])`;
 }
 
-const FIGURE_SUMS = sql.raw(`sum(total) as total, sum(men) as men, sum(women) as women, sum(boys) as boys, sum(girls) as girls,
-  coalesce(sum(deported), 0) as deported, coalesce(sum(spontaneous), 0) as spontaneous, coalesce(sum(other_reason), 0) as other_reason`);
-
-const SERIES_SUMS = sql.raw(`sum(total) as total, coalesce(sum(deported), 0) as deported, coalesce(sum(spontaneous), 0) as spontaneous, coalesce(sum(other_reason), 0) as other_reason`);
-
-type FigureRow = { total: unknown; men: unknown; women: unknown; boys: unknown; girls: unknown; deported: unknown; spontaneous: unknown; other_reason: unknown };
+/** The figure columns of flow_counts and flow_dash_counts, in the order the parts return them. */
+const FIGURE_COLS = ['total', 'men', 'women', 'boys', 'girls', 'deported', 'spontaneous', 'other_reason'] as const;
+/** A series carries the totals and the inflow reasons only. */
+const SERIES_COLS = ['total', 'deported', 'spontaneous', 'other_reason'] as const;
+// Summed as float8 (exact for integers below 2^53): the bigint sum accumulates in numeric, which
+// is several times slower (most of a query's time on PGlite, which has no 128-bit integers).
+const sums = (cols: readonly string[]) => sql.raw(cols.map((c) => `coalesce(sum(${c}::float8), 0)::int8 as ${c}`).join(', '));
+const list = (cols: readonly string[]) => sql.raw(cols.join(', '));
 
 /**
- * Counted flow grouped by (bucket of `granularity` | nothing) × site × direction, over [from, to]:
- * whole weeks/months from the rollup, edge days from flow_counts.
+ * Rows (bucket, site_id, direction, figures…) of the counted flow over exactly [from, to]:
+ * - a day series straight from flow_counts (covering index flow_counts_dash_idx, migration 0016);
+ * - a week series from the weekly rollup's whole weeks plus flow_counts for the days at the edges;
+ * - a month series and the totals (`granularity` null, no bucket) from the monthly rollup's whole
+ *   months, and at each edge (inside one month) the weekly rollup's whole weeks and flow_counts for
+ *   the days left: a ten-year total reads ~120 months, a few weeks and at most 12 days per site
+ *   and direction.
  */
-async function countedBy(tx: Tx, scope: DashboardScope, from: string, to: string, granularity: Granularity | null) {
-  if (!scope.sites.length) return [] as (FigureRow & { bucket: string | null; site_id: string; direction: Direction })[];
+function countedRows(scope: DashboardScope, from: string, to: string, granularity: Granularity | null, cols: readonly string[]): SQL {
   const pub = scope.mode === 'published';
   const dirs = arr(scope.directions);
-  const grain: 'w' | 'm' = granularity === 'week' ? 'w' : 'm';
-  const parts: SQL[] = [];
+  const where = (site: string) => sql`operation_id = ${scope.operationId} and ${siteFilter(scope, sql.raw(site))} and direction = any(${dirs}::text[])`;
   const bucketOfDate = granularity === 'day' ? sql.raw('date') : granularity === 'week' ? sql.raw(`date_trunc('week', date)::date`) : granularity === 'month' ? sql.raw(`date_trunc('month', date)::date`) : sql.raw('null::date');
-  const fromBase = (a: string, b: string) =>
-    sql`select ${bucketOfDate} as bucket, site_id, direction, total, men, women, boys, girls, deported, spontaneous, other_reason
+  const days = (a: string, b: string) =>
+    sql`select ${bucketOfDate} as bucket, site_id, direction, ${list(cols)}
           from flow_counts
-         where operation_id = ${scope.operationId} and current and date >= ${a}::date and date <= ${b}::date
-           and ${siteFilter(scope, sql.raw('site_id'))} and direction = any(${dirs}::text[])${pub ? sql` and status = 'published'` : sql``}`;
-  if (granularity === 'day') parts.push(fromBase(from, to));
-  else {
-    const w = wholeBuckets(from, to, grain);
-    if (w.first)
-      parts.push(sql`select ${granularity ? sql.raw('bucket') : sql.raw('null::date')} as bucket, site_id, direction, total, men, women, boys, girls, deported, spontaneous, other_reason
-                       from flow_dash_counts
-                      where operation_id = ${scope.operationId} and grain = ${grain} and pub = ${pub} and bucket >= ${w.first}::date and bucket <= ${w.last}::date
-                        and ${siteFilter(scope, sql.raw('site_id'))} and direction = any(${dirs}::text[])`);
-    for (const [a, b] of w.edges) parts.push(fromBase(a, b));
+         where ${where('site_id')} and current and date >= ${a}::date and date <= ${b}::date${pub ? sql` and status = 'published'` : sql``}`;
+  const rollup = (grain: 'w' | 'm', first: string, last: string, bucket: SQL) =>
+    sql`select ${bucket} as bucket, site_id, direction, ${list(cols)}
+          from flow_dash_counts
+         where ${where('site_id')} and grain = ${grain} and pub = ${pub} and bucket >= ${first}::date and bucket <= ${last}::date`;
+  if (granularity === 'day') return days(from, to);
+  const parts: SQL[] = [];
+  if (granularity === 'week') {
+    const w = wholeBuckets(from, to, 'w');
+    if (w.first) parts.push(rollup('w', w.first, w.last!, sql.raw('bucket')));
+    for (const [a, b] of w.edges) parts.push(days(a, b));
+  } else {
+    const m = wholeBuckets(from, to, 'm');
+    if (m.first) parts.push(rollup('m', m.first, m.last!, granularity ? sql.raw('bucket') : sql.raw('null::date')));
+    // An edge (or a period shorter than a month) is cut at month starts; the whole weeks inside
+    // each piece count towards its month.
+    const pieces: [string, string][] = [];
+    for (const [a, b] of m.edges)
+      for (let x = a; x <= b; x = nextMonth(monthOf(x))) pieces.push([x, addDays(nextMonth(monthOf(x)), -1) < b ? addDays(nextMonth(monthOf(x)), -1) : b]);
+    for (const [a, b] of pieces) {
+      const w = wholeBuckets(a, b, 'w');
+      if (w.first) parts.push(rollup('w', w.first, w.last!, granularity ? sql`${monthOf(a)}::date` : sql.raw('null::date')));
+      for (const [c, d] of w.edges) parts.push(days(c, d));
+    }
   }
-  const union = sql.join(parts, sql` union all `);
-  return rows<FigureRow & { bucket: string | null; site_id: string; direction: Direction }>(
-    tx,
-    // A series needs the totals and the inflow reasons only: fewer columns to carry back.
-    sql`select bucket::text as bucket, site_id::text as site_id, direction, ${granularity ? SERIES_SUMS : FIGURE_SUMS} from (${union}) u group by bucket, site_id, direction order by bucket, site_id, direction`,
-  );
+  return sql.join(parts, sql` union all `);
 }
 
 const emptyFigures = (): Figures => ({ total: 0, men: 0, women: 0, boys: 0, girls: 0, deported: 0, spontaneous: 0, otherReason: 0 });
-function addFigures(f: Figures, r: FigureRow) {
-  f.total += num(r.total);
-  f.men += num(r.men);
-  f.women += num(r.women);
-  f.boys += num(r.boys);
-  f.girls += num(r.girls);
-  f.deported += num(r.deported);
-  f.spontaneous += num(r.spontaneous);
-  f.otherReason += num(r.other_reason);
+
+/** Part: inflow and outflow figures over [from, to] — [[direction, total, men, women, boys, girls, deported, spontaneous, other_reason], …]. */
+function totalsPart(scope: DashboardScope, from: string, to: string): SQL {
+  return sql`select coalesce(json_agg(json_build_array(direction, ${list(FIGURE_COLS)})), '[]'::json)
+               from (select direction, ${sums(FIGURE_COLS)} from (${countedRows(scope, from, to, null, FIGURE_COLS)}) u group by direction) g`;
+}
+function readTotals(v: unknown) {
+  const out = { in: emptyFigures(), out: emptyFigures() };
+  for (const [direction, total, men, women, boys, girls, deported, spontaneous, otherReason] of json(v) as [Direction, ...number[]][])
+    out[direction] = { total, men, women, boys, girls, deported, spontaneous, otherReason };
+  return out;
+}
+
+/**
+ * The series rows of `g` (bucket, site_id, direction, figures) as one compact text, in the order
+ * the page shows them: `days since EPOCH,site (1-based in scope.sites),direction,total,deported,
+ * spontaneous,other_reason` joined by ';'. Ten years of weeks at every BCP are ~11,500 rows: as
+ * JSON objects their encoding and decoding cost several times their reading (on PGlite above all).
+ */
+function seriesText(scope: DashboardScope, g: SQL): SQL {
+  return sql`select coalesce(string_agg(concat_ws(',', bucket - ${EPOCH}::date, array_position(${arr(scope.sites.map((s) => s.id))}::uuid[], site_id), direction, ${list(SERIES_COLS)}), ';' order by bucket, site_id, direction), '') from ${g}`;
+}
+function readSeries(v: unknown, scope: DashboardScope): DashboardView['series'] {
+  if (typeof v !== 'string' || !v) return [];
+  const buckets = new Map<string, string>();
+  return v.split(';').map((row) => {
+    const [b, site, direction, total, deported, spontaneous, otherReason] = row.split(',');
+    let bucket = buckets.get(b);
+    if (bucket === undefined) buckets.set(b, (bucket = addDays(EPOCH, Number(b))));
+    return { bucket, siteId: scope.sites[Number(site) - 1].id, direction: direction as Direction, total: Number(total), deported: Number(deported), spontaneous: Number(spontaneous), otherReason: Number(otherReason) };
+  });
+}
+
+/** Part: flow per bucket × site × direction (seriesText). */
+function seriesPart(scope: DashboardScope, from: string, to: string, granularity: Granularity): SQL {
+  return seriesText(scope, sql`(select bucket, site_id, direction, ${sums(SERIES_COLS)} from (${countedRows(scope, from, to, granularity, SERIES_COLS)}) u group by bucket, site_id, direction) g`);
+}
+
+/**
+ * Part for the page: the series and the totals from one read — [series text, totals] as above.
+ * The series' rows cover [from, to] exactly, so their sums per direction are the totals.
+ */
+function flowPart(scope: DashboardScope, from: string, to: string, granularity: Granularity): SQL {
+  return sql`with g as (select bucket, site_id, direction, ${sums(FIGURE_COLS)} from (${countedRows(scope, from, to, granularity, FIGURE_COLS)}) u group by bucket, site_id, direction)
+             select json_build_array(
+               (${seriesText(scope, sql.raw('g'))}),
+               (select coalesce(json_agg(json_build_array(direction, ${list(FIGURE_COLS)})), '[]'::json) from (select direction, ${sums(FIGURE_COLS)} from g group by direction) t))`;
 }
 
 /** Inflow and outflow figures over [from, to] (headline, pyramid, deported/spontaneous/other). */
 export async function dashboardTotals(tx: Tx, scope: DashboardScope, from: string, to: string) {
-  const out = { in: emptyFigures(), out: emptyFigures() };
-  for (const r of await countedBy(tx, scope, from, to, null)) addFigures(out[r.direction], r);
-  return out;
+  if (!scope.sites.length) return readTotals([]);
+  return readTotals(await runPart(tx, totalsPart(scope, from, to)));
 }
 
 /** Flow per bucket × site × direction. */
 export async function dashboardSeries(tx: Tx, scope: DashboardScope, from: string, to: string, granularity: Granularity): Promise<DashboardView['series']> {
-  return (await countedBy(tx, scope, from, to, granularity)).map((r) => ({
-    bucket: r.bucket!,
-    siteId: r.site_id,
-    direction: r.direction,
-    total: num(r.total),
-    deported: num(r.deported),
-    spontaneous: num(r.spontaneous),
-    otherReason: num(r.other_reason),
-  }));
+  if (!scope.sites.length) return [];
+  return readSeries(await runPart(tx, seriesPart(scope, from, to, granularity)), scope);
 }
+
+const ALL_DIMS = ['all', ...SURVEY_DIMS] as const;
 
 /** Survey answers for one dimension over the weeks starting in [from, to]: raw and weighted to the counted flow. */
 type SurveyItems = { key: string; surveys: number; people: number; weighted: number }[];
 
-/** Survey answers for several dimensions at once (one read of the rollup): raw and weighted to the counted flow. */
-export async function dashboardSurveyDims(tx: Tx, scope: DashboardScope, from: string, to: string, dims: readonly (SurveyDim | 'all')[]): Promise<Record<string, SurveyItems>> {
-  const out: Record<string, SurveyItems> = Object.fromEntries(dims.map((d) => [d, []]));
+/**
+ * Part: survey answers for several dimensions over the weeks starting in [from, to] —
+ * [[dim, key, surveys, people, weighted], …]; null when there is nothing to read. One index range
+ * per level (weeks, 4-week blocks, 52-week blocks), each read from the covering index
+ * flow_dash_surveys_read_idx (migration 0016) without visiting the table.
+ */
+function surveysPart(scope: DashboardScope, from: string, to: string, dims: readonly (SurveyDim | 'all')[]): SQL | null {
   const b = surveyBuckets(from, to);
-  if (!scope.sites.length || !b.first || !dims.length) return out;
+  if (!scope.sites.length || !b.first || !dims.length) return null;
   const pub = scope.mode === 'published';
   const siteKeys = arr(scope.sites.map((s) => s.id));
   const blockKeys = scope.allSites ? arr(['*']) : siteKeys;
+  // Every dimension (the page): whole index ranges, no filter on dim.
+  const everyDim = ALL_DIMS.every((d) => dims.includes(d));
+  const cols = pub ? sql.raw('dim, key, surveys_pub as surveys, people_pub as people, est_pub as est') : sql.raw('dim, key, surveys, people, est');
+  const level = (lvl: number, buckets: string[], keys: string) =>
+    sql`select ${cols} from flow_dash_surveys
+         where operation_id = ${scope.operationId} and lvl = ${lvl} and site_key = any(${keys}::text[]) and direction = any(${arr(scope.directions)}::text[])
+           and bucket = any(${arr(buckets)}::date[])${everyDim ? sql`` : sql` and dim = any(${arr(dims)}::text[])`}`;
   const levels: SQL[] = [];
-  if (b.weeks.length) levels.push(sql`(lvl = 0 and bucket = any(${arr(b.weeks)}::date[]) and site_key = any(${siteKeys}::text[]))`);
-  if (b.blocks4.length) levels.push(sql`(lvl = 1 and bucket = any(${arr(b.blocks4)}::date[]) and site_key = any(${blockKeys}::text[]))`);
-  if (b.blocks52.length) levels.push(sql`(lvl = 2 and bucket = any(${arr(b.blocks52)}::date[]) and site_key = any(${blockKeys}::text[]))`);
-  const cols = pub ? sql.raw('sum(surveys_pub) as surveys, sum(people_pub) as people, sum(est_pub) as weighted') : sql.raw('sum(surveys) as surveys, sum(people) as people, sum(est) as weighted');
-  const list = await rows<{ dim: string; key: string; surveys: unknown; people: unknown; weighted: unknown }>(
-    tx,
-    sql`select dim, key, ${cols} from flow_dash_surveys
-         where operation_id = ${scope.operationId} and dim = any(${arr(dims)}::text[]) and direction = any(${arr(scope.directions)}::text[])
-           and (${sql.join(levels, sql` or `)})
-         group by dim, key`,
-  );
-  for (const r of list) {
-    const item = { key: r.key, surveys: num(r.surveys), people: num(r.people), weighted: Math.round(num(r.weighted)) };
-    if (item.surveys > 0) out[r.dim].push(item);
-  }
+  if (b.weeks.length) levels.push(level(0, b.weeks, siteKeys));
+  if (b.blocks4.length) levels.push(level(1, b.blocks4, blockKeys));
+  if (b.blocks52.length) levels.push(level(2, b.blocks52, blockKeys));
+  return sql`select coalesce(json_agg(json_build_array(dim, key, surveys, people, weighted)), '[]'::json)
+               from (select dim, key, sum(surveys)::int8 as surveys, sum(people::float8)::int8 as people, sum(est) as weighted
+                       from (${sql.join(levels, sql` union all `)}) u group by dim, key) g
+              where surveys > 0`;
+}
+function readSurveys(v: unknown, dims: readonly (SurveyDim | 'all')[]): Record<string, SurveyItems> {
+  const out: Record<string, SurveyItems> = Object.fromEntries(dims.map((d) => [d, []]));
+  for (const [dim, key, surveys, people, weighted] of (json(v) ?? []) as [string, string, number, number, number][]) out[dim]?.push({ key, surveys, people, weighted: Math.round(weighted) });
   for (const d of dims) out[d].sort((a, b) => b.weighted - a.weighted || b.people - a.people || a.key.localeCompare(b.key));
   return out;
+}
+
+/** Survey answers for several dimensions at once (one read of the rollup): raw and weighted to the counted flow. */
+export async function dashboardSurveyDims(tx: Tx, scope: DashboardScope, from: string, to: string, dims: readonly (SurveyDim | 'all')[]): Promise<Record<string, SurveyItems>> {
+  const part = surveysPart(scope, from, to, dims);
+  return readSurveys(part ? await runPart(tx, part) : [], dims);
 }
 
 /** Survey answers for one dimension. */
@@ -251,40 +322,51 @@ export async function dashboardSurveyDim(tx: Tx, scope: DashboardScope, from: st
   return (await dashboardSurveyDims(tx, scope, from, to, [dim]))[dim];
 }
 
-/** Counted flow in the weeks starting in [from, to] (whole weeks from the weekly rollup). */
-async function countedInWeeks(tx: Tx, scope: DashboardScope, from: string, to: string): Promise<number> {
+/** Part: counted flow in the weeks starting in [from, to] (whole weeks from the weekly rollup); null when none. */
+function countedInWeeksPart(scope: DashboardScope, from: string, to: string): SQL | null {
   const b = surveyBuckets(from, to);
-  if (!scope.sites.length || !b.first) return 0;
-  const [r] = await rows<{ total: unknown }>(
-    tx,
-    sql`select coalesce(sum(total), 0) as total from flow_dash_counts
-         where operation_id = ${scope.operationId} and grain = 'w' and pub = ${scope.mode === 'published'} and bucket >= ${b.first}::date and bucket <= ${b.last}::date
-           and ${siteFilter(scope, sql.raw('site_id'))} and direction = any(${arr(scope.directions)}::text[])`,
-  );
-  return num(r.total);
+  if (!scope.sites.length || !b.first) return null;
+  return sql`select coalesce(sum(total::float8), 0)::int8 from flow_dash_counts
+              where operation_id = ${scope.operationId} and grain = 'w' and pub = ${scope.mode === 'published'} and ${siteFilter(scope, sql.raw('site_id'))} and direction = any(${arr(scope.directions)}::text[])
+                and bucket >= ${b.first}::date and bucket <= ${b.last}::date`;
 }
 
-async function inflowBetween(tx: Tx, scope: DashboardScope, from: string, to: string): Promise<number> {
-  if (!scope.sites.length) return 0;
-  const [r] = await rows<{ total: unknown }>(
-    tx,
-    sql`select coalesce(sum(total), 0) as total from flow_counts
-         where operation_id = ${scope.operationId} and current and date >= ${from}::date and date <= ${to}::date and direction = 'in'
-           and ${siteFilter(scope, sql.raw('site_id'))}${scope.mode === 'published' ? sql` and status = 'published'` : sql``}`,
-  );
-  return num(r.total);
+/** Part: inflow over [from, to] straight from flow_counts; null without sites. */
+function inflowPart(scope: DashboardScope, from: string, to: string): SQL | null {
+  if (!scope.sites.length) return null;
+  return sql`select coalesce(sum(total), 0)::int8 from flow_counts
+              where operation_id = ${scope.operationId} and current and ${siteFilter(scope, sql.raw('site_id'))} and direction = 'in'
+                and date >= ${from}::date and date <= ${to}::date${scope.mode === 'published' ? sql` and status = 'published'` : sql``}`;
 }
 
-/** IDPs per district in the latest published baseline round the caller may read (mobility module's DTM service). */
-export async function dashboardBaseline(tx: Tx, auth: AuthContext, operationId: string): Promise<DashboardView['baseline']> {
-  const list = await dtmDisplacement(tx, auth, 2, { Admin0Pcode: operationId });
+/**
+ * Part: the number of the latest published baseline round of the operation with any current
+ * assessment (null when none), whoever may read it: the caller's own reading rules stay with the
+ * mobility module (dashboardBaseline).
+ */
+function latestBaselinePart(operationId: string): SQL {
+  return sql`select max(r.round_number) from mobility_rounds r
+              where r.operation_id = ${operationId} and r.kind = 'baseline' and r.status = 'published'
+                and exists (select 1 from mobility_assessments a where a.round_id = r.id and a.current)`;
+}
+
+/**
+ * IDPs per district in the latest published baseline round the caller may read (mobility module's
+ * DTM service). `latest` is latestBaselinePart's answer: only that round is read when the caller
+ * sees any of it; a caller limited to areas without rows in it falls back to every round, as before.
+ */
+export async function dashboardBaseline(tx: Tx, auth: AuthContext, operationId: string, latest?: number | null): Promise<DashboardView['baseline']> {
+  const round = latest === undefined ? num(await runPart(tx, latestBaselinePart(operationId))) || null : latest;
+  if (round === null) return null;
+  let list = await dtmDisplacement(tx, auth, 2, { Admin0Pcode: operationId, FromRoundNumber: round, ToRoundNumber: round });
+  if (!list.length) list = await dtmDisplacement(tx, auth, 2, { Admin0Pcode: operationId });
   if (!list.length) return null;
-  const latest = list.reduce((a, r) => (r.roundNumber > a.roundNumber ? r : a), list[0]);
+  const top = list.reduce((a, r) => (r.roundNumber > a.roundNumber ? r : a), list[0]);
   const per = new Map<string, number>();
-  for (const r of list) if (r.roundNumber === latest.roundNumber && r.admin2Pcode) per.set(r.admin2Pcode, (per.get(r.admin2Pcode) ?? 0) + r.numPresentIdpInd);
+  for (const r of list) if (r.roundNumber === top.roundNumber && r.admin2Pcode) per.set(r.admin2Pcode, (per.get(r.admin2Pcode) ?? 0) + r.numPresentIdpInd);
   return {
-    roundNumber: latest.roundNumber,
-    referenceDate: latest.reportingDate.slice(0, 10),
+    roundNumber: top.roundNumber,
+    referenceDate: top.reportingDate.slice(0, 10),
     districts: [...per.entries()].map(([pcode, idps]) => ({ pcode, idps })).sort((a, b) => b.idps - a.idps),
   };
 }
@@ -294,11 +376,23 @@ export async function dashboard(tx: Tx, auth: AuthContext, q: DashboardQuery): P
   if (q.granularity === 'day' && (ms(q.to) - ms(q.from)) / DAY + 1 > MAX_DAY_SERIES)
     throw invalid([{ path: 'querystring.granularity', message: `A daily series covers at most ${MAX_DAY_SERIES} days; choose week or month.` }]);
   const scope = await dashboardScope(tx, auth, q);
-  const totals = await dashboardTotals(tx, scope, q.from, q.to);
-  const series = await dashboardSeries(tx, scope, q.from, q.to, q.granularity);
-  const lastWeekInflow = await inflowBetween(tx, scope, addDays(q.to, -6), q.to);
-  const previousWeekInflow = await inflowBetween(tx, scope, addDays(q.to, -13), addDays(q.to, -7));
-  const { all, ...dims } = await dashboardSurveyDims(tx, scope, q.from, q.to, ['all', ...SURVEY_DIMS]);
+  // Every figure of the page in one statement (one round trip, one snapshot); the baseline's
+  // district figures follow only when the operation has a published baseline round at all.
+  const zero = sql`select 0`;
+  const none = sql`select null::json`;
+  const [flow, lastWeekIn, previousWeekIn, surveyRows, counted, latest] = await runParts(tx, [
+    scope.sites.length ? flowPart(scope, q.from, q.to, q.granularity) : sql`select '["", []]'::json`,
+    inflowPart(scope, addDays(q.to, -6), q.to) ?? zero,
+    inflowPart(scope, addDays(q.to, -13), addDays(q.to, -7)) ?? zero,
+    surveysPart(scope, q.from, q.to, ALL_DIMS) ?? none,
+    countedInWeeksPart(scope, q.from, q.to) ?? zero,
+    latestBaselinePart(scope.operationId),
+  ]);
+  const { all, ...dims } = readSurveys(surveyRows, ALL_DIMS);
+  const [series, totals] = json(flow) as [string, unknown];
+  const t = readTotals(totals);
+  const lastWeekInflow = num(lastWeekIn);
+  const previousWeekInflow = num(previousWeekIn);
   const b = surveyBuckets(q.from, q.to);
   const surveysTotal = all.reduce((a, r) => a + r.surveys, 0);
   return {
@@ -309,24 +403,24 @@ export async function dashboard(tx: Tx, auth: AuthContext, q: DashboardQuery): P
     mode: scope.mode,
     sites: scope.sites.map((s) => ({ id: s.id, code: s.code, name: s.name, neighbourCountry: s.neighbourCountry, areaPcode: s.areaPcode })),
     headline: {
-      inflow: totals.in.total,
-      outflow: totals.out.total,
+      inflow: t.in.total,
+      outflow: t.out.total,
       surveys: surveysTotal,
       lastWeekInflow,
       previousWeekInflow,
       weekOnWeekPct: previousWeekInflow > 0 ? Math.round(((lastWeekInflow - previousWeekInflow) / previousWeekInflow) * 1000) / 10 : null,
     },
-    inflow: totals.in,
-    outflow: totals.out,
-    series,
+    inflow: t.in,
+    outflow: t.out,
+    series: readSeries(series, scope),
     surveys: {
       weeks: { from: b.first, to: b.last ? addDays(b.last, 6) : null },
       surveys: surveysTotal,
       people: all.reduce((a, r) => a + r.people, 0),
       weightedTotal: all.reduce((a, r) => a + r.weighted, 0),
-      countedInWeeks: await countedInWeeks(tx, scope, q.from, q.to),
+      countedInWeeks: num(counted),
       dims,
     },
-    baseline: await dashboardBaseline(tx, auth, scope.operationId),
+    baseline: await dashboardBaseline(tx, auth, scope.operationId, latest === null || latest === undefined ? null : num(latest)),
   };
 }
