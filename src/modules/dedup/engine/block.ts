@@ -408,16 +408,28 @@ export function candidatePairs(T: Tables, P: Prepared, index: BlockIndex, opts: 
   let m = 0;
   for (let a = 0; a < n; a++) {
     const from = m;
-    for (let p = start[a]; p < start[a + 1]; p++) {
-      const b = out[p];
-      if (seen[b] === a) continue;
-      seen[b] = a;
-      let q = m++;
-      while (q > from && out[q - 1] > b) {
-        out[q] = out[q - 1];
-        q--;
+    const to = start[a + 1];
+    if (to - start[a] > 48) {
+      // A long list (a record in many full blocks): compact, then one native sort.
+      for (let p = start[a]; p < to; p++) {
+        const b = out[p];
+        if (seen[b] === a) continue;
+        seen[b] = a;
+        out[m++] = b;
       }
-      out[q] = b;
+      out.subarray(from, m).sort();
+    } else {
+      for (let p = start[a]; p < to; p++) {
+        const b = out[p];
+        if (seen[b] === a) continue;
+        seen[b] = a;
+        let q = m++;
+        while (q > from && out[q - 1] > b) {
+          out[q] = out[q - 1];
+          q--;
+        }
+        out[q] = b;
+      }
     }
     start[a] = from;
   }

@@ -316,6 +316,7 @@ export function prepare(records: readonly PersonRecord[], tables: Tables, count 
     withHousehold: 0,
   };
   const households = new Map<string, number>();
+  const rawLocs = new Map<string, number>();
   const { names, dict } = tables;
   // Names and dates repeat a lot: normalise and intern each distinct written form once (one Map
   // lookup per field and record; counting is by id).
@@ -409,7 +410,8 @@ export function prepare(records: readonly PersonRecord[], tables: Tables, count 
     const father = nid(r.fatherName);
     if (count) names.bump(F_FATHER, father);
     p.father[i] = father;
-    p.sex[i] = normaliseSex(r.sex);
+    const sx = r.sex;
+    p.sex[i] = sx === 'M' ? 1 : sx === 'F' ? 2 : normaliseSex(sx);
     const b = birthOf(r);
     p.by[i] = b.y;
     p.bm[i] = b.m;
@@ -419,15 +421,28 @@ export function prepare(records: readonly PersonRecord[], tables: Tables, count 
     p.bprec[i] = PREC[b.precision];
     p.doc[i] = tables.docs.id(normaliseDocument(r.documentNumber), 0, count);
     p.phone[i] = tables.phones.id(normalisePhone(r.phone), 0, count);
-    p.loc[i] = tables.locs.id((r.locationPcode ?? '').trim().toUpperCase(), 0, count);
-    for (const t of addressTokens(r.address)) {
-      if (na === addr.length) {
-        const grown = new Int32Array(addr.length * 2);
-        grown.set(addr);
-        addr = grown;
+    // Place codes repeat: one trim / upper-case per distinct written form.
+    const lraw = r.locationPcode;
+    let loc = 0;
+    if (lraw) {
+      let l = rawLocs.get(lraw);
+      if (l === undefined) {
+        l = tables.locs.id(lraw.trim().toUpperCase(), 0, false);
+        if (rawLocs.size < 100_000) rawLocs.set(lraw, l);
       }
-      addr[na++] = tables.addr.id(t, 0, count);
+      if (count) tables.locs.bump(0, l);
+      loc = l;
     }
+    p.loc[i] = loc;
+    if (r.address)
+      for (const t of addressTokens(r.address)) {
+        if (na === addr.length) {
+          const grown = new Int32Array(addr.length * 2);
+          grown.set(addr);
+          addr = grown;
+        }
+        addr[na++] = tables.addr.id(t, 0, count);
+      }
     p.addrOff[i + 1] = na;
     const h = r.householdId;
     if (h) {
