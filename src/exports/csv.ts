@@ -1,4 +1,4 @@
-import { FORMULA_START, plain, type Chunk, type Column, type RowBatches, type TableOptions } from './table';
+import { checkEncoded, FORMULA_START, isEncoded, plain, type Chunk, type Column, type RowBatches, type TableOptions } from './table';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
@@ -54,23 +54,29 @@ export async function* csvChunks<R>(columns: Column<R>[], batches: RowBatches<R>
   const lastValue: unknown[] = new Array(n).fill(Symbol('none'));
   const lastCell: string[] = new Array(n).fill('');
   let rows = 0;
-  for await (const batch of batches) {
+  const encodeRow = (row: R): string => {
+    let s = '';
+    for (let i = 0; i < n; i++) {
+      if (i) s += ',';
+      const v = values[i](row);
+      if (v === lastValue[i] && (v === null || typeof v !== 'object')) s += lastCell[i];
+      else {
+        const c = csvCell(v, types[i]);
+        lastValue[i] = v;
+        lastCell[i] = c;
+        s += c;
+      }
+    }
+    return s + '\r\n';
+  };
+  for await (const b of batches) {
+    const encoded = isEncoded(b);
+    if (encoded) checkEncoded(b, 'csv');
+    const batch: readonly (R | string)[] = encoded ? b.lines : b;
     if (!batch.length) continue;
     let s = '';
-    for (const row of batch) {
-      for (let i = 0; i < n; i++) {
-        if (i) s += ',';
-        const v = values[i](row);
-        if (v === lastValue[i] && (v === null || typeof v !== 'object')) s += lastCell[i];
-        else {
-          const c = csvCell(v, types[i]);
-          lastValue[i] = v;
-          lastCell[i] = c;
-          s += c;
-        }
-      }
-      s += '\r\n';
-    }
+    if (encoded) for (const row of batch) s += typeof row === 'string' ? row + '\r\n' : encodeRow(row);
+    else for (const row of batch as readonly R[]) s += encodeRow(row);
     rows += batch.length;
     opts.onProgress?.(rows);
     yield { bytes: Buffer.from(s, 'utf8'), rows };

@@ -18,7 +18,8 @@ import type { Chunk, Column, ExportFormat, RowBatches, TableOptions } from './ta
 
 export * from './table';
 export { csvCell, csvText, csvChunks } from './csv';
-export { xlsxCell, xlsxChunks, columnLetters, excelSerial } from './xlsx';
+export { xlsxCell, xlsxChunks, columnLetters, excelSerial, XLSX_EMPTY, XLSX_ROW_SEPARATOR } from './xlsx';
+export { sqlRow, RAW_ROW_MARK, type SqlCell, type SqlCellKind } from './sql-cells';
 export { sheetCells, cellValue } from './sheet-cells';
 
 export const CONTENT_TYPE: Record<ExportFormat, string> = {

@@ -30,8 +30,32 @@ export interface Column<R> {
 export type ExportFormat = 'csv' | 'xlsx';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'xlsx'];
 
+/**
+ * Rows already encoded for one format by the reader (typically by SQL built with sqlRow in
+ * sql-cells.ts), which the writer copies without looking at them: a CSV line without its line end
+ * (cells joined by commas), or an XLSX row's cells (`<c>…</c>`, an empty one as `<c/>`; the writer
+ * adds `<row r="…">`, `</row>` and drops trailing empty cells). An entry that is a row object
+ * instead is encoded by the writer from the columns, as in a plain batch.
+ */
+export interface EncodedBatch<R = never> {
+  encoded: ExportFormat;
+  lines: readonly (string | R)[];
+}
+
+/** A batch of rows, or rows the reader has already encoded for the writer's format. */
+export type RowBatch<R> = readonly R[] | EncodedBatch<R>;
+
 /** Rows in batches: any (async) iterable of arrays, e.g. an async generator reading keyset pages. */
-export type RowBatches<R> = AsyncIterable<readonly R[]> | Iterable<readonly R[]>;
+export type RowBatches<R> = AsyncIterable<RowBatch<R>> | Iterable<RowBatch<R>>;
+
+export function isEncoded<R>(b: RowBatch<R>): b is EncodedBatch<R> {
+  return !Array.isArray(b) && typeof (b as EncodedBatch<R>).encoded === 'string';
+}
+
+/** An encoded batch must be of the writer's format. */
+export function checkEncoded<R>(b: EncodedBatch<R>, format: ExportFormat): void {
+  if (b.encoded !== format) throw new Error(`A batch encoded as ${b.encoded} cannot be written as ${format}.`);
+}
 
 export interface TableOptions {
   /** CSV only: start with a UTF-8 byte order mark (some Excel versions need it to read UTF-8). Default off. */

@@ -1,6 +1,6 @@
 import { Zip, ZipDeflate, type AsyncFlateStreamHandler, type ZipInputFile } from 'fflate';
 import zlib from 'node:zlib';
-import { plain, type Chunk, type Column, type ColumnType, type RowBatches, type TableOptions } from './table';
+import { checkEncoded, isEncoded, plain, type Chunk, type Column, type ColumnType, type RowBatches, type TableOptions } from './table';
 
 /**
  * XLSX (Office Open XML spreadsheet) written by hand and zipped with fflate's streaming Zip:
@@ -91,7 +91,11 @@ export function excelSerial(ms: number): number {
   return ms / 86_400_000 + 25_569;
 }
 
-const MAX_CELL_TEXT = 32_767;
+export const MAX_CELL_TEXT = 32_767;
+/** An empty cell inside an encoded row (trailing ones are dropped), see sql-cells.ts. */
+export const XLSX_EMPTY = '<c/>';
+/** Separates the rows of an XLSX page that a reader gets as one text: XML forbids U+0001, so no encoded row holds it. */
+export const XLSX_ROW_SEPARATOR = '\u0001';
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function textCell(s: string, style = ''): string {
@@ -239,32 +243,41 @@ export async function* xlsxChunks<R>(columns: Column<R>[], batches: RowBatches<R
   const lastValue: unknown[] = new Array(n).fill(Symbol('none'));
   const lastCell: string[] = new Array(n).fill('');
   let rows = 0;
-  for await (const batch of batches) {
+  const encodeRow = (row: R): string => {
+    let s = `<row r="${rows + 2}">`;
+    let gap = 0;
+    for (let i = 0; i < n; i++) {
+      // Consecutive rows repeat many values (date, site, status): reuse the last cell's XML.
+      const v = values[i](row);
+      let c: string;
+      if (v === lastValue[i] && (v === null || typeof v !== 'object')) c = lastCell[i];
+      else {
+        c = xlsxCell(v, types[i]);
+        lastValue[i] = v;
+        lastCell[i] = c;
+      }
+      if (!c) {
+        gap++;
+        continue;
+      }
+      for (; gap > 0; gap--) s += '<c/>';
+      s += c;
+    }
+    return s + '</row>';
+  };
+  const copyRow = (cells: string): string => {
+    while (cells.endsWith(XLSX_EMPTY)) cells = cells.slice(0, -XLSX_EMPTY.length);
+    return `<row r="${rows + 2}">${cells}</row>`;
+  };
+  for await (const b of batches) {
+    const encoded = isEncoded(b);
+    if (encoded) checkEncoded(b, 'xlsx');
+    const batch: readonly (R | string)[] = encoded ? b.lines : b;
     if (!batch.length) continue;
     let s = '';
     for (const row of batch) {
-      const r = rows + 3;
       rows++;
-      s += `<row r="${r}">`;
-      let gap = 0;
-      for (let i = 0; i < n; i++) {
-        // Consecutive rows repeat many values (date, site, status): reuse the last cell's XML.
-        const v = values[i](row);
-        let c: string;
-        if (v === lastValue[i] && (v === null || typeof v !== 'object')) c = lastCell[i];
-        else {
-          c = xlsxCell(v, types[i]);
-          lastValue[i] = v;
-          lastCell[i] = c;
-        }
-        if (!c) {
-          gap++;
-          continue;
-        }
-        for (; gap > 0; gap--) s += '<c/>';
-        s += c;
-      }
-      s += '</row>';
+      s += encoded && typeof row === 'string' ? copyRow(row) : encodeRow(row as R);
     }
     sheet.push(Buffer.from(s, 'utf8'));
     opts.onProgress?.(rows);

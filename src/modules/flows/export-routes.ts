@@ -72,7 +72,7 @@ export async function flowsExportRoutes(app: FastifyInstance): Promise<void> {
           await audit(tx, actorOf(req), { action: `${spec.entity}.export`, entityType: spec.entity, operationId: s.operationId, details: { kind: spec.kind, format, ...filters, sites: s.sites.length } });
           return s;
         });
-        const { columns, batches } = flowsTable(spec.kind, req.server.hamrah.database.db, scope, q);
+        const { columns, batches } = flowsTable(spec.kind, req.server.hamrah.database.db, scope, q, undefined, format as ExportFormat);
         return sendTable(reply, {
           format: format as ExportFormat,
           filename: exportFilename(spec.kind.split('-'), scope.operationId, q.from, q.to, format),

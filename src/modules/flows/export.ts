@@ -10,11 +10,13 @@
  */
 import type { Writable } from 'node:stream';
 import { and, asc, eq, gte, inArray, lte, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import type { Tx } from '../../db/client';
 import type { AuthContext } from '../../server/context';
 import { notFound } from '../../server/errors';
 import type { Permission } from '../../server/permissions';
-import { csvChunks, writeTable, type Column, type ExportFormat, type TableOptions } from '../../exports';
+import { csvCell, csvChunks, RAW_ROW_MARK, sqlRow, writeTable, xlsxCell, XLSX_EMPTY, XLSX_ROW_SEPARATOR, type Column, type EncodedBatch, type ExportFormat, type RowBatch, type SqlCell, type TableOptions } from '../../exports';
 import { flowCounts, flowSurveys } from './schema';
 import { ALL_DOCUMENTS, REASONS, type CountStatus, type Direction, type OriginCountry } from './kinds';
 import { areaParents, operationSites, operationTimeZone, type SiteFacts } from './places-lookup';
@@ -111,32 +113,189 @@ const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00
  * "everything after the cursor, ORDER BY … LIMIT" may scan and sort the whole rest each time).
  * The window widens over sparse periods and narrows to what a page covered over dense ones.
  */
-async function* windowedPages<T extends { date: string }>(
+async function* windowedPages<K extends { date: string }, B>(
   range: { first: string | null; last: string | null } | undefined,
-  page: (lo: string, hi: string, after: T | null) => Promise<T[]>,
+  page: (lo: string, hi: string, after: K | null) => Promise<Page<K, B>>,
   batchSize: number,
-): AsyncGenerator<T[]> {
+): AsyncGenerator<B> {
   if (!range?.first || !range.last) return;
   const end = range.last;
   let lo = range.first;
   let span = 7;
-  let after: T | null = null;
+  let after: K | null = null;
   for (;;) {
     const hi = addDays(lo, span - 1) < end ? addDays(lo, span - 1) : end;
-    const list = await page(lo, hi, after);
-    if (list.length) yield list;
-    if (list.length >= batchSize) {
-      after = list[list.length - 1];
+    const got = await page(lo, hi, after);
+    if (got.count) yield got.batch;
+    if (got.count >= batchSize && got.last) {
+      after = got.last;
       span = Math.max(1, Math.min(span, 2 * (daysBetween(lo, after.date) + 1)));
       lo = after.date;
       continue;
     }
     if (hi >= end) return;
-    if (list.length < batchSize / 2) span = Math.min(span * 2, 4096);
+    if (got.count < batchSize / 2) span = Math.min(span * 2, 4096);
     lo = addDays(hi, 1);
     after = null;
   }
 }
+
+/** What one windowed query gave: how many rows, the last row's key, and the batch to yield. */
+interface Page<K, B> {
+  count: number;
+  last: K | null;
+  batch: B;
+}
+
+const typedPage = <T>(list: T[]): Page<T, T[]> => ({ count: list.length, last: list.length ? list[list.length - 1] : null, batch: list });
+
+// Encoded reads ---------------------------------------------------------------------------------
+//
+// For a download the rows do not need to become objects at all: SQL writes each row as the text
+// the writer would make of it (src/exports/sql-cells.ts), and the writer copies it. How the text
+// is read depends on the driver:
+// - PostgreSQL: one ordered query through a server-side cursor (DECLARE … NO SCROLL CURSOR, FETCH
+//   n, rows in array mode) inside a read-only REPEATABLE READ transaction on a connection of its
+//   own, so the export is one consistent snapshot; the next FETCH is sent before the current
+//   batch is written, so the server formats rows while Node writes them. cursor_tuple_fraction = 1
+//   lets the planner pick the plan that is fastest for the whole result (a scan and one sort)
+//   instead of the fastest first rows (an index walk that visits the heap at random).
+// - PGlite (one connection in this thread, where a long transaction would stall every other
+//   request): the windowed keyset pages above, each page's rows aggregated into ONE text value
+//   (string_agg over the ordered page), because PGlite decodes every row and field of a result
+//   in JavaScript; and larger pages.
+// - Anything else (e.g. a transaction handle): the typed batches, encoded by the writer in JS.
+
+/**
+ * Rows per FETCH (PostgreSQL) or per page (PGlite) of an encoded read. XLSX rows are ~4× longer
+ * than CSV rows: its PGlite pages stay under the default work_mem (4 MB), beyond which the page
+ * would be written to a temporary file and read back.
+ */
+export const ENCODED_BATCH_SIZE: Record<ExportFormat, number> = { csv: 10_000, xlsx: 3_000 };
+
+const dialect = new PgDialect();
+
+interface PgliteLike {
+  query<T>(text: string, params?: unknown[], opts?: { rowMode?: 'array' | 'object' }): Promise<{ rows: T[] }>;
+}
+
+/** The driver behind a database handle (not a transaction): a node-postgres pool, a PGlite instance, or null. */
+function driverOf(db: Tx): { pool: pg.Pool } | { pglite: PgliteLike } | null {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  if (client instanceof pg.Pool) return { pool: client };
+  if (client && typeof (client as PgliteLike).query === 'function' && typeof (client as { exec?: unknown }).exec === 'function' && 'waitReady' in (client as object)) return { pglite: client as PgliteLike };
+  return null;
+}
+
+/** Whether `db` can serve encoded reads (a PostgreSQL pool or PGlite, not a transaction). */
+export function canEncode(db: Tx): boolean {
+  return driverOf(db) !== null;
+}
+
+/** Streams an ordered query's single text column through a server-side cursor, one FETCH ahead of the writer. */
+async function* cursorLines<R>(pool: pg.Pool, query: SQL, format: ExportFormat, fetchSize: number, revive: (line: string) => string | R): AsyncGenerator<EncodedBatch<R>> {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  const client = await pool.connect();
+  let pending: Promise<pg.QueryArrayResult<[string]>> | null = null;
+  let broken = false;
+  try {
+    await client.query('begin isolation level repeatable read read only');
+    await client.query('set local cursor_tuple_fraction = 1');
+    await client.query({ text: `declare hamrah_export no scroll cursor for ${text}`, values: params });
+    const fetch = () => {
+      const p = client.query<[string]>({ text: `fetch ${fetchSize} from hamrah_export`, rowMode: 'array' });
+      p.catch(() => {}); // awaited below; this only keeps an early stop from leaving it unhandled
+      return p;
+    };
+    pending = fetch();
+    for (;;) {
+      const res = await pending;
+      pending = null;
+      if (!res.rows.length) break;
+      if (res.rows.length === fetchSize) pending = fetch();
+      const lines = new Array<string | R>(res.rows.length);
+      for (let i = 0; i < lines.length; i++) lines[i] = revive(res.rows[i][0]);
+      yield { encoded: format, lines };
+      if (!pending) break;
+    }
+  } catch (err) {
+    broken = true;
+    throw err;
+  } finally {
+    if (pending) await pending.catch(() => {});
+    try {
+      await client.query('rollback');
+    } catch {
+      broken = true;
+    }
+    client.release(broken);
+  }
+}
+
+/**
+ * One PGlite page as one text: the page's encoded rows joined in order (the page is a sorted,
+ * LIMITed subquery read once, so string_agg sees its order), their number, and the last row's
+ * key; split into the batch's lines, each revived (a row SQL left to the writer becomes an object).
+ */
+async function pglitePage<K, R>(client: PgliteLike, pageQuery: SQL, key: Record<string, SQL>, format: ExportFormat, revive: (line: string) => string | R): Promise<Page<K, EncodedBatch<R>>> {
+  const keyNames = Object.keys(key);
+  const keyText = Object.values(key);
+  const sep = format === 'csv' ? '\r\n' : XLSX_ROW_SEPARATOR;
+  // One pass over the page for the text and the count; the last row's key is read by position
+  // (a materialized CTE is read back in the order it was written).
+  const q = sql`with p as materialized (${pageQuery}), a as (select string_agg(line, ${sep}) as t, count(*)::int as n from p)
+    select a.t, a.n, (select json_build_array(${sql.join(keyText, sql`, `)})::text from p offset (select greatest(n - 1, 0) from a) limit 1) as k from a`;
+  const { sql: text, params } = dialect.sqlToQuery(q);
+  const [r] = (await client.query<{ t: string | null; n: number; k: string | null }>(text, params)).rows;
+  const n = Number(r.n);
+  // Encoded rows hold neither separator (CSV ones no CR or LF, XLSX ones no U+0001), nor do the
+  // JSON texts of the rows left to the writer (JSON escapes control characters).
+  const lines = n && r.t !== null ? r.t.split(sep).map(revive) : [];
+  const batch: EncodedBatch<R> = { encoded: format, lines };
+  const last = r.k ? (Object.fromEntries((JSON.parse(r.k) as unknown[]).map((v, i) => [keyNames[i], v])) as K) : null;
+  return { count: n, last, batch };
+}
+
+/** The site columns of one site, encoded once in JS (by the writers' own cell functions) and joined to the rows in SQL. */
+function siteCellsJson(scope: FlowsExportScope, format: ExportFormat): string {
+  return JSON.stringify(
+    scope.sites.map((site) => {
+      const { adm1, adm2 } = siteAreas(site, scope.parents);
+      const values = [site.name, site.code, adm1, adm2];
+      return { id: site.id, cells: format === 'csv' ? values.map((v) => csvCell(v, 'text')).join(',') : values.map((v) => xlsxCell(v, 'text') || XLSX_EMPTY).join('') };
+    }),
+  );
+}
+
+/** Turns a line of an encoded read back into a row object when SQL left it to the writer (RAW_ROW_MARK + the row's JSON). */
+function reviver<T>(keys: string[], locate: (siteId: string) => Located): (line: string) => string | (T & Located) {
+  return (line) => {
+    if (line.charCodeAt(0) !== 2) return line;
+    const a = JSON.parse(line.slice(RAW_ROW_MARK.length)) as unknown[];
+    const o: Record<string, unknown> = {};
+    for (let k = 0; k < keys.length; k++) o[keys[k]] = a[k];
+    return Object.assign(o, locate(o.siteId as string)) as T & Located;
+  };
+}
+
+/** `columns` as SQL cells, in the table's order; `sql` maps each header to its cell (the four site columns come as one). */
+function encodedCells<R>(columns: Column<R>[], cells: Record<string, SqlCell>, site: SqlCell): SqlCell[] {
+  const out: SqlCell[] = [];
+  for (const c of columns) {
+    if (SITE_HEADERS.includes(c.header)) {
+      if (c.header === SITE_HEADERS[0]) out.push(site);
+      continue;
+    }
+    const cell = cells[c.header];
+    if (!cell) throw new Error(`No SQL cell for export column ${c.header}`);
+    out.push(cell);
+  }
+  return out;
+}
+
+const SITE_HEADERS = ['site_name', 'site_code', 'adm1_pcode', 'adm2_pcode'];
+const siteJoin = (scope: FlowsExportScope, format: ExportFormat) => sql`json_to_recordset(${siteCellsJson(scope, format)}::json) as export_site(id uuid, cells text)`;
+const SITE_CELLS: SqlCell = { kind: 'cells', expr: sql`export_site.cells` };
 
 // Counts ---------------------------------------------------------------------------------------
 
@@ -243,14 +402,11 @@ export async function* countBatches(db: Tx, scope: FlowsExportScope, q: CountsEx
   const filters = countFilters(scope, q);
   if (!filters) return;
   const locate = locator(scope);
-  const [range] = await db
-    .select({ first: sql<string | null>`to_char(min(${flowCounts.date}), 'YYYY-MM-DD')`, last: sql<string | null>`to_char(max(${flowCounts.date}), 'YYYY-MM-DD')` })
-    .from(flowCounts)
-    .where(and(...filters));
-  const pages = windowedPages<CountRecord>(
+  const range = await countRange(db, filters);
+  const pages = windowedPages<CountRecord, CountRecord[]>(
     range,
-    (lo, hi, after) =>
-      selectCounts(
+    async (lo, hi, after) =>
+      typedPage(await selectCounts(
         db,
         and(
           ...filters,
@@ -261,10 +417,98 @@ export async function* countBatches(db: Tx, scope: FlowsExportScope, q: CountsEx
             : undefined,
         ),
         batchSize,
-      ),
+      )),
     batchSize,
   );
   for await (const list of pages) yield list.map((r) => Object.assign(r, locate(r.siteId)));
+}
+
+/** First and last count date under the filters. */
+async function countRange(db: Tx, filters: SQL[]) {
+  const [range] = await db
+    .select({ first: sql<string | null>`to_char(min(${flowCounts.date}), 'YYYY-MM-DD')`, last: sql<string | null>`to_char(max(${flowCounts.date}), 'YYYY-MM-DD')` })
+    .from(flowCounts)
+    .where(and(...filters));
+  return range;
+}
+
+const int = (expr: SQLWrapper): SqlCell => ({ kind: 'integer', expr });
+const text = (expr: SQLWrapper): SqlCell => ({ kind: 'text', expr });
+
+/** COUNT_TABLE's columns as SQL (besides the site columns). */
+const COUNT_SQL: Record<string, SqlCell> = {
+  date: { kind: 'date', expr: flowCounts.date },
+  neighbour_country: text(flowCounts.neighbourCountry),
+  direction: text(flowCounts.direction),
+  inflow: int(sql`case when ${flowCounts.direction} = 'in' then ${flowCounts.total} end`),
+  outflow: int(sql`case when ${flowCounts.direction} = 'out' then ${flowCounts.total} end`),
+  men: int(flowCounts.men),
+  women: int(flowCounts.women),
+  boys: int(flowCounts.boys),
+  girls: int(flowCounts.girls),
+  afghan: int(flowCounts.afghan),
+  other_nationality: int(flowCounts.otherNationality),
+  deported: int(flowCounts.deported),
+  spontaneous: int(flowCounts.spontaneous),
+  other_reason: int(flowCounts.otherReason),
+  transport_foot: int(flowCounts.transportFoot),
+  transport_car: int(flowCounts.transportCar),
+  transport_bus: int(flowCounts.transportBus),
+  transport_truck: int(flowCounts.transportTruck),
+  transport_other: int(flowCounts.transportOther),
+  status: text(flowCounts.status),
+  version: int(flowCounts.version),
+  id: { kind: 'uuid', expr: flowCounts.id },
+};
+
+interface CountKey {
+  date: string;
+  siteId: string;
+  direction: string;
+  neighbourCountry: string;
+}
+
+/**
+ * The counts export already encoded for `format`, in the order of countBatches (date, site,
+ * direction, neighbour country) and under the same filters: on PostgreSQL through a cursor, on
+ * PGlite in windowed pages of one text each (see "Encoded reads").
+ */
+export async function* countEncodedBatches(db: Tx, scope: FlowsExportScope, q: CountsExportQuery, format: ExportFormat, batchSize = ENCODED_BATCH_SIZE[format]): AsyncGenerator<EncodedBatch<CountExportRow>> {
+  const filters = countFilters(scope, q);
+  if (!filters) return;
+  const driver = driverOf(db);
+  if (!driver) throw new Error('Encoded reads need a database handle, not a transaction.');
+  const line = sql`${sqlRow(format, encodedCells(COUNT_TABLE, COUNT_SQL, SITE_CELLS), jsonOf(countKeys.map((k) => countFields[k as keyof typeof countFields])))} as line`;
+  const revive = reviver<CountRecord>(countKeys, locator(scope));
+  const from = sql`${flowCounts} join ${siteJoin(scope, format)} on export_site.id = ${flowCounts.siteId}`;
+  const order = sql`order by ${flowCounts.date}, ${flowCounts.siteId}, ${flowCounts.direction}, ${flowCounts.neighbourCountry}`;
+  if ('pool' in driver) {
+    yield* cursorLines(driver.pool, sql`select ${line} from ${from} where ${and(...filters)} ${order}`, format, batchSize, revive);
+    return;
+  }
+  const client = driver.pglite;
+  yield* windowedPages<CountKey, EncodedBatch<CountExportRow>>(
+    await countRange(db, filters),
+    (lo, hi, after) =>
+      pglitePage<CountKey, CountExportRow>(
+        client,
+        sql`select ${flowCounts.date} as date, ${flowCounts.siteId} as site_id, ${flowCounts.direction} as direction, ${flowCounts.neighbourCountry} as neighbour_country, ${line}
+              from ${from}
+             where ${and(
+               ...filters,
+               gte(flowCounts.date, lo),
+               lte(flowCounts.date, hi),
+               after
+                 ? sql`(${flowCounts.date}, ${flowCounts.siteId}, ${flowCounts.direction}, ${flowCounts.neighbourCountry}) > (${after.date}::date, ${after.siteId}::uuid, ${after.direction}, ${after.neighbourCountry})`
+                 : undefined,
+             )}
+             ${order} limit ${batchSize}`,
+        { date: sql`to_char(date, 'YYYY-MM-DD')`, siteId: sql`site_id`, direction: sql`direction`, neighbourCountry: sql`neighbour_country` },
+        format,
+        revive,
+      ),
+    batchSize,
+  );
 }
 
 /** How many rows the counts export will have (for progress bars). */
@@ -375,17 +619,74 @@ export async function* surveyRowBatches(db: Tx, scope: FlowsExportScope, q: Surv
   const filters = surveyFilters(scope, q);
   if (!filters) return;
   const locate = locator(scope);
-  const pages = windowedPages<SurveyRecord>(
+  const pages = windowedPages<SurveyRecord, SurveyRecord[]>(
     await surveyRange(db, filters),
-    (lo, hi, after) =>
-      selectSurveys(
-        db,
-        and(...filters, gte(flowSurveys.date, lo), lte(flowSurveys.date, hi), after ? sql`(${flowSurveys.date}, ${flowSurveys.id}) > (${after.date}::date, ${after.id}::uuid)` : undefined),
-        batchSize,
+    async (lo, hi, after) =>
+      typedPage(
+        await selectSurveys(
+          db,
+          and(...filters, gte(flowSurveys.date, lo), lte(flowSurveys.date, hi), after ? sql`(${flowSurveys.date}, ${flowSurveys.id}) > (${after.date}::date, ${after.id}::uuid)` : undefined),
+          batchSize,
+        ),
       ),
     batchSize,
   );
   for await (const list of pages) yield list.map((r) => Object.assign(r, locate(r.siteId)));
+}
+
+/** SURVEY_ROW_TABLE's columns as SQL (besides the site columns). */
+const SURVEY_SQL: Record<string, SqlCell> = {
+  date: { kind: 'date', expr: flowSurveys.date },
+  direction: text(flowSurveys.direction),
+  respondent_sex: text(flowSurveys.respondentSex),
+  respondent_age_band: text(flowSurveys.respondentAgeBand),
+  group_size: int(flowSurveys.groupSize),
+  men: int(flowSurveys.men),
+  women: int(flowSurveys.women),
+  boys: int(flowSurveys.boys),
+  girls: int(flowSurveys.girls),
+  origin_country: text(flowSurveys.originCountry),
+  origin_adm2_pcode: text(flowSurveys.originPcode),
+  destination_adm1_pcode: text(flowSurveys.destinationAdm1),
+  destination_adm2_pcode: text(flowSurveys.destinationAdm2),
+  documents: { kind: 'text[]', expr: flowSurveys.documents },
+  reasons: { kind: 'text[]', expr: flowSurveys.reasons },
+  intended_stay: text(flowSurveys.intendedStay),
+  vulnerabilities: { kind: 'text[]', expr: flowSurveys.vulnerabilities },
+  needs: { kind: 'text[]', expr: flowSurveys.needs },
+  id: { kind: 'uuid', expr: flowSurveys.id },
+};
+
+/** Row-level surveys already encoded for `format`, in the order of surveyRowBatches (date, id), under the same filters. */
+export async function* surveyRowEncodedBatches(db: Tx, scope: FlowsExportScope, q: SurveysExportQuery, format: ExportFormat, batchSize = ENCODED_BATCH_SIZE[format]): AsyncGenerator<EncodedBatch<SurveyExportRow>> {
+  const filters = surveyFilters(scope, q);
+  if (!filters) return;
+  const driver = driverOf(db);
+  if (!driver) throw new Error('Encoded reads need a database handle, not a transaction.');
+  const line = sql`${sqlRow(format, encodedCells(SURVEY_ROW_TABLE, SURVEY_SQL, SITE_CELLS), jsonOf(surveyKeys.map((k) => surveyFields[k as keyof typeof surveyFields])))} as line`;
+  const revive = reviver<SurveyRecord>(surveyKeys, locator(scope));
+  const from = sql`${flowSurveys} join ${siteJoin(scope, format)} on export_site.id = ${flowSurveys.siteId}`;
+  const order = sql`order by ${flowSurveys.date}, ${flowSurveys.id}`;
+  if ('pool' in driver) {
+    yield* cursorLines(driver.pool, sql`select ${line} from ${from} where ${and(...filters)} ${order}`, format, batchSize, revive);
+    return;
+  }
+  const client = driver.pglite;
+  yield* windowedPages<{ date: string; id: string }, EncodedBatch<SurveyExportRow>>(
+    await surveyRange(db, filters),
+    (lo, hi, after) =>
+      pglitePage<{ date: string; id: string }, SurveyExportRow>(
+        client,
+        sql`select ${flowSurveys.date} as date, ${flowSurveys.id} as id, ${line}
+              from ${from}
+             where ${and(...filters, gte(flowSurveys.date, lo), lte(flowSurveys.date, hi), after ? sql`(${flowSurveys.date}, ${flowSurveys.id}) > (${after.date}::date, ${after.id}::uuid)` : undefined)}
+             ${order} limit ${batchSize}`,
+        { date: sql`to_char(date, 'YYYY-MM-DD')`, id: sql`id` },
+        format,
+        revive,
+      ),
+    batchSize,
+  );
 }
 
 /** First and last survey date under the filters. */
@@ -542,15 +843,27 @@ export type FlowsExportKind = (typeof FLOWS_EXPORT_KINDS)[number];
 
 export type FlowsExportQuery = CountsExportQuery & SurveysAggregateQuery;
 
-/** The columns and the row batches of an export kind. */
-export function flowsTable(kind: FlowsExportKind, db: Tx, scope: FlowsExportScope, q: FlowsExportQuery, batchSize = BATCH_SIZE): { columns: Column<never>[]; batches: AsyncIterable<never[]> } {
+/**
+ * The columns and the row batches of an export kind. Given the `format` and a database handle
+ * (not a transaction), counts and row-level surveys come already encoded by SQL (see "Encoded
+ * reads"); otherwise, and for the aggregated surveys, as typed rows that the writer encodes.
+ */
+export function flowsTable(
+  kind: FlowsExportKind,
+  db: Tx,
+  scope: FlowsExportScope,
+  q: FlowsExportQuery,
+  batchSize?: number,
+  format?: ExportFormat,
+): { columns: Column<never>[]; batches: AsyncIterable<RowBatch<never>> } {
+  const encode = format !== undefined && canEncode(db);
   const t =
     kind === 'flows-counts'
-      ? { columns: COUNT_TABLE, batches: countBatches(db, scope, q, batchSize) }
+      ? { columns: COUNT_TABLE, batches: encode ? countEncodedBatches(db, scope, q, format, batchSize) : countBatches(db, scope, q, batchSize) }
       : kind === 'flows-surveys'
         ? { columns: SURVEY_AGGREGATE_TABLE, batches: surveyAggregateBatches(db, scope, q, batchSize) }
-        : { columns: SURVEY_ROW_TABLE, batches: surveyRowBatches(db, scope, q, batchSize) };
-  return t as unknown as { columns: Column<never>[]; batches: AsyncIterable<never[]> };
+        : { columns: SURVEY_ROW_TABLE, batches: encode ? surveyRowEncodedBatches(db, scope, q, format, batchSize) : surveyRowBatches(db, scope, q, batchSize) };
+  return t as unknown as { columns: Column<never>[]; batches: AsyncIterable<RowBatch<never>> };
 }
 
 /** Sheet names of the XLSX files. */
@@ -558,7 +871,7 @@ export const SHEET_NAMES: Record<FlowsExportKind, string> = { 'flows-counts': 'c
 
 /** Writes an export to any Writable (file, socket) with backpressure; resolves with the data rows written. */
 export async function exportFlowsTo(kind: FlowsExportKind, db: Tx, scope: FlowsExportScope, q: FlowsExportQuery, format: ExportFormat, out: Writable, opts: TableOptions = {}): Promise<number> {
-  const { columns, batches } = flowsTable(kind, db, scope, q);
+  const { columns, batches } = flowsTable(kind, db, scope, q, undefined, format);
   return writeTable(format, columns, batches, out, { sheetName: SHEET_NAMES[kind], ...opts });
 }
 

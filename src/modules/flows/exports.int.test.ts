@@ -7,8 +7,9 @@ import { createTestApp, type Agent, type TestApp } from '../../../test/helpers/a
 import { uuidv7 } from '../../shared/ids';
 import { parseCsv } from '../../shared/csv';
 import { auditLog } from '../access/schema';
-import { cellValue, sheetCells } from '../../exports';
-import { countBatches, exportCountsTo, exportSurveyRowsTo, surveyRowBatches, unrestrictedScope } from './export';
+import { cellValue, sheetCells, writeTable, type ExportFormat, type RowBatches } from '../../exports';
+import { canEncode, COUNT_TABLE, countBatches, countEncodedBatches, exportCountsTo, exportSurveyRowsTo, SURVEY_ROW_TABLE, surveyRowBatches, surveyRowEncodedBatches, unrestrictedScope } from './export';
+import { flowSurveys } from './schema';
 
 /** CSV body → header, HXL row, data rows as objects keyed by the header. */
 function table(body: string) {
@@ -250,5 +251,54 @@ describe.each(BACKENDS)('flows exports on %s', (backend) => {
     const counted: string[] = [];
     for await (const b of countBatches(db, scope, { from: '2023-03-01' }, 1)) counted.push(...b.map((r) => `${r.date} ${r.site.code} ${r.direction}`));
     expect(counted).toEqual(['2023-03-06 BCP-TORKHAM in', '2023-03-06 BCP-TORKHAM out', '2023-03-07 BCP-SPIN-BOLDAK in', '2023-03-08 BCP-ISLAM-QALA in']);
+  });
+
+  it('encoded reads (rows written by SQL: a cursor on PostgreSQL, one text per page on PGlite) give byte for byte the file of the typed reads', async () => {
+    const db = t.db.database.db;
+    expect(canEncode(db)).toBe(true);
+    // Rows whose text needs quoting, a formula guard or XML escaping go back to the writer; plain rows are written by SQL.
+    const tricky: Record<string, unknown>[] = [
+      { originPcode: '=HYPERLINK("x")', destinationAdm2: 'AF06, "east"', vulnerabilities: ['a&b', '<c>'] },
+      { originPcode: ' padded ', destinationAdm2: 'line\nbreak', needs: ['-1', '+2', '@3'] },
+      { originPcode: 'tab\there', destinationAdm1: 'ctl\u0001char', needs: ['ok'] },
+      { originPcode: 'بولدک', destinationAdm2: 'x'.repeat(40_000) },
+    ];
+    const base = survey('BCP-SPIN-BOLDAK', '2023-03-20');
+    await db.insert(flowSurveys).values(
+      tricky.map((over, i) => ({ ...base, ...over, id: uuidv7(), date: `2023-03-2${i}`, bodyHash: `tricky-${i}`, consent: true }) as typeof flowSurveys.$inferInsert),
+    );
+    const scope = await unrestrictedScope(db, 'AFG');
+    const write = async (format: ExportFormat, columns: typeof SURVEY_ROW_TABLE | typeof COUNT_TABLE, batches: RowBatches<never>) => {
+      const parts: Buffer[] = [];
+      const rows = await writeTable(format, columns as never, batches, new Writable({ write(c: Buffer, _e, done) { parts.push(c); done(); } }));
+      const bytes = Buffer.concat(parts);
+      return { rows, text: format === 'csv' ? bytes.toString('utf8') : strFromU8(unzipSync(new Uint8Array(bytes))['xl/worksheets/sheet1.xml']) };
+    };
+    for (const format of ['csv', 'xlsx'] as const) {
+      for (const q of [{}, { from: '2023-03-07', to: '2023-03-22' }, { site: site['BCP-TORKHAM'] }, { direction: 'out' as const }]) {
+        const typed = await write(format, SURVEY_ROW_TABLE, surveyRowBatches(db, scope, q) as RowBatches<never>);
+        // Pages of 2 rows walk the windows and keyset cursors (PGlite) or the FETCH loop (PostgreSQL).
+        for (const size of [undefined, 2]) {
+          const encoded = await write(format, SURVEY_ROW_TABLE, surveyRowEncodedBatches(db, scope, q, format, size) as RowBatches<never>);
+          expect(encoded.rows, `${format} ${JSON.stringify(q)} ${size}`).toBe(typed.rows);
+          expect(encoded.text === typed.text, `${format} ${JSON.stringify(q)} ${size}`).toBe(true);
+        }
+      }
+      const typedCounts = await write(format, COUNT_TABLE, countBatches(db, scope, {}) as RowBatches<never>);
+      const encodedCounts = await write(format, COUNT_TABLE, countEncodedBatches(db, scope, {}, format, 1) as RowBatches<never>);
+      expect(encodedCounts.rows).toBe(4);
+      expect(encodedCounts.text === typedCounts.text).toBe(true);
+    }
+    const csv = (await write('csv', SURVEY_ROW_TABLE, surveyRowEncodedBatches(db, scope, { from: '2023-03-20' }, 'csv') as RowBatches<never>)).text;
+    expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
+    expect(csv).toContain('"AF06, ""east"""');
+    const xml = (await write('xlsx', SURVEY_ROW_TABLE, surveyRowEncodedBatches(db, scope, { from: '2023-03-20' }, 'xlsx') as RowBatches<never>)).text;
+    expect(xml).toContain('<t>a&amp;b &lt;c&gt;</t>');
+    expect(xml).toContain('<t xml:space="preserve"> padded </t>');
+    // An operation the scope does not reach, or a site outside it, gives no rows on the encoded path either.
+    const narrow = { ...scope, sites: scope.sites.filter((s) => s.code === 'BCP-TORKHAM'), allSites: false };
+    const only = await write('csv', SURVEY_ROW_TABLE, surveyRowEncodedBatches(db, narrow, {}, 'csv') as RowBatches<never>);
+    expect(table(only.text).data.map((r) => r.site_code)).toEqual(['BCP-TORKHAM', 'BCP-TORKHAM', 'BCP-TORKHAM']);
+    expect((await write('csv', SURVEY_ROW_TABLE, surveyRowEncodedBatches(db, narrow, { site: site['BCP-ISLAM-QALA'] }, 'csv') as RowBatches<never>)).rows).toBe(0);
   });
 });
