@@ -26,6 +26,7 @@ const base: ComparedRecord = {
   destinationPcode: 'AF0101',
   currentSiteId: null,
   crossingSiteId: null,
+  crossingSite: 'BCP-TORKHAM',
   crossingDate: '2025-03-02',
   registeredAt: '2025-03-02T08:00:00.000Z',
   keys: { given: 'muhammad karim', father: 'abdulrahman', family: 'ahmadzai', givenAr: 'muhammad karim', fatherAr: null, familyAr: null },

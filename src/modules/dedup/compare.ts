@@ -78,7 +78,7 @@ export function compareRecords(a: ComparedRecord, b: ComparedRecord): FieldCompa
   add('currentPcode', a.currentPcode, b.currentPcode, placeVerdict(a.currentPcode, b.currentPcode));
   add('originPcode', a.originPcode, b.originPcode, placeVerdict(a.originPcode, b.originPcode));
   add('destinationPcode', a.destinationPcode, b.destinationPcode, placeVerdict(a.destinationPcode, b.destinationPcode));
-  const crossing = (r: ComparedRecord) => (r.crossingDate || r.crossingSiteId ? [r.crossingDate, r.crossingSiteId].filter(Boolean).join(' ') : null);
+  const crossing = (r: ComparedRecord) => (r.crossingDate || r.crossingSite ? [r.crossingSite, r.crossingDate].filter(Boolean).join(' ') : null);
   add('crossing', crossing(a), crossing(b), 'info');
   add('household', `${a.householdReference} (${a.householdSize})`, `${b.householdReference} (${b.householdSize})`, a.householdId === b.householdId ? 'agree' : 'info');
   add('relationship', a.relationship, b.relationship, 'info');

@@ -24,6 +24,7 @@ import { AppError, notFound } from '../../server/errors';
 import { allows, type Permission } from '../../server/permissions';
 import { displayName, matchKeysOf } from './keys';
 import { peopleConsents, peopleDocuments, peopleDocumentStatuses, peopleHouseholds, peopleIndividuals } from './schema';
+import { sitesOf } from './places-lookup';
 import { canSeeSensitive, loadHousehold, newVersion, refreshKeys, scopeFilter, type HouseholdRow, type Touched } from './service';
 
 type IndividualRow = typeof peopleIndividuals.$inferSelect;
@@ -97,6 +98,8 @@ export interface ComparedRecord {
   destinationPcode: string | null;
   currentSiteId: string | null;
   crossingSiteId: string | null;
+  /** The crossing point's code (e.g. BCP-TORKHAM). */
+  crossingSite: string | null;
   crossingDate: string | null;
   registeredAt: string;
   /** The engine's normalised names (Latin or Arabic script), and of the Arabic-script names alone. */
@@ -130,6 +133,7 @@ export async function recordsForReview(tx: Tx, auth: AuthContext, permission: Pe
   const docs = sensitiveIds.length
     ? await tx.select().from(peopleDocuments).where(inArray(peopleDocuments.individualId, sensitiveIds)).orderBy(asc(peopleDocuments.createdAt), asc(peopleDocuments.id))
     : [];
+  const siteCodes = await sitesOf(tx, visible.map((r) => r.h.crossingSiteId ?? ''));
   for (const { m, h } of visible) {
     const sensitive = sensitiveIds.includes(m.id);
     const mk = m.matchKeys as Record<string, string | null>;
@@ -158,6 +162,7 @@ export async function recordsForReview(tx: Tx, auth: AuthContext, permission: Pe
       destinationPcode: h.destinationPcode,
       currentSiteId: h.currentSiteId,
       crossingSiteId: h.crossingSiteId,
+      crossingSite: h.crossingSiteId ? siteCodes.get(h.crossingSiteId)?.code ?? null : null,
       crossingDate: h.crossingDate,
       registeredAt: h.createdAt.toISOString(),
       keys: {
