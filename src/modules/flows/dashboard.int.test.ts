@@ -3,7 +3,10 @@ import { sql } from 'drizzle-orm';
 import { BACKENDS } from '../../../test/helpers/db';
 import { createTestApp, type Agent, type TestApp } from '../../../test/helpers/app';
 import { uuidv7 } from '../../shared/ids';
-import { isoWeekOf, mondayOf, mondayOfIsoWeek, surveyBuckets } from './dashboard';
+import { ALL_PERMISSIONS, type GrantScope } from '../../server/permissions';
+import type { AuthContext } from '../../server/context';
+import { SURVEY_DIMS } from './dashboard-contract';
+import { dashboard, dashboardBaseline, dashboardScope, dashboardSeries, dashboardSurveyDims, dashboardTotals, isoWeekOf, mondayOf, mondayOfIsoWeek, surveyBuckets } from './dashboard';
 
 describe('dashboard date buckets', () => {
   it('labels ISO weeks and splits long periods into week blocks', () => {
@@ -19,6 +22,30 @@ describe('dashboard date buckets', () => {
     expect(b.weeks.length + b.blocks4.length + b.blocks52.length).toBeLessThan(45);
   });
 });
+
+function authAs(name: string, grants: Omit<GrantScope, 'roleId' | 'organisationId'>[]): AuthContext {
+  return {
+    user: { id: '00000000-0000-7000-8000-0000000000aa', username: name, displayName: name, organisationId: null, language: 'en', isDemo: false },
+    grants: grants.map((g) => ({ roleId: name, organisationId: null, ...g })),
+    via: 'session',
+  };
+}
+
+type Point = { bucket: string; siteId: string; direction: string; total: number; deported: number; spontaneous: number; otherReason: number };
+/** Day points summed into the bucket of each day (its Monday or the 1st of its month). */
+function rollUp(points: Point[], bucketOf: (d: string) => string): Point[] {
+  const by = new Map<string, Point>();
+  for (const p of points) {
+    const k = `${bucketOf(p.bucket)}|${p.siteId}|${p.direction}`;
+    const e = by.get(k) ?? { ...p, bucket: bucketOf(p.bucket), total: 0, deported: 0, spontaneous: 0, otherReason: 0 };
+    e.total += p.total;
+    e.deported += p.deported;
+    e.spontaneous += p.spontaneous;
+    e.otherReason += p.otherReason;
+    by.set(k, e);
+  }
+  return [...by.values()].sort((a, b) => a.bucket.localeCompare(b.bucket) || a.siteId.localeCompare(b.siteId) || a.direction.localeCompare(b.direction));
+}
 
 interface Count { site: string; date: string; direction: 'in' | 'out'; total: number; deported: number; publish: boolean }
 interface Survey { site: string; date: string; direction: 'in' | 'out'; size: number; adm2: string; docs: string[] }
@@ -188,6 +215,93 @@ describe.each(BACKENDS)('flows dashboard on %s', (backend) => {
     expect(after.surveys.countedInWeeks).toBe(before.surveys.countedInWeeks + 100);
     await t.db.database.db.execute(sql`select flow_dash_rebuild()`);
     expect((await dash('admin', 'from=2024-04-01&to=2024-04-14&direction=in')).json()).toEqual(after);
+  });
+
+  it('reads a day series from the counts that adds up to the rollup\'s weeks and months, for every scope', async () => {
+    for (const who of ['admin', 'viewer', 'enumerator']) {
+      const day = (await dash(who, 'from=2024-03-30&to=2024-04-30&granularity=day')).json();
+      expect(day.series.length).toBeGreaterThan(0);
+      const week = (await dash(who, 'from=2024-04-01&to=2024-04-14&granularity=week')).json();
+      expect(rollUp(day.series.filter((p: Point) => p.bucket >= '2024-04-01' && p.bucket <= '2024-04-14'), mondayOf)).toEqual(week.series);
+      const month = (await dash(who, 'from=2024-03-30&to=2024-04-30&granularity=month')).json();
+      expect(rollUp(day.series, (d) => `${d.slice(0, 7)}-01`)).toEqual(month.series);
+      // the same figures whichever way the period is cut
+      expect(month.headline).toEqual(day.headline);
+      expect(month.inflow).toEqual(day.inflow);
+    }
+  });
+
+  it('keeps the published-only and the area-limited scopes to what they may see, in the series and the survey answers', async () => {
+    const viewer = (await dash('viewer', 'from=2024-03-30&to=2024-04-14&granularity=day')).json();
+    // only published days: none at Islam Qala, none after 7 April
+    expect(viewer.series.some((p: Point) => p.siteId === site['BCP-ISLAM-QALA'])).toBe(false);
+    expect(viewer.series.every((p: Point) => p.bucket <= '2024-04-07')).toBe(true);
+    const published = counts.filter((c) => c.publish && c.direction === 'in').reduce((a, c) => a + c.total, 0);
+    expect(viewer.series.filter((p: Point) => p.direction === 'in').reduce((a: number, p: Point) => a + p.total, 0)).toBe(published);
+    const enumerator = (await dash('enumerator', 'from=2024-04-01&to=2024-04-14&granularity=week')).json();
+    const mine = new Set([site['BCP-TORKHAM'], site['BCP-SPIN-BOLDAK']]);
+    expect(enumerator.series.length).toBeGreaterThan(0);
+    expect(enumerator.series.every((p: Point) => mine.has(p.siteId))).toBe(true);
+    // Islam Qala's travellers are the only ones holding an Amayesh card
+    expect(enumerator.surveys.dims.doc.map((i: { key: string }) => i.key)).not.toContain('amayesh');
+    expect(enumerator.surveys.surveys).toBe(expected(counts, surveys, '2024-04-01', '2024-04-14', { sites: ['BCP-TORKHAM', 'BCP-SPIN-BOLDAK'], published: false }).surveys);
+  });
+
+  it('answers the page from one statement with the same figures as each query on its own', async () => {
+    const db = t.db.database.db;
+    const ADMIN = authAs('admin', [{ operationId: 'AFG', areaPcode: null, permissions: new Set(ALL_PERMISSIONS) }]);
+    const VIEWER = authAs('viewer', [{ operationId: 'AFG', areaPcode: null, permissions: new Set(['reports.published.read']) }]);
+    const ENUMERATOR = authAs('enumerator', [{ operationId: 'AFG', areaPcode: 'AF06', permissions: new Set(['flows.read']) }]);
+    for (const who of [ADMIN, VIEWER, ENUMERATOR])
+      for (const [from, to, granularity] of [['2024-03-30', '2024-04-14', 'day'], ['2024-03-27', '2024-04-12', 'week'], ['2024-03-02', '2024-04-20', 'month'], ['2023-11-15', '2024-05-02', 'month']] as const)
+        for (const direction of [undefined, 'in'] as const) {
+          const q = { operation: 'AFG', from, to, granularity, direction };
+          await db.transaction(async (tx) => {
+            const page = await dashboard(tx, who, q);
+            const scope = await dashboardScope(tx, who, q);
+            const totals = await dashboardTotals(tx, scope, from, to);
+            expect(page.inflow).toEqual(totals.in);
+            expect(page.outflow).toEqual(totals.out);
+            expect(page.series).toEqual(await dashboardSeries(tx, scope, from, to, granularity));
+            const { all, ...dims } = await dashboardSurveyDims(tx, scope, from, to, ['all', ...SURVEY_DIMS]);
+            expect(page.surveys.dims).toEqual(dims);
+            expect(page.surveys.surveys).toBe(all.reduce((a, r) => a + r.surveys, 0));
+            // each dimension read alone gives what the page gives
+            for (const d of SURVEY_DIMS) expect((await dashboardSurveyDims(tx, scope, from, to, [d]))[d]).toEqual(dims[d]);
+          });
+        }
+  });
+
+  it('shows the latest published baseline round, or for a reader limited to areas the latest one with rows in them', async () => {
+    const analyst = await t.as('analyst');
+    const round = async (roundNumber: number, districts: [string, number][]) => {
+      const id = uuidv7();
+      const res = await analyst.post('/api/v1/mobility/rounds', { id, operationId: 'AFG', kind: 'baseline', roundNumber, name: `Baseline ${roundNumber}`, referenceDate: `2024-0${roundNumber}-01` });
+      expect(res.statusCode, res.body).toBe(201);
+      for (const [admin2Pcode, ind] of districts) {
+        const a = await analyst.post(`/api/v1/mobility/rounds/${id}/assessments`, {
+          id: uuidv7(), kind: 'baseline', admin2Pcode,
+          figures: { idps: { ind, hh: 10 }, returnees: { ind: 0, hh: 0 }, idpReturnees: { ind: 0, hh: 0 }, outMigrants: { ind: 0, hh: 0 } },
+        });
+        expect(a.statusCode, a.body).toBe(201);
+      }
+      for (const step of ['submit', 'verify', 'publish']) expect((await analyst.post(`/api/v1/mobility/rounds/${id}/${step}`)).statusCode).toBe(200);
+      return id;
+    };
+    await round(1, [['AF0101', 500], ['AF0601', 300]]);
+    await round(2, [['AF0101', 800]]);
+    // a draft round 3 does not count
+    expect((await analyst.post('/api/v1/mobility/rounds', { id: uuidv7(), operationId: 'AFG', kind: 'baseline', roundNumber: 3, name: 'Draft', referenceDate: '2024-03-01' })).statusCode).toBe(201);
+    const body = (await dash('admin', 'from=2024-04-01&to=2024-04-14')).json();
+    expect(body.baseline).toEqual({ roundNumber: 2, referenceDate: '2024-02-01', districts: [{ pcode: 'AF0101', idps: 800 }] });
+    expect((await dash('viewer', 'from=2024-04-01&to=2024-04-14')).json().baseline).toEqual(body.baseline);
+    // mobility.read limited to Nangarhar: round 2 has nothing there, round 1 has
+    const nangarhar = authAs('nangarhar', [{ operationId: 'AFG', areaPcode: 'AF06', permissions: new Set(['flows.read', 'mobility.read', 'places.read']) }]);
+    const db = t.db.database.db;
+    expect(await db.transaction((tx) => dashboardBaseline(tx, nangarhar, 'AFG'))).toEqual({ roundNumber: 1, referenceDate: '2024-01-01', districts: [{ pcode: 'AF0601', idps: 300 }] });
+    // flows.read alone reads no baseline figures
+    const flowsOnly = authAs('flows-only', [{ operationId: 'AFG', areaPcode: null, permissions: new Set(['flows.read', 'places.read']) }]);
+    expect(await db.transaction((tx) => dashboard(tx, flowsOnly, { operation: 'AFG', from: '2024-04-01', to: '2024-04-14', granularity: 'week' }))).toMatchObject({ baseline: null });
   });
 
   it('refuses a day series longer than 400 days and a period that ends before it starts', async () => {
