@@ -55,14 +55,14 @@ export default function LinkagePage() {
   const [matchSecret, setMatchSecret] = useState('');
   const [partner, setPartner] = useState('');
   const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [status, setStatus] = useState<'pending' | 'confirmed' | 'rejected' | 'all'>('pending');
   const links = useLinks(selected, status === 'all' ? undefined : status);
 
-  const run = async (fn: () => Promise<unknown>, after: () => void) => {
-    setBusy(true);
+  const run = async (what: string, fn: () => Promise<unknown>, after: () => void) => {
+    setBusy(what);
     setError(null);
     try {
       await fn();
@@ -71,7 +71,7 @@ export default function LinkagePage() {
     } catch (e) {
       setError(e);
     } finally {
-      setBusy(false);
+      setBusy(null);
     }
   };
 
@@ -99,9 +99,9 @@ export default function LinkagePage() {
           <Group>
             <Button
               disabled={exportSecret.length < 16}
-              loading={busy}
+              loading={busy === 'export'}
               data-testid="export-start"
-              onClick={() => void run(() => startExport(op, exportSecret), () => setExportSecret(''))}
+              onClick={() => void run('export', () => startExport(op, exportSecret), () => setExportSecret(''))}
             >
               {t('linkage.export.start')}
             </Button>
@@ -152,10 +152,11 @@ export default function LinkagePage() {
           <Group>
             <Button
               disabled={matchSecret.length < 16 || !partner.trim() || !file}
-              loading={busy}
+              loading={busy === 'match'}
               data-testid="match-start"
               onClick={() =>
                 void run(
+                  'match',
                   async () => startMatch(op, matchSecret, partner.trim(), file!.name, await file!.text()),
                   () => {
                     setMatchSecret('');
@@ -266,10 +267,10 @@ export default function LinkagePage() {
                       </Table.Td>
                       <Table.Td>
                         <Group gap={4} wrap="nowrap">
-                          <Button size="xs" color="green" variant="light" disabled={busy || l.status === 'confirmed'} onClick={() => void run(() => decide(l.id, 'confirmed'), () => {})} data-testid="link-confirm">
+                          <Button size="xs" color="green" variant="light" disabled={busy !== null || l.status === 'confirmed'} onClick={() => void run(l.id, () => decide(l.id, 'confirmed'), () => {})} data-testid="link-confirm">
                             {t('linkage.links.confirm')}
                           </Button>
-                          <Button size="xs" color="gray" variant="light" disabled={busy || l.status === 'rejected'} onClick={() => void run(() => decide(l.id, 'rejected'), () => {})} data-testid="link-reject">
+                          <Button size="xs" color="gray" variant="light" disabled={busy !== null || l.status === 'rejected'} onClick={() => void run(l.id, () => decide(l.id, 'rejected'), () => {})} data-testid="link-reject">
                             {t('linkage.links.reject')}
                           </Button>
                         </Group>
