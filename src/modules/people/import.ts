@@ -316,39 +316,46 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
       // 1. The contract's schema, as for a request.
       const rowOfMember = (i: unknown) => (typeof i === 'number' && rows[i] ? rows[i].row : first.row);
       const parsed = householdCreate.safeParse(draft);
-      if (!parsed.success) {
-        for (const e of parsed.error.issues) {
-          const p = e.path as (string | number)[];
-          if (p[0] === 'members' && typeof p[1] === 'number' && p.length > 2) issue(rowOfMember(p[1]), fieldOfPath(p.slice(2), birthFields[p[1]]), e.message);
-          else if (p[0] === 'consents') issue(at('consent'), p[2] === 'givenOn' ? 'consentDate' : 'consentPurposes', e.message);
-          else {
-            const f = fieldOfPath(p, null);
-            issue(at(f), f, e.message);
-          }
-        }
-        return null;
-      }
-      const body = parsed.data;
-      // 2. The service's checks, as for a request.
-      const ctx: Ctx = { operationId, today, issues: [] };
-      const places = placeColumnsFrom(ctx, body, known, sites);
-      ensureWritable(auth, { operationId, areaPcode: places.currentPcode ?? null, organisationId }, ctx.issues);
-      headCheck(body.members, 'body.members', ctx.issues);
-      const memberCols = body.members.map((m, i) => {
-        if (!hasAnyName(m)) ctx.issues.push({ path: `body.members.${i}.givenName`, message: 'At least one name (any script) is required.' });
-        m.documents.forEach((d, j) => checkDocument(d, `body.members.${i}.documents.${j}`, ctx.issues));
-        return memberColumns(m, ctx, `body.members.${i}`);
-      });
-      for (const [i, c] of body.consents.entries()) if (c.givenOn > today) ctx.issues.push({ path: `body.consents.${i}.givenOn`, message: `${c.givenOn} is in the future.` });
-      for (const e of ctx.issues as FieldIssue[]) {
-        const p = e.path.split('.').slice(1).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
-        if (p[0] === 'members' && typeof p[1] === 'number' && p.length > 2) issue(rowOfMember(p[1]), fieldOfPath(p.slice(2), birthFields[p[1]]), e.message);
-        else if (p[0] === 'members') issue(first.row, 'relationship', e.message);
+      // Fields the schema already refused: the service's checks below do not repeat them.
+      const refused = new Set<string>();
+      const report = (row: number, field: string, message: string, fromSchema = false) => {
+        const k = `${row}/${field}`;
+        if (fromSchema) refused.add(k);
+        else if (refused.has(k)) return;
+        issue(row, field, message);
+      };
+      const place = (p: (string | number)[], message: string, fromSchema = false) => {
+        if (p[0] === 'members' && typeof p[1] === 'number' && p.length > 2) report(rowOfMember(p[1]), fieldOfPath(p.slice(2), birthFields[p[1]]), message, fromSchema);
+        else if (p[0] === 'members') report(first.row, 'relationship', message, fromSchema);
+        else if (p[0] === 'consents') report(at('consent'), p[2] === 'givenOn' ? 'consentDate' : 'consentPurposes', message, fromSchema);
         else {
           const f = fieldOfPath(p, null);
-          issue(at(f), f, e.message);
+          report(at(f), f, message, fromSchema);
         }
+      };
+      if (!parsed.success) for (const e of parsed.error.issues) place(e.path as (string | number)[], e.message, true);
+      // With a refused field the rest is still checked (one report lists every problem of the file).
+      const body = (parsed.success ? parsed.data : draft) as HouseholdCreate;
+      // 2. The service's checks, as for a request.
+      const ctx: Ctx = { operationId, today, issues: [] };
+      let places: ReturnType<typeof placeColumnsFrom> = {};
+      let memberCols: ReturnType<typeof memberColumns>[] = [];
+      try {
+        places = placeColumnsFrom(ctx, body, known, sites);
+        ensureWritable(auth, { operationId, areaPcode: places.currentPcode ?? null, organisationId }, ctx.issues);
+        headCheck(body.members, 'body.members', ctx.issues);
+        memberCols = body.members.map((m, i) => {
+          if (!hasAnyName(m)) ctx.issues.push({ path: `body.members.${i}.givenName`, message: 'At least one name (any script) is required.' });
+          m.documents.forEach((d, j) => checkDocument(d, `body.members.${i}.documents.${j}`, ctx.issues));
+          return memberColumns(m, ctx, `body.members.${i}`);
+        });
+        for (const [i, c] of body.consents.entries()) if (c.givenOn > today) ctx.issues.push({ path: `body.consents.${i}.givenOn`, message: `${c.givenOn} is in the future.` });
+      } catch (err) {
+        // Only a body the schema refused can trip the checks; its problems are reported already.
+        if (parsed.success) throw err;
       }
+      for (const e of ctx.issues as FieldIssue[]) place(e.path.split('.').slice(1).map((x) => (/^\d+$/.test(x) ? Number(x) : x)), e.message);
+      if (!parsed.success) return null;
       if (ctx.issues.length) return null;
       const now = new Date();
       const memberRows = body.members.map((m, i) => ({
