@@ -19,6 +19,7 @@ export interface HouseholdWeights {
   householdSupport1: number;
   householdSupport2: number;
   sameHousehold: number;
+  householdConflict: number;
 }
 
 export interface HouseholdResult {
@@ -26,6 +27,8 @@ export interface HouseholdResult {
   supported: number;
   /** Pairs lowered because both records are in the same household. */
   sameHousehold: number;
+  /** Pairs lowered because one record already matches another member of the other household. */
+  conflicts: number;
 }
 
 /**
@@ -57,7 +60,7 @@ export function applyHouseholdContext(
     }
     count++;
   }
-  if (!count) return { supported: 0, sameHousehold: same };
+  if (!count) return { supported: 0, sameHousehold: same, conflicts: 0 };
   const key = arena ? arena.u32(count) : new Uint32Array(count);
   const edge = arena ? arena.u32(count) : new Uint32Array(count);
   let k = 0;
@@ -78,20 +81,38 @@ export function applyHouseholdContext(
   const used = new Set<number>();
   const accepted: number[] = [];
   let supported = 0;
+  let conflicts = 0;
+  const partner = new Set<number>();
+  const matchedPartner = (e: number) => partner.has(a[e]) || partner.has(b[e]);
   const settle = () => {
     if (group.length < 2) return;
     group.sort((x, y) => score[y] - score[x]);
     used.clear();
     accepted.length = 0;
+    partner.clear();
     let matches = 0;
     for (const e of group) {
       if (used.has(a[e]) || used.has(b[e])) continue;
       used.add(a[e]);
       used.add(b[e]);
       accepted.push(e);
-      if (score[e] >= match) matches++;
+      if (score[e] >= match) {
+        matches++;
+        partner.add(a[e]);
+        partner.add(b[e]);
+      }
     }
     if (!matches) return;
+    // A pair left out of the one-to-one assignment, where one of its records already matches
+    // another member of the other household: most often two siblings of a household registered
+    // twice (same father, family, place and phone).
+    for (const e of group) {
+      if (score[e] >= match || accepted.includes(e)) continue;
+      if (matchedPartner(e)) {
+        score[e] += W.householdConflict;
+        conflicts++;
+      }
+    }
     for (const e of accepted) {
       if (score[e] >= match) continue;
       // Matches among the other assigned pairs (this one is not a match).
@@ -119,7 +140,7 @@ export function applyHouseholdContext(
     }
     s = t;
   }
-  return { supported, sameHousehold: same };
+  return { supported, sameHousehold: same, conflicts };
 }
 
 /** Binary search: is (x, y), x < y, among the candidate pairs (sorted by a, then b)? */

@@ -67,6 +67,8 @@ export interface ScoreWeights {
   householdSupport2: number;
   /** Both records in the same household (a household lists each member once). */
   sameHousehold: number;
+  /** One record already matches another member of the other household (household.ts). */
+  householdConflict: number;
 }
 
 export const DEFAULT_WEIGHTS: ScoreWeights = {
@@ -100,6 +102,7 @@ export const DEFAULT_WEIGHTS: ScoreWeights = {
   householdSupport1: 6,
   householdSupport2: 9,
   sameHousehold: -6,
+  householdConflict: -6,
 };
 
 /**
