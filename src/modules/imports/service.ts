@@ -335,6 +335,7 @@ export async function runBatch(database: Database, batchId: string, o: RunBatchO
   } else {
     status = 'validated';
     message = s.invalid ? `${s.invalid} of ${s.rows} rows have problems.` : `All ${s.rows} rows are valid${s.existing ? ` (${s.existing} already stored)` : ''}.`;
+    if (s.warnings) message += ` ${s.warnings} ${s.warnings === 1 ? 'warning' : 'warnings'} to look at (they do not stop the import).`;
   }
   // The committed state and the audit row were written with the rows; the report goes with the batch.
   await db

@@ -84,6 +84,8 @@ describe.each(BACKENDS)('household import on %s', (backend) => {
     expect(detail.members[2].birth.precision).toBe('estimated_age');
     expect(detail.consents).toEqual([expect.objectContaining({ purpose: 'registration', individualId: detail.members[0].id })]);
     expect(detail.versions).toEqual([expect.objectContaining({ version: 1, action: 'household.import' })]);
+    const journey = (await registrar.get(`/api/v1/people/households/${gul.id}/timeline`)).json();
+    expect(journey.items.map((e: { kind: string }) => e.kind)).toContain('household.import');
     // Search finds an imported person by Arabic script (search keys were written).
     const found = (await registrar.get(`/api/v1/people/search?operation=AFG&q=${encodeURIComponent('گل')}`)).json();
     expect(found.items.some((h: { person: { householdId: string } }) => h.person.householdId === gul.id)).toBe(true);

@@ -37,6 +37,7 @@ export function registerTimelineSource(source: TimelineSource): void {
 
 const TITLES: Record<string, string> = {
   'household.create': 'Household registered',
+  'household.import': 'Household registered by bulk import',
   'household.update': 'Household details edited',
   'member.add': 'Member added',
   'member.update': 'Member details edited',
