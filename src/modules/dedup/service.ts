@@ -22,6 +22,7 @@ import {
   individualNames,
   mergedIntoOf,
   mergeIndividuals,
+  personVisible,
   presentIndividuals,
   recordsForReview,
   suggestSurvivor,
@@ -56,11 +57,8 @@ function requireOp(auth: AuthContext, operationIn: string, ...perms: ('dedup.rev
 const unrestricted = (auth: AuthContext, op: string) => scopesFor(auth.grants, 'dedup.review', op) === null || scopesFor(auth.grants, 'dedup.run', op) === null;
 
 /** Both records of the pair are visible to the reviewer. */
-const pairVisible = (auth: AuthContext, op: string): SQL => {
-  const people = visiblePeopleSql(auth, 'dedup.review', op);
-  const readers = visiblePeopleSql(auth, 'people.read', op);
-  return sql`${dedupPairs.idA} in ${people} and ${dedupPairs.idB} in ${people} and ${dedupPairs.idA} in ${readers} and ${dedupPairs.idB} in ${readers}`;
-};
+const pairVisible = (auth: AuthContext, op: string): SQL =>
+  sql`${personVisible(auth, ['dedup.review', 'people.read'], op, dedupPairs.idA)} and ${personVisible(auth, ['dedup.review', 'people.read'], op, dedupPairs.idB)}`;
 
 const decided = sql`exists (select 1 from ${dedupDecisions} d where d.operation_id = ${dedupPairs.operationId} and d.id_a = ${dedupPairs.idA} and d.id_b = ${dedupPairs.idB})`;
 

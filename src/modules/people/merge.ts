@@ -16,7 +16,7 @@
  * The returned `undo` holds every changed row as it was; `undoMerge` writes them back, and
  * refuses (409) when either household changed after the merge.
  */
-import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
@@ -61,6 +61,17 @@ export async function operationsWithPeople(db: Tx): Promise<string[]> {
 export function visiblePeopleSql(auth: AuthContext, permission: Permission, operationId: string): SQL {
   const scope = scopeFilter(auth, permission, operationId);
   return sql`(select ${peopleIndividuals.id} from ${peopleIndividuals} inner join ${peopleHouseholds} on ${peopleHouseholds.id} = ${peopleIndividuals.householdId} where ${peopleIndividuals.operationId} = ${operationId} and ${peopleIndividuals.removedAt} is null${scope ? sql` and ${scope}` : sql``})`;
+}
+
+/**
+ * A condition: the individual whose id is `column` is present and the user may use it with every
+ * one of `permissions` in the operation. A correlated EXISTS (one index probe per row), so a
+ * paged list over a large registry stays cheap.
+ */
+export function personVisible(auth: AuthContext, permissions: Permission[], operationId: string, column: SQL | AnyColumn): SQL {
+  const scopes = permissions.map((p) => scopeFilter(auth, p, operationId)).filter((x): x is SQL => !!x);
+  const extra = scopes.length ? sql` and ${sql.join(scopes, sql` and `)}` : sql``;
+  return sql`exists (select 1 from ${peopleIndividuals} inner join ${peopleHouseholds} on ${peopleHouseholds.id} = ${peopleIndividuals.householdId} where ${peopleIndividuals.id} = ${column} and ${peopleIndividuals.operationId} = ${operationId} and ${peopleIndividuals.removedAt} is null${extra})`;
 }
 
 /** Which of these individuals are present (not removed or merged), for the duplicate flags. */
