@@ -16,7 +16,7 @@ import type { Tx } from '../../db/client';
 import type { AuthContext } from '../../server/context';
 import { notFound } from '../../server/errors';
 import type { Permission } from '../../server/permissions';
-import { csvCell, csvChunks, RAW_ROW_MARK, sqlRow, writeTable, xlsxCell, XLSX_EMPTY, XLSX_ROW_SEPARATOR, type Column, type EncodedBatch, type ExportFormat, type RowBatch, type SqlCell, type TableOptions } from '../../exports';
+import { csvCell, RAW_ROW_MARK, sqlRow, writeTable, xlsxCell, XLSX_EMPTY, XLSX_ROW_SEPARATOR, type Column, type EncodedBatch, type ExportFormat, type RowBatch, type SqlCell, type TableOptions } from '../../exports';
 import { flowCounts, flowSurveys } from './schema';
 import { ALL_DOCUMENTS, REASONS, type CountStatus, type Direction, type OriginCountry } from './kinds';
 import { areaParents, operationSites, operationTimeZone, type SiteFacts } from './places-lookup';
@@ -517,17 +517,6 @@ export async function countCountRows(db: Tx, scope: FlowsExportScope, q: CountsE
   if (!filters) return 0;
   const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(flowCounts).where(and(...filters));
   return Number(r.n);
-}
-
-/** Earlier API of GET /flows/counts.csv: the scope plus the period, as CSV chunks. */
-export interface CountsCsvInput extends FlowsExportScope {
-  from?: string;
-  to?: string;
-  batchSize?: number;
-}
-
-export async function* countsCsv(db: Tx, input: CountsCsvInput): AsyncGenerator<Uint8Array> {
-  for await (const c of csvChunks(COUNT_TABLE, countBatches(db, input, { from: input.from, to: input.to }, input.batchSize))) yield c.bytes;
 }
 
 // Surveys, row-level ----------------------------------------------------------------------------

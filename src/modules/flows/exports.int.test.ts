@@ -229,9 +229,14 @@ describe.each(BACKENDS)('flows exports on %s', (backend) => {
   it('the old counts.csv route still answers with the same table', async () => {
     const res = await analyst.get(`/api/v1/flows/counts.csv?${period}`);
     expect(res.statusCode).toBe(200);
-    const { hxl, data } = table(res.body);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="flow-counts-AFG-2023-03-01-to-2023-03-31.csv"');
+    const { header, hxl, data } = table(res.body);
+    expect(header[0]).toBe('date');
     expect(hxl[0]).toBe('#date+reported');
     expect(data).toHaveLength(4);
+    // The exports writer makes it: the same bytes as the new counts export.
+    expect(res.body).toBe((await analyst.get(`/api/v1/flows/exports/counts.csv?${period}`)).body);
   });
 
   it('exportCountsTo and exportSurveyRowsTo write to any stream and say how many rows (for the CLI and benchmarks)', async () => {

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf, inTransaction, requireAuth } from '../../server/context';
@@ -19,9 +18,9 @@ import {
   surveysQuery,
   surveyView,
 } from './contract';
-import { countsCsv } from './export';
-import { areaParents } from './places-lookup';
-import { correctCount, createCount, createSurvey, getCount, getSurvey, listCounts, listSurveys, summary, transitionCount, visibleSites, type CountAction } from './service';
+import { sendTable } from '../../exports';
+import { exportScope, flowsTable } from './export';
+import { correctCount, createCount, createSurvey, getCount, getSurvey, listCounts, listSurveys, summary, transitionCount, type CountAction } from './service';
 
 const tags = ['flows'];
 
@@ -62,15 +61,15 @@ export async function flowsRoutes(app: FastifyInstance): Promise<void> {
     const q = req.query;
     if (q.from && q.to && q.from > q.to) throw invalid([{ path: 'querystring.to', message: 'The period ends before it starts.' }]);
     const auth = requireAuth(req);
-    const prepared = await inTransaction(req, async (tx) => {
-      const { operationId, sites } = await visibleSites(tx, auth, 'flows.export', q.operation);
-      const parents = await areaParents(tx, operationId);
-      await audit(tx, actorOf(req), { action: 'flow_count.export', entityType: 'flow_count', operationId, details: { format: 'csv', from: q.from ?? null, to: q.to ?? null, sites: sites.length } });
-      return { operationId, sites, parents };
+    const scope = await inTransaction(req, async (tx) => {
+      const s = await exportScope(tx, auth, 'flows.export', q.operation);
+      await audit(tx, actorOf(req), { action: 'flow_count.export', entityType: 'flow_count', operationId: s.operationId, details: { format: 'csv', from: q.from ?? null, to: q.to ?? null, sites: s.sites.length } });
+      return s;
     });
-    const name = `flow-counts-${prepared.operationId}${q.from ? `-${q.from}` : ''}${q.to ? `-to-${q.to}` : ''}.csv`;
-    const body = Readable.from(countsCsv(req.server.hamrah.database.db, { ...prepared, from: q.from, to: q.to }));
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(body);
+    // The same table and writer as GET /flows/exports/counts.csv; only the file name is this route's own.
+    const { columns, batches } = flowsTable('flows-counts', req.server.hamrah.database.db, scope, { from: q.from, to: q.to }, undefined, 'csv');
+    const filename = `flow-counts-${scope.operationId}${q.from ? `-${q.from}` : ''}${q.to ? `-to-${q.to}` : ''}.csv`;
+    return sendTable(reply, { format: 'csv', filename, columns, batches });
   });
 
   r.get('/flows/counts/:id', {
