@@ -1,6 +1,7 @@
 /**
  * Matching-engine benchmark (issue 4, part 9):
- *   npm run bench:dedup -- [--n 1000000] [--lookups 1000] [--match T] [--review T]
+ *   npm run bench:dedup -- [--n 1000000] [--lookups 1000] [--match T] [--review T] [--threads K]
+ *                          [--no-households] [--help]
  *
  * Generates N synthetic individuals (src/modules/dedup/engine/synthetic.ts, plus their duplicate
  * records), runs the batch end to end (normalise, block, score, cluster) and then 1,000 single
@@ -18,11 +19,25 @@ const arg = (name: string) => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
 };
+if (argv.includes('--help')) {
+  process.stdout.write(
+    'npm run bench:dedup -- [options]\n' +
+      '  --n N            individuals to generate (default 1000000; records are about 1.19 N)\n' +
+      '  --lookups K      single-record lookups after the batch (default 1000)\n' +
+      '  --match T        match threshold (default: thresholdsFor(records))\n' +
+      '  --review T       review threshold (default: match - 7)\n' +
+      '  --threads K      scoring threads (default: all cores, up to 4)\n' +
+      '  --no-households  ignore household ids (no household context)\n',
+  );
+  process.exit(0);
+}
 const n = Number(arg('--n') ?? 1_000_000);
 const lookups = Number(arg('--lookups') ?? 1000);
 const thresholds = {
   ...(arg('--match') ? { matchThreshold: Number(arg('--match')) } : {}),
   ...(arg('--review') ? { reviewThreshold: Number(arg('--review')) } : {}),
+  ...(arg('--threads') ? { threads: Number(arg('--threads')) } : {}),
+  ...(argv.includes('--no-households') ? { households: false } : {}),
 };
 
 let peak = 0;
@@ -56,8 +71,10 @@ const msBatchCpu = (cpu1.user + cpu1.system) / 1000;
 sample();
 const s = res.stats;
 log(
-  `batch ${Math.round(msBatch)} ms (process CPU ${Math.round(msBatchCpu)} ms): normalise ${s.msNormalise} · block ${s.msBlock} · score ${s.msScore} · cluster ${s.msCluster} ms; ` +
-    `${s.candidatePairs} candidate pairs in ${s.blocks} blocks (${s.oversizedBlocks} oversized), ${s.matchPairs} match / ${s.reviewPairs} review pairs, ${s.clusters} clusters`,
+  `batch ${Math.round(msBatch)} ms (process CPU ${Math.round(msBatchCpu)} ms): normalise ${s.msNormalise} · block ${s.msBlock} · score ${s.msScore} · cluster ${s.msCluster} ms ` +
+    `(CPU ${s.cpuNormalise} · ${s.cpuBlock} · ${s.cpuScore} · ${s.cpuCluster} ms); ` +
+    `${s.candidatePairs} candidate pairs in ${s.blocks} blocks (${s.oversizedBlocks} oversized; ${s.householdPairs ?? 0} added between matched households), ` +
+    `${s.matchPairs} match / ${s.reviewPairs} review pairs, ${s.clusters} clusters; household context raised ${s.householdSupported ?? 0}, lowered ${(s.sameHouseholdPairs ?? 0)} same-household pairs`,
 );
 
 // Quality at scale, from the generator's truth: pairwise precision / recall over clusters.
@@ -137,6 +154,12 @@ const bench = {
   msBlock: s.msBlock,
   msScore: s.msScore,
   msCluster: s.msCluster,
+  cpuNormalise: s.cpuNormalise,
+  cpuBlock: s.cpuBlock,
+  cpuScore: s.cpuScore,
+  cpuCluster: s.cpuCluster,
+  householdPairs: s.householdPairs,
+  householdSupported: s.householdSupported,
   candidatePairs: s.candidatePairs,
   blocks: s.blocks,
   oversizedBlocks: s.oversizedBlocks,
