@@ -135,9 +135,10 @@ export async function dashboardScope(tx: Tx, auth: AuthContext, q: Pick<Dashboar
 // ---------------------------------------------------------------------------------------------
 // SQL helpers
 //
-// Every read below is a *part*: one SQL expression that yields one JSON value (arrays of arrays,
-// parsed here). A single query runs one part; the whole page runs all of its parts as the columns of
-// one statement, so the page costs one round trip and reads one consistent snapshot.
+// Every read below is a *part*: one SQL expression that yields one value (JSON arrays of arrays,
+// or the series' compact text), decoded here. A single query runs one part; the whole page runs all
+// of its parts as the columns of one statement, so the page costs one round trip and reads one
+// consistent snapshot.
 
 const arr = (xs: readonly string[]) => `{${xs.map((x) => `"${x}"`).join(',')}}`;
 const num = (v: unknown) => Number(v ?? 0);
@@ -322,21 +323,23 @@ export async function dashboardSurveyDim(tx: Tx, scope: DashboardScope, from: st
   return (await dashboardSurveyDims(tx, scope, from, to, [dim]))[dim];
 }
 
-/** Part: counted flow in the weeks starting in [from, to] (whole weeks from the weekly rollup); null when none. */
+/**
+ * Part: counted flow in the weeks starting in [from, to] (Monday of the first to Sunday of the
+ * last, read like the totals: months, weeks, edge days); null when none.
+ */
 function countedInWeeksPart(scope: DashboardScope, from: string, to: string): SQL | null {
   const b = surveyBuckets(from, to);
   if (!scope.sites.length || !b.first) return null;
-  return sql`select coalesce(sum(total::float8), 0)::int8 from flow_dash_counts
-              where operation_id = ${scope.operationId} and grain = 'w' and pub = ${scope.mode === 'published'} and ${siteFilter(scope, sql.raw('site_id'))} and direction = any(${arr(scope.directions)}::text[])
-                and bucket >= ${b.first}::date and bucket <= ${b.last}::date`;
+  return sql`select ${sums(['total'])} from (${countedRows(scope, b.first, addDays(b.last!, 6), null, ['total'])}) u`;
 }
 
-/** Part: inflow over [from, to] straight from flow_counts; null without sites. */
-function inflowPart(scope: DashboardScope, from: string, to: string): SQL | null {
+/** Part: inflow in the 7 days ending `to` and in the 7 days before, straight from flow_counts — [last, previous]; null without sites. */
+function lastWeeksInflowPart(scope: DashboardScope, to: string): SQL | null {
   if (!scope.sites.length) return null;
-  return sql`select coalesce(sum(total), 0)::int8 from flow_counts
-              where operation_id = ${scope.operationId} and current and ${siteFilter(scope, sql.raw('site_id'))} and direction = 'in'
-                and date >= ${from}::date and date <= ${to}::date${scope.mode === 'published' ? sql` and status = 'published'` : sql``}`;
+  const start = addDays(to, -6);
+  return sql`select json_build_array(coalesce(sum(total) filter (where date >= ${start}::date), 0), coalesce(sum(total) filter (where date < ${start}::date), 0)) from flow_counts
+              where operation_id = ${scope.operationId} and ${siteFilter(scope, sql.raw('site_id'))} and direction = 'in' and current
+                and date >= ${addDays(to, -13)}::date and date <= ${to}::date${scope.mode === 'published' ? sql` and status = 'published'` : sql``}`;
 }
 
 /**
@@ -380,10 +383,9 @@ export async function dashboard(tx: Tx, auth: AuthContext, q: DashboardQuery): P
   // district figures follow only when the operation has a published baseline round at all.
   const zero = sql`select 0`;
   const none = sql`select null::json`;
-  const [flow, lastWeekIn, previousWeekIn, surveyRows, counted, latest] = await runParts(tx, [
+  const [flow, lastWeeks, surveyRows, counted, latest] = await runParts(tx, [
     scope.sites.length ? flowPart(scope, q.from, q.to, q.granularity) : sql`select '["", []]'::json`,
-    inflowPart(scope, addDays(q.to, -6), q.to) ?? zero,
-    inflowPart(scope, addDays(q.to, -13), addDays(q.to, -7)) ?? zero,
+    lastWeeksInflowPart(scope, q.to) ?? sql`select '[0, 0]'::json`,
     surveysPart(scope, q.from, q.to, ALL_DIMS) ?? none,
     countedInWeeksPart(scope, q.from, q.to) ?? zero,
     latestBaselinePart(scope.operationId),
@@ -391,8 +393,7 @@ export async function dashboard(tx: Tx, auth: AuthContext, q: DashboardQuery): P
   const { all, ...dims } = readSurveys(surveyRows, ALL_DIMS);
   const [series, totals] = json(flow) as [string, unknown];
   const t = readTotals(totals);
-  const lastWeekInflow = num(lastWeekIn);
-  const previousWeekInflow = num(previousWeekIn);
+  const [lastWeekInflow, previousWeekInflow] = (json(lastWeeks) as unknown[]).map(num);
   const b = surveyBuckets(q.from, q.to);
   const surveysTotal = all.reduce((a, r) => a + r.surveys, 0);
   return {
