@@ -537,6 +537,8 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
         // list is on only for this statement and emptied before the transaction ends (searches
         // never see a pending list; see the index's note in schema.ts).
         await wtx.execute(sql`alter index people_individuals_search_idx set (fastupdate = on)`);
+        // One merge at the end, not one each time the pending list passes its default 4 MB.
+        await wtx.execute(sql`set local gin_pending_list_limit = '1GB'`);
         await bulkInsert(wtx, peopleIndividuals, indRows);
         T.push(performance.now());
         await wtx.execute(sql`select gin_clean_pending_list('people_individuals_search_idx'::regclass)`);
