@@ -256,15 +256,19 @@ async function pglitePage<K, R>(client: PgliteLike, pageQuery: SQL, key: Record<
   return { count: n, last, batch };
 }
 
-/** The site columns of one site, encoded once in JS (by the writers' own cell functions) and joined to the rows in SQL. */
-function siteCellsJson(scope: FlowsExportScope, format: ExportFormat): string {
-  return JSON.stringify(
-    scope.sites.map((site) => {
-      const { adm1, adm2 } = siteAreas(site, scope.parents);
-      const values = [site.name, site.code, adm1, adm2];
-      return { id: site.id, cells: format === 'csv' ? values.map((v) => csvCell(v, 'text')).join(',') : values.map((v) => xlsxCell(v, 'text') || XLSX_EMPTY).join('') };
-    }),
-  );
+/**
+ * The site columns of each visible site, encoded once in JS (by the writers' own cell functions)
+ * and looked up per row in SQL from one jsonb object keyed by site id (no join: the query stays on
+ * one table, so its sort carries the table's columns and rows are formatted after it).
+ */
+function siteCells(scope: FlowsExportScope, format: ExportFormat, siteId: SQLWrapper): SqlCell {
+  const bySite: Record<string, string> = {};
+  for (const site of scope.sites) {
+    const { adm1, adm2 } = siteAreas(site, scope.parents);
+    const values = [site.name, site.code, adm1, adm2];
+    bySite[site.id] = format === 'csv' ? values.map((v) => csvCell(v, 'text')).join(',') : values.map((v) => xlsxCell(v, 'text') || XLSX_EMPTY).join('');
+  }
+  return { kind: 'cells', expr: sql`(${JSON.stringify(bySite)}::jsonb ->> (${siteId})::text)` };
 }
 
 /** Turns a line of an encoded read back into a row object when SQL left it to the writer (RAW_ROW_MARK + the row's JSON). */
@@ -294,8 +298,6 @@ function encodedCells<R>(columns: Column<R>[], cells: Record<string, SqlCell>, s
 }
 
 const SITE_HEADERS = ['site_name', 'site_code', 'adm1_pcode', 'adm2_pcode'];
-const siteJoin = (scope: FlowsExportScope, format: ExportFormat) => sql`json_to_recordset(${siteCellsJson(scope, format)}::json) as export_site(id uuid, cells text)`;
-const SITE_CELLS: SqlCell = { kind: 'cells', expr: sql`export_site.cells` };
 
 // Counts ---------------------------------------------------------------------------------------
 
@@ -474,16 +476,18 @@ interface CountKey {
  * PGlite in windowed pages of one text each (see "Encoded reads").
  */
 export async function* countEncodedBatches(db: Tx, scope: FlowsExportScope, q: CountsExportQuery, format: ExportFormat, batchSize = ENCODED_BATCH_SIZE[format]): AsyncGenerator<EncodedBatch<CountExportRow>> {
-  const filters = countFilters(scope, q);
+  // The same filters, always with the site list: every row then has its site's cells.
+  const filters = countFilters({ ...scope, allSites: false }, q);
   if (!filters) return;
   const driver = driverOf(db);
   if (!driver) throw new Error('Encoded reads need a database handle, not a transaction.');
-  const line = sql`${sqlRow(format, encodedCells(COUNT_TABLE, COUNT_SQL, SITE_CELLS), jsonOf(countKeys.map((k) => countFields[k as keyof typeof countFields])))} as line`;
+  const line = sql`${sqlRow(format, encodedCells(COUNT_TABLE, COUNT_SQL, siteCells(scope, format, flowCounts.siteId)), jsonOf(countKeys.map((k) => countFields[k as keyof typeof countFields])))} as line`;
   const revive = reviver<CountRecord>(countKeys, locator(scope));
-  const from = sql`${flowCounts} join ${siteJoin(scope, format)} on export_site.id = ${flowCounts.siteId}`;
+  const from = sql`${flowCounts}`;
   const order = sql`order by ${flowCounts.date}, ${flowCounts.siteId}, ${flowCounts.direction}, ${flowCounts.neighbourCountry}`;
   if ('pool' in driver) {
-    yield* cursorLines(driver.pool, sql`select ${line} from ${from} where ${and(...filters)} ${order}`, format, batchSize, revive);
+    // The sort runs on the table's columns in the fenced subquery (OFFSET 0); rows are formatted after it.
+    yield* cursorLines(driver.pool, sql`select ${line} from (select * from ${from} where ${and(...filters)} ${order} offset 0) as ${from} ${order}`, format, batchSize, revive);
     return;
   }
   const client = driver.pglite;
@@ -648,16 +652,18 @@ const SURVEY_SQL: Record<string, SqlCell> = {
 
 /** Row-level surveys already encoded for `format`, in the order of surveyRowBatches (date, id), under the same filters. */
 export async function* surveyRowEncodedBatches(db: Tx, scope: FlowsExportScope, q: SurveysExportQuery, format: ExportFormat, batchSize = ENCODED_BATCH_SIZE[format]): AsyncGenerator<EncodedBatch<SurveyExportRow>> {
-  const filters = surveyFilters(scope, q);
+  // The same filters, always with the site list: every row then has its site's cells.
+  const filters = surveyFilters({ ...scope, allSites: false }, q);
   if (!filters) return;
   const driver = driverOf(db);
   if (!driver) throw new Error('Encoded reads need a database handle, not a transaction.');
-  const line = sql`${sqlRow(format, encodedCells(SURVEY_ROW_TABLE, SURVEY_SQL, SITE_CELLS), jsonOf(surveyKeys.map((k) => surveyFields[k as keyof typeof surveyFields])))} as line`;
+  const line = sql`${sqlRow(format, encodedCells(SURVEY_ROW_TABLE, SURVEY_SQL, siteCells(scope, format, flowSurveys.siteId)), jsonOf(surveyKeys.map((k) => surveyFields[k as keyof typeof surveyFields])))} as line`;
   const revive = reviver<SurveyRecord>(surveyKeys, locator(scope));
-  const from = sql`${flowSurveys} join ${siteJoin(scope, format)} on export_site.id = ${flowSurveys.siteId}`;
+  const from = sql`${flowSurveys}`;
   const order = sql`order by ${flowSurveys.date}, ${flowSurveys.id}`;
   if ('pool' in driver) {
-    yield* cursorLines(driver.pool, sql`select ${line} from ${from} where ${and(...filters)} ${order}`, format, batchSize, revive);
+    // The sort runs on the table's columns in the fenced subquery (OFFSET 0); rows are formatted after it.
+    yield* cursorLines(driver.pool, sql`select ${line} from (select * from ${from} where ${and(...filters)} ${order} offset 0) as ${from} ${order}`, format, batchSize, revive);
     return;
   }
   const client = driver.pglite;
