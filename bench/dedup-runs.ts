@@ -94,6 +94,7 @@ async function main() {
     records: { value: s.records, unit: 'people' },
     candidatePairs: { value: s.candidatePairs, unit: 'pairs' },
     storedPairs: { value: out.pairs.length, unit: 'pairs' },
+    pairsWithFieldWeights: { value: (out.stats as { partsComputed: number }).partsComputed, unit: 'pairs' },
     readMs: { value: stages.read, unit: 'ms' },
     engineMs: { value: stages.score, unit: 'ms' },
     engineNormaliseMs: { value: s.msNormalise, unit: 'ms' },

@@ -74,7 +74,9 @@ export async function computeRun(db: Tx, operationId: string, hooks: RunHooks): 
     for (const p of pairs.slice(0, withParts)) (byA.get(p.a) ?? byA.set(p.a, []).get(p.a)!).push(p);
     let done = 0;
     for (const [a, list] of byA) {
-      const hits = index.lookup(byId.get(a)!, { limit: 200, includeDistinct: true });
+      // Match and review hits only: the pair scored at least the review threshold in the batch, and
+      // building the parts of every distinct candidate costs more than the lookup itself.
+      const hits = index.lookup(byId.get(a)!, { limit: 200 });
       for (const p of list) {
         const hit = hits.find((h) => h.id === p.b);
         if (hit) p.parts = hit.parts;
@@ -89,7 +91,7 @@ export async function computeRun(db: Tx, operationId: string, hooks: RunHooks): 
   const { stats } = result;
   return {
     pairs,
-    stats: { ...stats, thresholds, partsComputed: withParts },
+    stats: { ...stats, thresholds, partsComputed: pairs.filter((p) => p.parts).length },
   };
 }
 
