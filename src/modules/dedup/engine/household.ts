@@ -143,8 +143,8 @@ export function applyHouseholdContext(
   return { supported, sameHousehold: same, conflicts };
 }
 
-/** Binary search: is (x, y), x < y, among the candidate pairs (sorted by a, then b)? */
-function hasPair(a: Uint32Array, b: Uint32Array, x: number, y: number): boolean {
+/** Binary search: position of (x, y), x < y, among the candidate pairs (sorted by a, then b), or −1. */
+function pairIndex(a: Uint32Array, b: Uint32Array, x: number, y: number): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
@@ -152,18 +152,26 @@ function hasPair(a: Uint32Array, b: Uint32Array, x: number, y: number): boolean 
     if (a[mid] < x || (a[mid] === x && b[mid] < y)) lo = mid + 1;
     else hi = mid;
   }
-  return lo < a.length && a[lo] === x && b[lo] === y;
+  return lo < a.length && a[lo] === x && b[lo] === y ? lo : -1;
 }
 
 /**
- * Candidate pairs that blocking did not produce but household context does: every member of H1
- * against every member of H2 when some member pair of the two households is a match (a child
- * registered as "Karim, 21" with no father's name shares no blocking key of any use with the
- * "Karim son of Ghulam Naseer, 20" of the earlier registration, yet his mother and sisters matched).
- * `a`, `b` must be sorted by a then b (as candidatePairs returns them). Households larger than
+ * Every member of H1 against every member of H2, for each two households where some member pair
+ * is a match: `a`/`b` are the pairs blocking did not produce (a child registered as "Karim, 21"
+ * with no father's name shares no useful blocking key with the "Karim son of Ghulam Naseer, 20"
+ * of the earlier registration, yet his mother and sisters matched), `existing` the positions of
+ * those it did (so that the caller can score them exactly below its usual floor). Candidate `a`,
+ * `b` must be sorted by a then b (as candidatePairs returns them). Households larger than
  * `maxMembers` are skipped.
  */
-export function householdCandidates(hh: Int32Array, a: Uint32Array, b: Uint32Array, score: Float32Array, match: number, maxMembers = 16): { a: Uint32Array; b: Uint32Array } {
+export function householdCandidates(
+  hh: Int32Array,
+  a: Uint32Array,
+  b: Uint32Array,
+  score: Float32Array,
+  match: number,
+  maxMembers = 16,
+): { a: Uint32Array; b: Uint32Array; existing: Uint32Array } {
   const n = hh.length;
   let H = 0;
   for (let i = 0; i < n; i++) if (hh[i] > H) H = hh[i];
@@ -176,6 +184,7 @@ export function householdCandidates(hh: Int32Array, a: Uint32Array, b: Uint32Arr
   const seen = new Set<number>();
   const xs: number[] = [];
   const ys: number[] = [];
+  const have: number[] = [];
   for (let e = 0; e < a.length; e++) {
     if (score[e] < match) continue;
     const ha = hh[a[e]];
@@ -191,11 +200,13 @@ export function householdCandidates(hh: Int32Array, a: Uint32Array, b: Uint32Arr
       for (let q = off[hi]; q < off[hi + 1]; q++) {
         const x = mem[p] < mem[q] ? mem[p] : mem[q];
         const y = mem[p] < mem[q] ? mem[q] : mem[p];
-        if (!hasPair(a, b, x, y)) {
+        const at = pairIndex(a, b, x, y);
+        if (at >= 0) have.push(at);
+        else {
           xs.push(x);
           ys.push(y);
         }
       }
   }
-  return { a: Uint32Array.from(xs), b: Uint32Array.from(ys) };
+  return { a: Uint32Array.from(xs), b: Uint32Array.from(ys), existing: Uint32Array.from(have) };
 }

@@ -162,13 +162,15 @@ export function dedupe(records: readonly PersonRecord[], opts: DedupOptions = {}
   const t2 = performance.now();
   const c2 = cpuMs();
   const useHouseholds = (opts.households ?? true) && P.withHousehold > 0;
-  // With household context, score exactly down to the lowest score a co-member bonus can lift.
-  const floor = useHouseholds ? review - Math.max(weights.householdSupport1, weights.householdSupport2) : review;
-  let score = scoreAll(tables, P, cand.a, cand.b, weights, floor, opts.onProgress, arena, opts.threads);
+  let score = scoreAll(tables, P, cand.a, cand.b, weights, review, opts.onProgress, arena, opts.threads);
   let hctx: { supported: number; sameHousehold: number; conflicts: number; added: number } | undefined;
   if (useHouseholds) {
-    // Pairs between two households that share a match, which blocking did not propose.
+    // Between two households that share a match: score the pairs blocking proposed exactly down
+    // to the lowest score a co-member bonus can lift (scoring stops early below `review`), and
+    // add the pairs it did not propose.
+    const floor = review - Math.max(weights.householdSupport1, weights.householdSupport2);
     const extra = householdCandidates(P.hh, cand.a, cand.b, score, match);
+    for (const e of extra.existing) if (score[e] < review) score[e] = scorePairLocal(tables, P, cand.a[e], P, cand.b[e], weights, undefined, floor);
     if (extra.a.length) {
       const m = cand.a.length;
       const a2 = new Uint32Array(m + extra.a.length);
