@@ -174,11 +174,13 @@ const brief = (r: ComparedRecord): PersonBrief => ({
 async function decisionsFor(tx: Tx, op: string, pairs: { idA: string; idB: string }[]) {
   const out = new Map<string, typeof dedupDecisions.$inferSelect>();
   if (!pairs.length) return out;
+  // Two IN lists (cheap to plan), then the exact pairs in JS.
+  const wanted = new Set(pairs.map((p) => `${p.idA}:${p.idB}`));
   const list = await tx
     .select()
     .from(dedupDecisions)
-    .where(and(eq(dedupDecisions.operationId, op), or(...pairs.map((p) => and(eq(dedupDecisions.idA, p.idA), eq(dedupDecisions.idB, p.idB))))));
-  for (const d of list) out.set(`${d.idA}:${d.idB}`, d);
+    .where(and(eq(dedupDecisions.operationId, op), inArray(dedupDecisions.idA, [...new Set(pairs.map((p) => p.idA))]), inArray(dedupDecisions.idB, [...new Set(pairs.map((p) => p.idB))])));
+  for (const d of list) if (wanted.has(`${d.idA}:${d.idB}`)) out.set(`${d.idA}:${d.idB}`, d);
   return out;
 }
 

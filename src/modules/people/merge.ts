@@ -118,7 +118,41 @@ export interface ComparedRecord {
   sensitive: boolean;
 }
 
-const arabicKeys = (m: IndividualRow) =>
+const reviewColumns = {
+  id: peopleIndividuals.id,
+  operationId: peopleIndividuals.operationId,
+  relationship: peopleIndividuals.relationship,
+  givenName: peopleIndividuals.givenName,
+  fatherName: peopleIndividuals.fatherName,
+  familyName: peopleIndividuals.familyName,
+  givenNameAr: peopleIndividuals.givenNameAr,
+  fatherNameAr: peopleIndividuals.fatherNameAr,
+  familyNameAr: peopleIndividuals.familyNameAr,
+  sex: peopleIndividuals.sex,
+  birthPrecision: peopleIndividuals.birthPrecision,
+  birthInput: peopleIndividuals.birthInput,
+  birthDate: peopleIndividuals.birthDate,
+  birthYearFrom: peopleIndividuals.birthYearFrom,
+  birthYearTo: peopleIndividuals.birthYearTo,
+  phones: peopleIndividuals.phones,
+  matchKeys: peopleIndividuals.matchKeys,
+};
+const householdColumns = {
+  id: peopleHouseholds.id,
+  operationId: peopleHouseholds.operationId,
+  reference: peopleHouseholds.reference,
+  status: peopleHouseholds.status,
+  organisationId: peopleHouseholds.organisationId,
+  currentPcode: peopleHouseholds.currentPcode,
+  originPcode: peopleHouseholds.originPcode,
+  destinationPcode: peopleHouseholds.destinationPcode,
+  currentSiteId: peopleHouseholds.currentSiteId,
+  crossingSiteId: peopleHouseholds.crossingSiteId,
+  crossingDate: peopleHouseholds.crossingDate,
+  createdAt: peopleHouseholds.createdAt,
+};
+
+const arabicKeys = (m: Pick<IndividualRow, 'givenNameAr' | 'fatherNameAr' | 'familyNameAr' | 'sex'>) =>
   matchKeysOf({ givenName: null, fatherName: null, familyName: null, givenNameAr: m.givenNameAr, fatherNameAr: m.fatherNameAr, familyNameAr: m.familyNameAr, sex: m.sex, birth: null, phones: [], documents: [], locationPcode: null });
 
 /**
@@ -128,8 +162,9 @@ const arabicKeys = (m: IndividualRow) =>
 export async function recordsForReview(tx: Tx, auth: AuthContext, permission: Permission, ids: string[]): Promise<Map<string, ComparedRecord>> {
   const out = new Map<string, ComparedRecord>();
   if (!ids.length) return out;
+  // Only the columns shown (PGlite decodes every field: search keys and snapshots are costly).
   const list = await tx
-    .select({ m: peopleIndividuals, h: peopleHouseholds })
+    .select({ m: reviewColumns, h: householdColumns })
     .from(peopleIndividuals)
     .innerJoin(peopleHouseholds, eq(peopleHouseholds.id, peopleIndividuals.householdId))
     .where(and(inArray(peopleIndividuals.id, [...new Set(ids)]), isNull(peopleIndividuals.removedAt)));
