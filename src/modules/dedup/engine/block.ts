@@ -46,8 +46,7 @@ export function blockingKeys(T: Tables, P: Prepared, i: number, out: string[] = 
   if (g && !f && !fa) out.push(`o${N.values[g]}`);
   if (P.bprec[i] === 3) {
     // With the sex, like the place keys: at a million records a birth date alone is a block of 30.
-    // The first letter of the given name's skeleton too (the same in both scripts).
-    const sx = `${P.sex[i]}${gs.slice(0, 1)}`;
+    const sx = P.sex[i];
     out.push(`b${sx}${P.by[i]}-${P.bm[i]}-${P.bd[i]}`);
     if (P.bm[i] !== P.bd[i]) out.push(`b${sx}${P.by[i]}-${Math.min(P.bm[i], P.bd[i])}-${Math.max(P.bm[i], P.bd[i])}x`);
   }
@@ -136,8 +135,7 @@ export function blockingHashes(T: Tables, P: Prepared, i: number, out: number[])
     const by = P.by[i];
     const bm = P.bm[i];
     const bd = P.bd[i];
-    let hb = fc(fc(FNV0, 98), 48 + P.sex[i]);
-    if (gl) hb = fc(hb, gS.charCodeAt(0));
+    const hb = fc(fc(FNV0, 98), 48 + P.sex[i]);
     out[k++] = fi(fc(fi(fc(fi(hb, by), C_DASH), bm), C_DASH), bd) >>> 0;
     if (bm !== bd) out[k++] = fc(fi(fc(fi(fc(fi(hb, by), C_DASH), bm < bd ? bm : bd), C_DASH), bm < bd ? bd : bm), 120) >>> 0;
   }
