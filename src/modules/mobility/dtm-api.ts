@@ -1,14 +1,14 @@
 /**
  * A DTM-API-compatible endpoint: the paths, query parameters, JSON envelope and row fields of
  * IOM DTM's public API v3 (`/v3/displacement/admin0|admin1|admin2`, `/v3/operation-list`), served
- * from Hamrah's published baseline rounds, so that existing DTM API clients can point at Hamrah.
+ * from Hamrah's published baseline and site assessment rounds, so that existing DTM API clients can point at Hamrah.
  *
  * - Mounted at /api/dtm/v3 (outside /api/v1, whose conventions it does not follow).
  * - Authentication: a Hamrah API token (hmr_…) in `Ocp-Apim-Subscription-Key` (the header DTM's
  *   clients send) or in `Authorization: Bearer`; a session cookie works too. No token: 401.
  *   The routes are declared `public` because this plugin authenticates the DTM header itself.
  * - Authorization: mobility.read or reports.published.read in the operation. Only published
- *   baseline rounds are served (assessmentType "BA"); figures are aggregates, so published rows are
+ *   baseline (assessmentType "BA") and site assessment ("SA") rounds are served (DTM_TYPES); figures are aggregates, so published rows are
  *   the same for every reader of an operation. A reader with only area-limited mobility.read sees
  *   the districts of their areas.
  * - numPresentIdpInd is the IDPs present (baseline idp_ind); rows are grouped by round, area,
@@ -85,6 +85,22 @@ const operationRow = z.object({ operation: z.string(), operationStatus: z.string
 
 // Service ----------------------------------------------------------------------------------------
 
+/**
+ * Which published rounds the endpoint serves, as which DTM assessmentType:
+ * - baseline → "BA": numPresentIdpInd = IDPs present (idp_ind), with sex, reason and origin;
+ * - site → "SA": numPresentIdpInd = the people present on the assessed displacement sites
+ *   (the site assessment's individuals), summed per area; a site assessment records no sex,
+ *   displacement reason or origin, so those fields are null;
+ * - event rounds ("ETT") are not served: Hamrah's event assessments count affected and displaced
+ *   households, not individuals, and numPresentIdpInd is individuals (turning households into
+ *   people with an assumed household size would publish figures nobody counted).
+ */
+export const DTM_TYPES = [
+  { kind: 'baseline', assessmentType: 'BA' },
+  { kind: 'site', assessmentType: 'SA' },
+] as const;
+export type DtmType = (typeof DTM_TYPES)[number];
+
 const REASONS: Record<string, string> = { conflict: 'Conflict', natural_disaster: 'Natural disaster', economic: 'Economic', other: 'Other' };
 const likeSafe = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const eqi = (a: string | null | undefined, b: string | undefined) => !b || (!!a && a.trim().toLowerCase() === b.trim().toLowerCase());
@@ -110,72 +126,80 @@ async function readableOperations(tx: Tx, auth: AuthContext): Promise<ReadableOp
 const matchesOperation = (o: ReadableOperation, q: DtmQuery) =>
   (!q.Operation || eqi(o.name, q.Operation) || eqi(o.id, q.Operation)) && eqi(o.name, q.CountryName) && (!q.Admin0Pcode || o.id === q.Admin0Pcode);
 
-export async function dtmDisplacement(tx: Tx, auth: AuthContext, level: 0 | 1 | 2, q: DtmQuery): Promise<z.infer<typeof admin2Row>[]> {
+/**
+ * DTM rows of the published rounds of `types` (default: baseline only, which is what the flows
+ * dashboard's baseline map reads; the DTM routes ask for every served type).
+ */
+export async function dtmDisplacement(tx: Tx, auth: AuthContext, level: 0 | 1 | 2, q: DtmQuery, types: readonly DtmType[] = [DTM_TYPES[0]]): Promise<z.infer<typeof admin2Row>[]> {
   const ops = (await readableOperations(tx, auth)).filter((o) => matchesOperation(o, q));
   const out: z.infer<typeof admin2Row>[] = [];
   const a = mobilityAssessments;
   const r = mobilityRounds;
   for (const op of ops) {
     const g: Gazetteer = await gazetteer(tx, op.id);
-    const filters: (SQL | undefined)[] = [eq(r.operationId, op.id), eq(r.kind, 'baseline'), eq(r.status, 'published'), eq(a.current, true)];
-    if (op.scope) filters.push(op.scope.length ? or(...op.scope.map((root) => like(a.admin2Pcode, `${likeSafe(root)}%`))) : sql`false`);
-    if (q.Admin1Pcode) filters.push(eq(a.admin1Pcode, q.Admin1Pcode));
-    if (q.Admin2Pcode) filters.push(eq(a.admin2Pcode, q.Admin2Pcode));
-    if (q.Admin1Name) {
-      const codes = [...g.adm1.entries()].filter(([, v]) => eqi(v.name, q.Admin1Name)).map(([k]) => k);
-      filters.push(codes.length ? inArray(a.admin1Pcode, codes) : sql`false`);
-    }
-    if (q.Admin2Name) {
-      const codes = [...g.adm2.entries()].filter(([, v]) => eqi(v.name, q.Admin2Name)).map(([k]) => k);
-      filters.push(codes.length ? inArray(a.admin2Pcode, codes) : sql`false`);
-    }
-    if (q.FromReportingDate) filters.push(sql`${r.referenceDate} >= ${q.FromReportingDate}::date`);
-    if (q.ToReportingDate) filters.push(sql`${r.referenceDate} <= ${q.ToReportingDate}::date`);
-    if (q.FromRoundNumber) filters.push(sql`${r.roundNumber} >= ${q.FromRoundNumber}`);
-    if (q.ToRoundNumber) filters.push(sql`${r.roundNumber} <= ${q.ToRoundNumber}`);
-    const adm1 = level >= 1 ? a.admin1Pcode : sql<string>`''`;
-    const adm2 = level >= 2 ? a.admin2Pcode : sql<string>`''`;
-    // Group by the levels asked for (a constant cannot appear in GROUP BY).
-    const keys = [r.roundNumber, r.referenceDate, ...(level >= 1 ? [a.admin1Pcode] : []), ...(level >= 2 ? [a.admin2Pcode] : []), a.displacementReason, a.idpOriginAdmin1Pcode];
-    const rows = await tx
-      .select({
-        roundNumber: r.roundNumber,
-        referenceDate: r.referenceDate,
-        admin1Pcode: sql<string>`${adm1}`,
-        admin2Pcode: sql<string>`${adm2}`,
-        reason: a.displacementReason,
-        origin: a.idpOriginAdmin1Pcode,
-        idps: sql<string>`sum(${a.idpInd})`,
-        males: sql<string | null>`case when bool_and(${a.idpMales} is not null) then sum(${a.idpMales}) end`,
-        females: sql<string | null>`case when bool_and(${a.idpFemales} is not null) then sum(${a.idpFemales}) end`,
-      })
-      .from(a)
-      .innerJoin(r, eq(r.id, a.roundId))
-      .where(and(...filters))
-      .groupBy(...keys)
-      .orderBy(...keys);
-    for (const x of rows) {
-      const [y, m] = x.referenceDate.split('-').map(Number);
-      out.push({
-        operation: op.name,
-        admin0Name: op.name,
-        admin0Pcode: op.id,
-        admin1Name: g.adm1.get(x.admin1Pcode)?.name ?? '',
-        admin1Pcode: x.admin1Pcode,
-        admin2Name: g.adm2.get(x.admin2Pcode)?.name ?? '',
-        admin2Pcode: x.admin2Pcode,
-        numPresentIdpInd: Number(x.idps),
-        reportingDate: `${x.referenceDate}T00:00:00`,
-        yearReportingDate: y,
-        monthReportingDate: m,
-        roundNumber: x.roundNumber,
-        displacementReason: x.reason ? REASONS[x.reason] ?? x.reason : null,
-        numberMales: x.males === null ? null : Number(x.males),
-        numberFemales: x.females === null ? null : Number(x.females),
-        idpOriginAdmin1Name: x.origin ? g.adm1.get(x.origin)?.name ?? null : null,
-        idpOriginAdmin1Pcode: x.origin,
-        assessmentType: 'BA',
-      });
+    for (const type of types) {
+      const { kind, assessmentType } = type;
+      const filters: (SQL | undefined)[] = [eq(r.operationId, op.id), eq(r.kind, kind), eq(r.status, 'published'), eq(a.current, true)];
+      if (op.scope) filters.push(op.scope.length ? or(...op.scope.map((root) => like(a.admin2Pcode, `${likeSafe(root)}%`))) : sql`false`);
+      if (q.Admin1Pcode) filters.push(eq(a.admin1Pcode, q.Admin1Pcode));
+      if (q.Admin2Pcode) filters.push(eq(a.admin2Pcode, q.Admin2Pcode));
+      if (q.Admin1Name) {
+        const codes = [...g.adm1.entries()].filter(([, v]) => eqi(v.name, q.Admin1Name)).map(([k]) => k);
+        filters.push(codes.length ? inArray(a.admin1Pcode, codes) : sql`false`);
+      }
+      if (q.Admin2Name) {
+        const codes = [...g.adm2.entries()].filter(([, v]) => eqi(v.name, q.Admin2Name)).map(([k]) => k);
+        filters.push(codes.length ? inArray(a.admin2Pcode, codes) : sql`false`);
+      }
+      if (q.FromReportingDate) filters.push(sql`${r.referenceDate} >= ${q.FromReportingDate}::date`);
+      if (q.ToReportingDate) filters.push(sql`${r.referenceDate} <= ${q.ToReportingDate}::date`);
+      if (q.FromRoundNumber) filters.push(sql`${r.roundNumber} >= ${q.FromRoundNumber}`);
+      if (q.ToRoundNumber) filters.push(sql`${r.roundNumber} <= ${q.ToRoundNumber}`);
+      const adm1 = level >= 1 ? a.admin1Pcode : sql<string>`''`;
+      const adm2 = level >= 2 ? a.admin2Pcode : sql<string>`''`;
+      // Group by the levels asked for (a constant cannot appear in GROUP BY); site assessments have no reason, sex or origin.
+      const baseline = kind === 'baseline';
+      const keys = [r.roundNumber, r.referenceDate, ...(level >= 1 ? [a.admin1Pcode] : []), ...(level >= 2 ? [a.admin2Pcode] : []), ...(baseline ? [a.displacementReason, a.idpOriginAdmin1Pcode] : [])];
+      const rows = await tx
+        .select({
+          roundNumber: r.roundNumber,
+          referenceDate: r.referenceDate,
+          admin1Pcode: sql<string>`${adm1}`,
+          admin2Pcode: sql<string>`${adm2}`,
+          reason: baseline ? a.displacementReason : sql<string | null>`null`,
+          origin: baseline ? a.idpOriginAdmin1Pcode : sql<string | null>`null`,
+          idps: baseline ? sql<string>`sum(${a.idpInd})` : sql<string>`sum(${a.individuals})`,
+          males: baseline ? sql<string | null>`case when bool_and(${a.idpMales} is not null) then sum(${a.idpMales}) end` : sql<string | null>`null`,
+          females: baseline ? sql<string | null>`case when bool_and(${a.idpFemales} is not null) then sum(${a.idpFemales}) end` : sql<string | null>`null`,
+        })
+        .from(a)
+        .innerJoin(r, eq(r.id, a.roundId))
+        .where(and(...filters))
+        .groupBy(...keys)
+        .orderBy(...keys);
+      for (const x of rows) {
+        const [y, m] = x.referenceDate.split('-').map(Number);
+        out.push({
+          operation: op.name,
+          admin0Name: op.name,
+          admin0Pcode: op.id,
+          admin1Name: g.adm1.get(x.admin1Pcode)?.name ?? '',
+          admin1Pcode: x.admin1Pcode,
+          admin2Name: g.adm2.get(x.admin2Pcode)?.name ?? '',
+          admin2Pcode: x.admin2Pcode,
+          numPresentIdpInd: Number(x.idps),
+          reportingDate: `${x.referenceDate}T00:00:00`,
+          yearReportingDate: y,
+          monthReportingDate: m,
+          roundNumber: x.roundNumber,
+          displacementReason: x.reason ? REASONS[x.reason] ?? x.reason : null,
+          numberMales: x.males === null ? null : Number(x.males),
+          numberFemales: x.females === null ? null : Number(x.females),
+          idpOriginAdmin1Name: x.origin ? g.adm1.get(x.origin)?.name ?? null : null,
+          idpOriginAdmin1Pcode: x.origin,
+          assessmentType,
+        });
+      }
     }
   }
   return out;
@@ -187,7 +211,7 @@ export async function dtmOperations(tx: Tx, auth: AuthContext, q: DtmQuery): Pro
   const published = await tx
     .selectDistinct({ operationId: mobilityRounds.operationId })
     .from(mobilityRounds)
-    .where(and(inArray(mobilityRounds.operationId, ops.map((o) => o.id)), eq(mobilityRounds.kind, 'baseline'), eq(mobilityRounds.status, 'published')));
+    .where(and(inArray(mobilityRounds.operationId, ops.map((o) => o.id)), inArray(mobilityRounds.kind, DTM_TYPES.map((t) => t.kind)), eq(mobilityRounds.status, 'published')));
   const withData = new Set(published.map((p) => p.operationId));
   return ops.filter((o) => withData.has(o.id)).map((o) => ({ operation: o.name, operationStatus: 'Active', admin0Name: o.name, admin0Pcode: o.id }));
 }
@@ -249,7 +273,7 @@ export async function dtmApiRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['dtm-api'];
   const security: { [label: string]: string[] }[] = [{ dtmKey: [] }, { token: [] }];
   const describe = (level: number) =>
-    `DTM API v3 compatible: IDPs present per ${level === 0 ? 'country' : `admin ${level} area`} from published baseline rounds (assessmentType BA). ` +
+    `DTM API v3 compatible: IDPs present per ${level === 0 ? 'country' : `admin ${level} area`} from published baseline rounds (assessmentType BA) and site assessments (SA: people present on the assessed sites). ` +
     'Authenticate with a Hamrah API token in Ocp-Apim-Subscription-Key (as DTM clients send it) or Authorization: Bearer. Query parameters are case-insensitive; round number 0 means no limit.';
   const rows = { 0: admin0Row, 1: admin1Row, 2: admin2Row } as const;
   for (const level of [0, 1, 2] as const) {
@@ -258,7 +282,7 @@ export async function dtmApiRoutes(app: FastifyInstance): Promise<void> {
       schema: { tags, security, summary: `IDP figures per admin ${level} (DTM API v3)`, description: describe(level), querystring: dtmQuery, response: { 200: envelope(rows[level]) } },
     }, async (req) => {
       const q = req.query;
-      const list = await req.server.hamrah.database.db.transaction((tx) => dtmDisplacement(tx as unknown as Tx, req.auth!, level, q));
+      const list = await req.server.hamrah.database.db.transaction((tx) => dtmDisplacement(tx as unknown as Tx, req.auth!, level, q, DTM_TYPES));
       const strip = list.map((x) => {
         if (level === 2) return x;
         const { admin2Name: _n2, admin2Pcode: _p2, ...l1 } = x;
@@ -271,6 +295,6 @@ export async function dtmApiRoutes(app: FastifyInstance): Promise<void> {
   }
   r.get('/operation-list', {
     config: { permission: 'public' },
-    schema: { tags, security, summary: 'Operations with published baseline data (DTM API v3)', description: 'DTM API v3 compatible list of operations the token may read.', querystring: dtmQuery, response: { 200: envelope(operationRow) } },
+    schema: { tags, security, summary: 'Operations with published baseline or site assessment data (DTM API v3)', description: 'DTM API v3 compatible list of operations the token may read.', querystring: dtmQuery, response: { 200: envelope(operationRow) } },
   }, async (req) => ok(await req.server.hamrah.database.db.transaction((tx) => dtmOperations(tx as unknown as Tx, req.auth!, req.query))));
 }

@@ -319,6 +319,51 @@ describe.each(BACKENDS)('mobility tracking on %s', (backend) => {
       expect(bad.json()).toMatchObject({ isSuccess: false, errorMessages: [expect.stringContaining('FromReportingDate')] });
     });
 
+    it('serves published site assessments as assessmentType SA (people present on the sites), and no event rounds', async () => {
+      const site = await newRound('site', { roundNumber: 20, referenceDate: '2024-06-30' });
+      expect((await analyst.post(`/api/v1/mobility/rounds/${site}/assessments`, { id: uuidv7(), kind: 'site', siteId: campId, individuals: 840, households: 120, priorityNeeds: ['SHL'] })).statusCode).toBe(201);
+      const event = await newRound('event', { roundNumber: 20, referenceDate: '2024-06-30' });
+      const flood = { id: uuidv7(), kind: 'event', admin2Pcode: 'AF0601', eventType: 'flood', eventDate: '2024-06-20', affectedHh: 420, displacedHh: 130, priorityNeeds: ['SHL'] };
+      expect((await analyst.post(`/api/v1/mobility/rounds/${event}/assessments`, flood)).statusCode).toBe(201);
+      const h = { 'Ocp-Apim-Subscription-Key': token };
+      const get = async () => (await t.anon.request({ method: 'GET', url: '/api/dtm/v3/displacement/admin2?Admin0Pcode=AFG&FromRoundNumber=20&ToRoundNumber=20', headers: h })).json();
+      // Not yet published: nothing.
+      for (const step of ['submit', 'verify']) expect((await analyst.post(`/api/v1/mobility/rounds/${site}/${step}`)).statusCode).toBe(200);
+      expect((await get()).result).toEqual([]);
+      for (const id of [site, event]) {
+        for (const step of id === event ? ['submit', 'verify', 'publish'] : ['publish']) expect((await analyst.post(`/api/v1/mobility/rounds/${id}/${step}`)).statusCode).toBe(200);
+      }
+      const body = await get();
+      expect(body.totalRecordsCount).toBe(1);
+      expect(body.result[0]).toEqual({
+        operation: 'Afghanistan',
+        admin0Name: 'Afghanistan',
+        admin0Pcode: 'AFG',
+        admin1Name: expect.any(String),
+        admin1Pcode: 'AF06',
+        admin2Name: expect.any(String),
+        admin2Pcode: 'AF0601',
+        numPresentIdpInd: 840,
+        reportingDate: '2024-06-30T00:00:00',
+        yearReportingDate: 2024,
+        monthReportingDate: 6,
+        roundNumber: 20,
+        displacementReason: null,
+        numberMales: null,
+        numberFemales: null,
+        idpOriginAdmin1Name: null,
+        idpOriginAdmin1Pcode: null,
+        assessmentType: 'SA',
+      });
+      // Admin 0 adds the site population to the baseline figures of other rounds, each row with its type.
+      const a0 = (await t.anon.request({ method: 'GET', url: '/api/dtm/v3/displacement/admin0?Admin0Pcode=AFG&FromRoundNumber=15&ToRoundNumber=20', headers: h })).json();
+      expect(a0.result.map((r: { roundNumber: number; assessmentType: string; numPresentIdpInd: number }) => [r.roundNumber, r.assessmentType, r.numPresentIdpInd])).toEqual([
+        [15, 'BA', 700],
+        [15, 'BA', 700],
+        [20, 'SA', 840],
+      ]);
+    });
+
     it('lists operations with published data', async () => {
       const res = await t.anon.request({ method: 'GET', url: '/api/dtm/v3/operation-list', headers: { 'Ocp-Apim-Subscription-Key': token } });
       expect(res.json()).toMatchObject({ isSuccess: true, result: [{ operation: 'Afghanistan', operationStatus: 'Active', admin0Name: 'Afghanistan', admin0Pcode: 'AFG' }], totalRecordsCount: 1 });
