@@ -214,7 +214,8 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
     keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
     recs = keyed.map((x) => x.rec);
   }
-  const writeChunk = database.kind === 'postgres' ? WRITE_CHUNK_PG : WRITE_CHUNK_PGLITE;
+  const writeChunk = adapter.writeChunkSize ?? (database.kind === 'postgres' ? WRITE_CHUNK_PG : WRITE_CHUNK_PGLITE);
+  if (recs.length) await progress('writing', 0, recs.length);
   const finish = o.finish ?? (async () => {});
   if (database.kind === 'postgres') {
     await database.db.transaction(async (tx) => {

@@ -209,6 +209,7 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
   fields: HOUSEHOLD_IMPORT_FIELDS,
   joinRepeatSheets: true,
   chunkSize: 5000,
+  writeChunkSize: 2500,
   async begin(scope): Promise<ImportSession<HouseholdImport>> {
     const { tx, auth, operationId } = scope;
     const today = todayIn(await operationTimeZone(tx, operationId));
