@@ -13,9 +13,9 @@
  * Afghan given names), its total count is at least MIN_COUNT, and it is not a name particle (al,
  * abu, bin, abdul, ullah …) or on a short hand-made list of European and other names that pass the
  * letter test. Output: `canonical \t count \t kind`, most frequent first; kind is `family` for a
- * nisba form (Ahmadi, Hosseini) or a tribal -zai / -khel name, else the sex
- * is a rough guess from the ending (-a / -ah: female, else male, with the usual male exceptions
- * Musa, Isa, Mustafa …), used only to decide which sex a synthetic person with that name has.
+ * nisba form (Ahmadi, Hosseini) or a tribal -zai / -khel name, else the sex, roughly guessed
+ * from the ending (-a / -ah: female, else male, with the usual male exceptions Musa, Isa,
+ * Mustafa …) and used only to decide which sex a synthetic person with that name has.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
