@@ -101,6 +101,8 @@ export async function storeRun(tx: Tx, runId: string, operationId: string, out: 
   for (let i = 0; i < out.pairs.length; i += 1000) {
     await tx.insert(dedupPairs).values(out.pairs.slice(i, i + 1000).map((p) => ({ runId, operationId, idA: p.a, idB: p.b, score: p.score, decision: p.decision, parts: p.parts })));
   }
+  // Fresh statistics for the queue's plans (PGlite has no autovacuum to gather them).
+  await tx.execute(sql`analyze dedup_pairs`);
   const s = out.stats as { records: number; candidatePairs: number; matchPairs: number; reviewPairs: number };
   await tx
     .update(dedupRuns)
