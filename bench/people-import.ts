@@ -93,7 +93,7 @@ async function main() {
   log(`import: ${res.status}, ${res.summary.inserted} households written, ${res.summary.invalid} invalid rows, ${res.summary.warnings ?? 0} duplicate warnings: ${Math.round(ms)} ms wall, ${cpuMs} ms CPU`);
   const write = lastWrite;
   log(`phases (ms, the write is inside "checking" as progress is reported after it): ${JSON.stringify(phases)}`);
-  log(`duplicate check ${JSON.stringify(lastDuplicateCheck)}; last write ${JSON.stringify(write)}`);
+  log(`duplicate check ${JSON.stringify(lastDuplicateCheck)}; writes ${JSON.stringify(write)}`);
   if (res.summary.invalid) log(`first problems: ${JSON.stringify(res.issues.filter((i) => !i.severity).slice(0, 3))}`);
   const again0 = performance.now();
   const again = await importFile(database, 'admin', 'people.households', Buffer.concat([file, Buffer.from('\n')]), { operation: 'AFG', mode: 'valid', fileName: 'bench-again.csv' });

@@ -199,7 +199,7 @@ export interface DuplicateCheckStats {
 
 /** The last duplicate check of this process (for benchmarks and logs). */
 export let lastDuplicateCheck: DuplicateCheckStats | null = null;
-/** Timings of the last write (one insert call) of this process, for benchmarks. */
+/** Timings of the last import's writes (summed over its insert calls) in this process, for benchmarks. */
 export let lastWrite: Record<string, number> | null = null;
 
 export const householdsImport: ImportAdapter<HouseholdImport> = {
@@ -219,6 +219,7 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
     const organisationId = defaultOrganisation(auth, operationId);
     const thisYear = Number(today.slice(0, 4));
     const flags = new Map<string, Flag[]>();
+    lastWrite = null;
     const actor = { userId: scope.userId, requestId: null };
 
     function build(rows: GroupRow[], issue: (row: number, field: string, message: string) => void): HouseholdImport | null {
@@ -552,7 +553,10 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
         await bulkInsert(wtx, peopleHouseholdVersions, versionRows as Record<string, unknown>[], 1000);
         T.push(performance.now());
         const ms = (i: number) => Math.round(T[i] - T[i - 1]);
-        lastWrite = { households: hhRows.length, msHouseholds: ms(1), msIndividuals: ms(2), msSearchIndex: ms(3), msDocumentsConsents: ms(4), msVersions: ms(5) };
+        const step: Record<string, number> = { writes: 1, households: hhRows.length, msHouseholds: ms(1), msIndividuals: ms(2), msSearchIndex: ms(3), msDocumentsConsents: ms(4), msVersions: ms(5) };
+        const sum = lastWrite ?? {};
+        for (const [k, v] of Object.entries(step)) sum[k] = (sum[k] ?? 0) + v;
+        lastWrite = sum;
         // Flags whose other person is in this write or stored before (a batch pair across two PGlite chunks is kept by the later chunk).
         const ids = new Set(indRows.map((r) => r.id as string));
         const stored = flagRows.filter((f) => f.source === 'registry' || ids.has(f.candidateIndividualId));
