@@ -138,6 +138,10 @@ export const recordView = z.object({
   relationship: z.string(),
   displayName: z.string().nullable(),
   sensitive: z.boolean(),
+  /** As stored, for display in the user's language (the field rows carry English-neutral text). */
+  birth: z.object({ precision: z.string(), input: z.string(), date: z.string().nullable(), yearFrom: z.number().nullable(), yearTo: z.number().nullable() }).nullable(),
+  /** Null unless the user may see this household's sensitive data. */
+  documents: z.array(z.object({ type: z.string(), number: z.string(), issuingCountry: z.string(), status: z.string() })).nullable(),
 });
 
 export const pairDetail = z.object({

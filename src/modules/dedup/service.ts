@@ -266,6 +266,8 @@ const recordView = (r: ComparedRecord) => ({
   relationship: r.relationship,
   displayName: r.displayName,
   sensitive: r.sensitive,
+  birth: r.birth,
+  documents: r.documents,
 });
 
 export async function getPair(tx: Tx, auth: AuthContext, actor: Actor, a: string, b: string): Promise<PairDetail & { records: [ComparedRecord, ComparedRecord] }> {

@@ -4,7 +4,9 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import type { BirthView } from '../../../../src/modules/people/contract';
 import { AnchorLink } from '../../shell/links';
+import { birthText } from '../people/labels';
 import { ErrorState, Loading, useErrorMessage } from '../../shell/states';
 import { dedupApi, dedupKeys, usePair, type FieldComparison, type PairDetail } from './api';
 import { ScoreBadge } from './QueuePage';
@@ -16,7 +18,7 @@ const CELL_BG: Partial<Record<FieldComparison['verdict'], string>> = {
   differ: 'var(--mantine-color-red-light)',
 };
 /** Fields whose values read left to right whatever the page direction. */
-const LTR = new Set(['birth', 'documents', 'phones', 'currentPcode', 'originPcode', 'destinationPcode', 'crossing', 'household', 'registeredAt']);
+const LTR = new Set(['phones', 'currentPcode', 'originPcode', 'destinationPcode', 'crossing', 'household', 'registeredAt']);
 
 function HouseholdLink({ op, r }: { op: string; r: PairDetail['a'] }) {
   return (
@@ -94,6 +96,15 @@ export default function PairPage() {
   const keep = survivor ?? d.suggestedSurvivorId;
   const decided = d.pair.state === 'duplicate' || d.pair.state === 'distinct';
   const parts = d.parts ? Object.entries(d.parts).filter(([, w]) => w !== 0) : [];
+  /** A field's value in the user's language where it is a code (relationship, sex, birth, documents). */
+  const shown = (field: FieldComparison['field'], v: string, r: PairDetail['a']): string => {
+    if (field === 'relationship') return t(`people.relationship.${v}`, { defaultValue: v });
+    if (field === 'sex') return t(`people.sex.${v}`, { defaultValue: v });
+    if (field === 'birth' && r.birth) return birthText(t, r.birth as BirthView);
+    if (field === 'documents' && r.documents)
+      return r.documents.map((x) => `${t(`people.docType.${x.type}`, { defaultValue: x.type })} ${x.number} (${x.issuingCountry}, ${t(`people.docStatus.${x.status}`, { defaultValue: x.status })})`).join('; ');
+    return v;
+  };
   return (
     <Stack gap="md" data-testid="pair-page">
       <Group justify="space-between">
@@ -156,7 +167,7 @@ export default function PairPage() {
                 {[f.a, f.b].map((v, i) => (
                   <Table.Td key={i} style={{ background: CELL_BG[f.verdict] }} dir={LTR.has(f.field) ? 'ltr' : undefined}>
                     <Text size="sm" style={{ unicodeBidi: 'plaintext' }} c={v ? undefined : 'dimmed'}>
-                      {v === null ? '—' : f.field === 'relationship' ? t(`people.relationship.${v}`, { defaultValue: v }) : f.field === 'sex' ? t(`people.sex.${v}`, { defaultValue: v }) : v}
+                      {v === null ? '—' : shown(f.field, v, i === 0 ? d.a : d.b)}
                     </Text>
                   </Table.Td>
                 ))}
