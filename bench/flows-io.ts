@@ -48,7 +48,7 @@ const HEADER = [
 ];
 
 /** A Kobo-style CSV of `n` valid surveys at the Pakistan crossings (one file, in memory). */
-function surveyCsv(n: number, sites: string[], districts: string[]): Buffer {
+export function surveyCsv(n: number, sites: string[], districts: string[]): Buffer {
   const lines = [HEADER.join(',')];
   const reasons = ['deportation', 'return economic', 'fear_of_arrest deportation', 'family_visit'];
   const docs = [[1, 0, 0, 0, 0], [0, 1, 0, 0, 0], [1, 0, 0, 1, 0], [0, 0, 1, 0, 0], [0, 0, 0, 0, 1]];
