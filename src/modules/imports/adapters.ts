@@ -4,13 +4,14 @@
 import { registerImportAdapter } from '../../imports/registry';
 import { flowCountsImport } from '../flows/import-counts';
 import { flowSurveysImport } from '../flows/import-surveys';
-import { mobilityBaselineImport, mobilityEventImport } from '../mobility/imports';
+import { mobilityBaselineImport, mobilityEventImport, mobilitySiteImport } from '../mobility/imports';
 import { householdsImport } from '../people/import';
 
 registerImportAdapter(flowCountsImport);
 registerImportAdapter(flowSurveysImport);
 registerImportAdapter(mobilityBaselineImport);
 registerImportAdapter(mobilityEventImport);
+registerImportAdapter(mobilitySiteImport);
 registerImportAdapter(householdsImport);
 
 export { importAdapter, importAdapters } from '../../imports/registry';

@@ -11,12 +11,18 @@ describe.each(BACKENDS)('mobility bulk import on %s', (backend) => {
   let runner: JobRunner;
   let analyst: Agent;
   let enumerator: Agent;
+  let admin: Agent;
   beforeAll(async () => {
     t = await createTestApp(backend);
     runner = new JobRunner(t.db.database, { progressEveryMs: 0 });
     analyst = await t.as('analyst');
     enumerator = await t.as('enumerator');
-    for (const [kind, roundNumber] of [['baseline', 7], ['event', 3]] as const) {
+    admin = await t.as('admin');
+    for (const [code, areaPcode] of [['MT-IMP-CAMP', 'AF0601'], ['MT-IMP-CAMP2', 'AF0602'], ['MT-IMP-HERAT', 'AF3201']]) {
+      const site = await admin.post('/api/v1/sites', { operationId: 'AFG', code, name: `Import camp ${code}`, kind: 'displacement_site', areaPcode });
+      expect(site.statusCode, site.body).toBe(201);
+    }
+    for (const [kind, roundNumber] of [['baseline', 7], ['event', 3], ['site', 4]] as const) {
       const res = await analyst.post('/api/v1/mobility/rounds', { id: uuidv7(), operationId: 'AFG', kind, roundNumber, name: `import ${kind}`, referenceDate: '2025-03-31' });
       expect(res.statusCode).toBe(201);
     }
@@ -76,5 +82,35 @@ describe.each(BACKENDS)('mobility bulk import on %s', (backend) => {
     const round = (await analyst.get('/api/v1/mobility/rounds?operation=AFG&kind=event')).json().items[0];
     const [a] = (await analyst.get(`/api/v1/mobility/rounds/${round.id}/assessments`)).json().items;
     expect(a).toMatchObject({ admin2Pcode: 'AF0615', eventType: 'flood', priorityNeeds: ['SHL', 'WSH', 'FSC'], affectedHh: 620 });
+  });
+
+  it('imports site assessments by site code with the checks of hand entry, and a re-import adds nothing', async () => {
+    const header = ['round', 'site_code', 'population_ind', 'population_hh', 'services', 'priority_needs'];
+    const bad = csv([
+      header,
+      [4, 'MT-IMP-CAMP', 840, 120, 'water health', 'SHL WSH'],
+      [4, 'MT-IMP-HERAT', 10, 2, '', ''],
+      [4, 'NO-SUCH-SITE', 1, 1, '', ''],
+      [4, 'MT-IMP-CAMP2', 5, 9, 'water', 'SHL'],
+      [9, 'MT-IMP-CAMP2', 5, 1, 'swimming_pool', ''],
+    ]);
+    const { batch, done } = await run(enumerator, 'mobility.site', bad);
+    expect(batch.suggestedMapping).toMatchObject({ round: 'round', site: 'site_code', individuals: 'population_ind', households: 'population_hh', services: 'services', priorityNeeds: 'priority_needs' });
+    expect(done.status).toBe('failed');
+    // Herat is outside the enumerator's areas; households above individuals; a missing round and an unknown service.
+    expect(done.issues.map((i: { row: number; field: string }) => `${i.row}:${i.field}`).sort()).toEqual(['3:site', '4:site', '5:households', '6:round', '6:services']);
+    const round = (await analyst.get('/api/v1/mobility/rounds?operation=AFG&kind=site')).json().items[0];
+    expect(round.assessments).toBe(0);
+
+    const good = csv([header, [4, 'MT-IMP-CAMP', 840, 120, 'water health', 'SHL WSH'], [4, 'mt-imp-camp2', 50, 9, '', 'FSC']]);
+    const first = await run(enumerator, 'mobility.site', good);
+    expect(first.done).toMatchObject({ status: 'committed', summary: { rows: 2, inserted: 2 } });
+    const rows = (await analyst.get(`/api/v1/mobility/rounds/${round.id}/assessments`)).json().items;
+    expect(rows.find((r: { siteCode: string }) => r.siteCode === 'MT-IMP-CAMP')).toMatchObject({ admin1Pcode: 'AF06', admin2Pcode: 'AF0601', individuals: 840, households: 120, services: ['health', 'water'], priorityNeeds: ['SHL', 'WSH'] });
+    const again = await run(enumerator, 'mobility.site', good);
+    expect(again.done).toMatchObject({ status: 'unchanged', summary: { existing: 2, inserted: 0 } });
+    // The analyst (whole operation) may import the Herat camp.
+    const herat = await run(analyst, 'mobility.site', csv([header, [4, 'MT-IMP-HERAT', 10, 2, '', '']]));
+    expect(herat.done).toMatchObject({ status: 'committed', summary: { inserted: 1 } });
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Bulk import adapters for mobility tracking: baseline rows (one per district or settlement) and
- * event (rapid) assessments, with the rules of entering them by hand (service.ts: baselineColumns,
+ * Bulk import adapters for mobility tracking: baseline rows (one per district or settlement), site
+ * assessments (one per site of the places module, named by code or id) and event (rapid)
+ * assessments, with the rules of entering them by hand (service.ts: baselineColumns, siteColumns,
  * eventColumns, area scope). Each row names its round by number (a draft or submitted round of
  * the right kind). Natural key: round + location (district or settlement); a stored assessment
  * with the same figures counts as already imported, one with other figures is an error on the
@@ -12,9 +13,10 @@ import type { FieldIssue } from '../../server/errors';
 import { derivedUuid } from '../../imports/ids';
 import type { Existing, ImportAdapter, ImportField, ImportSession, IssueSink, MappedRow } from '../../imports/types';
 import { choiceValue, choicesValue, dateValue, intValue, uuidValue } from '../../imports/values';
-import { ARRIVAL_PERIODS, BASELINE_GROUPS, DISPLACEMENT_REASONS, EVENT_TYPES, SECTORS, type RoundKind } from './kinds';
+import { listSites } from '../places/service';
+import { ARRIVAL_PERIODS, BASELINE_GROUPS, DISPLACEMENT_REASONS, EVENT_TYPES, SECTORS, SITE_SERVICES, type RoundKind } from './kinds';
 import { mobilityAssessments, mobilityRounds } from './schema';
-import { areaScope, assessmentHash, baselineColumns, eventColumns, gazetteer, operationToday, type Columns } from './service';
+import { areaScope, assessmentHash, baselineColumns, eventColumns, gazetteer, operationToday, siteColumns, type Columns, type SiteFacts } from './service';
 
 export interface AssessmentRecord {
   id: string;
@@ -69,9 +71,21 @@ export const EVENT_FIELDS: readonly ImportField[] = [
   idField,
 ];
 
+export const SITE_FIELDS: readonly ImportField[] = [
+  roundField,
+  { key: 'site', label: 'Site (code or id)', required: true, aliases: ['site_code', 'sitecode', 'site_id', 'siteid', 'site_name', 'camp', 'camp_code'] },
+  { key: 'individuals', label: 'Individuals present', required: true, aliases: ['population_ind', 'ind', 'persons', 'population'] },
+  { key: 'households', label: 'Households present', required: true, aliases: ['population_hh', 'hh', 'families'] },
+  { key: 'services', label: 'Services available', multiple: true, options: SITE_SERVICES, aliases: ['services_available', 'site_services'] },
+  { key: 'priorityNeeds', label: 'Priority needs (sector codes, most urgent first)', multiple: true, options: SECTORS, aliases: ['priority_needs', 'needs'] },
+  notesField,
+  idField,
+];
+
 /** service.ts reports `body.<path>`; the report names the import field. */
 function fieldOf(path: string): string {
   const p = path.replace(/^body\./, '');
+  if (p === 'siteId') return 'site';
   const m = /^figures\.(\w+)\.(ind|hh)$/.exec(p) ?? /^byPeriod\.(\w+)\.(ind|hh)$/.exec(p);
   if (m) return `${SNAKE[m[1] as keyof typeof SNAKE] ?? m[1]}_${m[2]}`;
   return p;
@@ -152,7 +166,8 @@ function session(kind: RoundKind, operationId: string, userId: string | null, va
 
 function record(kind: RoundKind, operationId: string, roundId: string, cols: Columns | 'outside', issues: FieldIssue[], issue: IssueSink, id: string | null): AssessmentRecord | null {
   if (cols === 'outside') {
-    issue('admin2Pcode', 'This district is not among the areas you may enter data for.');
+    if (kind === 'site') issue('site', 'This site is not in the areas you may enter data for.');
+    else issue('admin2Pcode', 'This district is not among the areas you may enter data for.');
     return null;
   }
   for (const i of issues) issue(fieldOf(i.path), i.message);
@@ -247,3 +262,47 @@ export const mobilityEventImport: ImportAdapter<AssessmentRecord> = {
   },
 };
 
+/** The operation's sites the user may see (places.read, as hand entry's getSite), by code and by id. */
+async function visibleSites(tx: Tx, auth: Parameters<typeof listSites>[1], operationId: string): Promise<Map<string, SiteFacts>> {
+  const out = new Map<string, SiteFacts>();
+  let cursor: string | undefined;
+  do {
+    const page = await listSites(tx, auth, { operation: operationId, limit: 1000, cursor });
+    for (const s of page.items) {
+      if (s.operationId !== operationId) continue;
+      const facts: SiteFacts = { id: s.id, code: s.code, name: s.name, areaPcode: s.areaPcode, operationId: s.operationId };
+      out.set(s.id, facts);
+      out.set(s.code.toUpperCase(), facts);
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return out;
+}
+
+export const mobilitySiteImport: ImportAdapter<AssessmentRecord> = {
+  kind: 'mobility.site',
+  label: 'Mobility tracking: site assessments',
+  permission: 'mobility.write',
+  fields: SITE_FIELDS,
+  async begin({ tx, auth, operationId, userId }) {
+    const [g, rounds, sites] = await Promise.all([gazetteer(tx, operationId), openRounds(tx, operationId, 'site'), visibleSites(tx, auth, operationId)]);
+    const scope = areaScope(auth.grants, 'mobility.write', operationId);
+    return session('site', operationId, userId, (row, issue) => {
+      const round = resolveRound(rounds, row, issue, 'site');
+      const ref = typeof row.site === 'string' ? row.site.trim() : '';
+      const site = ref ? (sites.get(ref.toLowerCase()) ?? sites.get(ref.toUpperCase()) ?? null) : null;
+      if (!ref) issue('site', 'A site code or id is required.');
+      else if (!site) issue('site', `No site ${ref} in ${operationId}.`);
+      const n = (k: string) => intValue(row[k], k, issue, { max: 50_000_000 });
+      const individuals = n('individuals');
+      const households = n('households');
+      const services = choicesValue(row.services, 'services', issue, SITE_SERVICES);
+      const needs = choicesValue(row.priorityNeeds, 'priorityNeeds', issue, SECTORS);
+      const id = uuidValue(row.id, 'id', issue);
+      if (!round || !site || individuals === null || households === null || !services || !needs) return null;
+      const issues: FieldIssue[] = [];
+      const body = { kind: 'site' as const, siteId: site.id, individuals, households, services, priorityNeeds: needs.slice(0, 6), notes: typeof row.notes === 'string' ? row.notes.slice(0, 2000) : null };
+      return record('site', operationId, round.id, siteColumns(g, scope, body, site, issues), issues, issue, id);
+    });
+  },
+};

@@ -362,6 +362,7 @@ function districtCheck(g: Gazetteer, scope: string[] | null, operationId: string
 
 type BaselineBody = Extract<AssessmentFigures, { kind: 'baseline' }>;
 type EventBody = Extract<AssessmentFigures, { kind: 'event' }>;
+type SiteBody = Extract<AssessmentFigures, { kind: 'site' }>;
 
 /**
  * A baseline row's columns, checked: district in the gazetteer and in `scope` ('outside' when
@@ -448,6 +449,42 @@ export function eventColumns(g: Gazetteer, scope: string[] | null, operationId: 
 }
 
 /**
+ * A site assessment's columns, with the checks of entering it by hand (also used by the import
+ * adapter): the site (already found among the visible sites of the operation, or null with an
+ * issue given by the caller) must sit in a district of the user's areas ('outside' otherwise),
+ * households at most individuals, needs each once.
+ */
+export function siteColumns(g: Gazetteer, scope: string[] | null, body: SiteBody, site: SiteFacts | null, issues: FieldIssue[]): Columns | 'outside' {
+  let adm1 = '';
+  let adm2 = '';
+  if (site) {
+    const d = districtOf(g, site.areaPcode);
+    if (!d) issues.push({ path: 'body.siteId', message: `${site.code} is not located in a district; set its area first.` });
+    else {
+      if (!inAreaScope(scope, d)) return 'outside';
+      adm2 = d;
+      adm1 = g.adm2.get(d)!.parent ?? d.slice(0, 4);
+    }
+  }
+  if (body.households > body.individuals) issues.push({ path: 'body.households', message: `${body.households} households but only ${body.individuals} individuals.` });
+  checkNeeds('body.priorityNeeds', body.priorityNeeds, issues);
+  return {
+    admin1Pcode: adm1,
+    admin2Pcode: adm2,
+    siteId: body.siteId,
+    settlement: null,
+    locationKey: `site:${body.siteId}`,
+    ...EMPTY_BASELINE,
+    ...EMPTY_EVENT,
+    individuals: body.individuals,
+    households: body.households,
+    services: [...new Set(body.services)].sort(),
+    priorityNeeds: body.priorityNeeds,
+    notes: body.notes ?? null,
+  };
+}
+
+/**
  * Validates the figures against the round, the gazetteer and the user's area scope, and turns
  * them into columns. Field problems are collected in `issues`; an area outside the user's scope
  * answers 404 (what they may not reach does not exist for them).
@@ -489,36 +526,9 @@ async function columnsOf(
 
   if (body.kind === 'site') {
     const site = await siteFacts(body.siteId, 'body.siteId');
-    let adm1 = '';
-    let adm2 = '';
-    if (site) {
-      const d = districtOf(g, site.areaPcode);
-      if (!d) issues.push({ path: 'body.siteId', message: `${site.code} is not located in a district; set its area first.` });
-      else {
-        if (!inAreaScope(scope, d)) throw outside();
-        adm2 = d;
-        adm1 = g.adm2.get(d)!.parent ?? d.slice(0, 4);
-      }
-    }
-    if (body.households > body.individuals) issues.push({ path: 'body.households', message: `${body.households} households but only ${body.individuals} individuals.` });
-    checkNeeds('body.priorityNeeds', body.priorityNeeds, issues);
-    return {
-      site,
-      cols: {
-        admin1Pcode: adm1,
-        admin2Pcode: adm2,
-        siteId: body.siteId,
-        settlement: null,
-        locationKey: `site:${body.siteId}`,
-        ...EMPTY_BASELINE,
-        ...EMPTY_EVENT,
-        individuals: body.individuals,
-        households: body.households,
-        services: [...new Set(body.services)].sort(),
-        priorityNeeds: body.priorityNeeds,
-        notes: body.notes ?? null,
-      },
-    };
+    const cols = siteColumns(g, scope, body, site, issues);
+    if (cols === 'outside') throw outside();
+    return { site, cols };
   }
 
   const cols = eventColumns(g, scope, round.operationId, body, issues, await operationToday(tx, round.operationId));
