@@ -58,6 +58,26 @@ export async function audit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<vo
   });
 }
 
+/** Writes many audit rows with one statement (bulk work such as an import raising alerts). */
+export async function auditMany(tx: Tx, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += 1000)
+    await tx.insert(auditLog).values(
+      entries.slice(i, i + 1000).map((entry) => {
+        const changes = entry.before !== undefined || entry.after !== undefined ? diff(entry.before, entry.after) : null;
+        return {
+          actorId: actor.userId,
+          operationId: entry.operationId ?? null,
+          action: entry.action,
+          entityType: entry.entityType,
+          entityId: entry.entityId ?? null,
+          changes: entry.details ? { ...(changes ?? {}), _details: entry.details } : changes,
+          sensitiveRead: entry.sensitiveRead ?? false,
+          requestId: actor.requestId,
+        };
+      }),
+    );
+}
+
 export interface SensitiveRead {
   entityType: string;
   entityId?: string | null;

@@ -4,8 +4,8 @@
  */
 import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Tx } from '../../db/client';
-import { audit, type Actor } from '../../server/audit';
+import { rows as queryRows, type Tx } from '../../db/client';
+import { audit, auditMany, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
 import { decodeCursor, keysetPage, takePage } from '../../server/pagination';
@@ -87,12 +87,30 @@ export function evaluateRule(rule: RuleSpec, daily: ReadonlyMap<string, number>,
 
 /** Daily totals (current versions, any status) at a site in one direction over [from, to]. */
 async function dailyFlow(tx: Tx, siteId: string, direction: Direction, from: string, to: string): Promise<Map<string, number>> {
-  const rows = await tx
-    .select({ date: flowCounts.date, total: sql<string>`sum(${flowCounts.total})` })
-    .from(flowCounts)
-    .where(and(eq(flowCounts.siteId, siteId), eq(flowCounts.direction, direction), eq(flowCounts.current, true), gte(flowCounts.date, from), lte(flowCounts.date, to)))
-    .groupBy(flowCounts.date);
-  return new Map(rows.map((r) => [r.date, Number(r.total)]));
+  return (await dailyFlows(tx, [{ siteId, direction, from, to }])).get(`${siteId}|${direction}`) ?? new Map();
+}
+
+/** dailyFlow for many (site, direction, period) at once, in one query; keyed `site|direction`. */
+async function dailyFlows(tx: Tx, wanted: readonly { siteId: string; direction: Direction; from: string; to: string }[]): Promise<Map<string, Map<string, number>>> {
+  const out = new Map<string, Map<string, number>>();
+  if (!wanted.length) return out;
+  const arr = (xs: string[]) => `{${xs.join(',')}}`;
+  const found = await queryRows<{ site: string; direction: string; date: string; total: string | number }>(
+    tx,
+    sql`
+    select c.site_id::text as site, c.direction, c.date::text as date, sum(c.total)::bigint as total
+      from unnest(${arr(wanted.map((w) => w.siteId))}::uuid[], ${arr(wanted.map((w) => w.direction))}::text[],
+                  ${arr(wanted.map((w) => w.from))}::date[], ${arr(wanted.map((w) => w.to))}::date[]) as k(site, dir, d0, d1)
+      join flow_counts c on c.site_id = k.site and c.direction = k.dir and c.current and c.date >= k.d0 and c.date <= k.d1
+     group by c.site_id, c.direction, c.date`,
+  );
+  for (const r of found) {
+    const key = `${r.site}|${r.direction}`;
+    let m = out.get(key);
+    if (!m) out.set(key, (m = new Map()));
+    m.set(r.date, Number(r.total));
+  }
+  return out;
 }
 
 async function raise(tx: Tx, rule: RuleRow, firings: Firing[]): Promise<AlertRow[]> {
@@ -140,16 +158,21 @@ export async function evaluateAlertsForCounts(tx: Tx, actor: Actor, counts: read
   const allRules = await tx.select().from(flowAlertRules).where(and(inArray(flowAlertRules.siteId, siteIds), eq(flowAlertRules.active, true)));
   if (!allRules.length) return [];
   const raised: AlertRow[] = [];
-  for (const g of groups.values()) {
-    const rules = allRules.filter((r) => r.siteId === g.siteId && r.direction === g.direction);
-    if (!rules.length) continue;
-    const days = [...g.days].sort();
-    const first = days[0]!;
+  const todo = [...groups.values()]
+    .map((g) => ({ ...g, rules: allRules.filter((r) => r.siteId === g.siteId && r.direction === g.direction), days: [...g.days].sort() }))
+    .filter((g) => g.rules.length > 0);
+  // The daily flow of every (site, direction) with rules, in one query.
+  const series = await dailyFlows(
+    tx,
+    todo.map((g) => ({ siteId: g.siteId, direction: g.direction, from: addDays(g.days[0]!, -LOOKBACK), to: addDays(g.days[g.days.length - 1]!, RATIO_WEEK - 1) })),
+  );
+  for (const g of todo) {
+    const days = g.days;
     const lastDay = days[days.length - 1]!;
-    const daily = await dailyFlow(tx, g.siteId, g.direction, addDays(first, -LOOKBACK), addDays(lastDay, RATIO_WEEK - 1));
+    const daily = series.get(`${g.siteId}|${g.direction}`) ?? new Map<string, number>();
     let lastData = lastDay;
     for (const d of daily.keys()) if (d > lastData) lastData = d;
-    for (const rule of rules) {
+    for (const rule of g.rules) {
       // Windows ending on a written day, and (7-day windows) on the six days after it that have counts.
       const ends = new Set<string>();
       for (const d of days) {
@@ -164,14 +187,18 @@ export async function evaluateAlertsForCounts(tx: Tx, actor: Actor, counts: read
       for (let i = 0; i < firings.length; i += 1000) raised.push(...(await raise(tx, rule, firings.slice(i, i + 1000))));
     }
   }
-  for (const a of raised)
-    await audit(tx, actor, {
+  // One audit row per raised alert, written together.
+  await auditMany(
+    tx,
+    actor,
+    raised.map((a) => ({
       action: 'flow_alert.raise',
       entityType: 'flow_alert',
       entityId: a.id,
       operationId: a.operationId,
       after: { ruleId: a.ruleId, siteId: a.siteId, direction: a.direction, date: a.date, observed: a.observed, expected: a.expected, level: a.level },
-    });
+    })),
+  );
   return raised;
 }
 
