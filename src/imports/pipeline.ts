@@ -59,6 +59,8 @@ export interface RunImportOptions {
   /** The importing user (creator of the rows). */
   userId: string | null;
   operationId: string;
+  /** The import batch (passed on to the adapter's scope). */
+  batch?: { id: string; name: string };
   bytes: Uint8Array;
   format: FileFormat;
   mapping: Record<string, string | null | undefined>;
@@ -99,7 +101,7 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
   const tab = await openTabular(o.bytes, o.format, { joinRepeats: adapter.joinRepeatSheets });
   const mapper = compileMapping(tab.headers, adapter.fields, o.mapping);
   if (mapper.problems.length) throw invalid(mapper.problems.map((p) => ({ path: `mapping.${p.field}`, message: p.message })), 'The column mapping is not complete.');
-  const session = await adapter.begin({ tx: database.db, database, auth: o.auth, operationId: o.operationId, userId: o.userId });
+  const session = await adapter.begin({ tx: database.db, database, auth: o.auth, operationId: o.operationId, userId: o.userId, batch: o.batch });
   const progress = o.onProgress ?? (() => {});
   const cancelled = o.throwIfCancelled ?? (() => {});
 

@@ -47,6 +47,8 @@ export interface ImportScope {
   userId: string | null;
   /** The database the run writes to (e.g. to refresh in-process caches such as lookup indexes). */
   database?: Database;
+  /** The import batch being run (id and file name), when the run belongs to one. */
+  batch?: { id: string; name: string };
 }
 
 /** One row of a group (see ImportSession.groupKey): its spreadsheet row number and mapped values. */

@@ -300,6 +300,7 @@ export async function runBatch(database: Database, batchId: string, o: RunBatchO
     auth,
     userId: batch.createdBy,
     operationId: batch.operationId,
+    batch: { id: batch.id, name: batch.fileName },
     bytes: content,
     format: batch.format,
     mapping,
