@@ -3,7 +3,8 @@
  *
  * `dedup.run` (payload `{ runId }`): reads the present individuals' stored match keys in keyset
  * pages of 20,000 (stage `read`), hands the batch to the engine's `dedupe()` (normalise, block,
- * score, cluster: one synchronous call, its per-stage timings are kept in the run's stats),
+ * score, cluster: one step, in a worker thread (engine-thread.ts) so the server keeps answering;
+ * its per-stage timings are kept in the run's stats),
  * computes the engine's per-field weights for each stored pair with a lookup index over the same
  * batch (`compare`), then, in one transaction, deletes whatever this run stored before and writes
  * its pairs (`store`). A retried job therefore replaces its own earlier results; people's
@@ -21,6 +22,7 @@ import { defineJob, enqueueJob, jobs, wakeJobs, type JobContext } from '../../se
 import { uuidv7 } from '../../shared/ids';
 import { buildIndex, dedupe, thresholdsFor, type PersonRecord } from './engine';
 import { engineRecord } from '../people/keys';
+import { dedupeInWorker, engineThreadAvailable } from './engine-thread';
 import { countActivePeople, matchKeysPage, operationsWithPeople } from '../people/merge';
 import { dedupPairs, dedupRuns, type RunRow } from './schema';
 
@@ -32,6 +34,14 @@ export interface RunHooks {
   progress(done: number, total: number | null, message: string): Promise<void>;
   throwIfCancelled(): void;
   stage(stage: string): Promise<void>;
+  /**
+   * Where the engine step runs: `worker` (a worker thread, engine-thread.ts; the event loop keeps
+   * serving requests) or `inline` (this thread: the demo seeding transaction, the benchmark).
+   * Default `worker` where it can be started here, else `inline`.
+   */
+  engine?: 'worker' | 'inline';
+  /** Threads the engine may use for scoring (default: the engine's own choice). */
+  threads?: number;
 }
 
 export interface StoredPair {
@@ -48,11 +58,16 @@ export async function computeRun(db: Tx, operationId: string, hooks: RunHooks): 
   const total = await countActivePeople(db, operationId);
   const year = new Date().getUTCFullYear();
   const records: PersonRecord[] = [];
+  const inWorker = (hooks.engine ?? (engineThreadAvailable() ? 'worker' : 'inline')) === 'worker';
+  // For the worker: each page as UTF-8 JSON, transferred (not cloned) to the thread.
+  const chunks: Uint8Array[] = [];
+  const encoder = new TextEncoder();
   let after: string | null = null;
   for (;;) {
     const page = await matchKeysPage(db, operationId, after, PAGE);
     if (!page.length) break;
     for (const [id, keys] of page) records.push(engineRecord(id, keys, year));
+    if (inWorker) chunks.push(encoder.encode(JSON.stringify(page)));
     after = page[page.length - 1][0];
     await hooks.progress(records.length, Math.max(total, records.length), 'read');
     hooks.throwIfCancelled();
@@ -61,7 +76,10 @@ export async function computeRun(db: Tx, operationId: string, hooks: RunHooks): 
   await hooks.stage('score');
   await hooks.progress(0, null, 'normalise, block, score, cluster');
   const thresholds = thresholdsFor(records.length);
-  const result = dedupe(records, { matchThreshold: thresholds.match, reviewThreshold: thresholds.review });
+  const result = inWorker
+    ? await dedupeInWorker({ chunks, year, matchThreshold: thresholds.match, reviewThreshold: thresholds.review, threads: hooks.threads }, records.map((r) => r.id), () => hooks.throwIfCancelled())
+    : dedupe(records, { matchThreshold: thresholds.match, reviewThreshold: thresholds.review, threads: hooks.threads });
+  chunks.length = 0;
   hooks.throwIfCancelled();
 
   await hooks.stage('compare');
@@ -220,7 +238,7 @@ export async function seedDedupDemo(tx: Tx): Promise<{ operationId: string; pair
   for (const op of ops.sort()) {
     const run = await createRun(tx, op, 'demo', null, true);
     await tx.update(dedupRuns).set({ status: 'running', startedAt: new Date() }).where(eq(dedupRuns.id, run.id));
-    const res = await computeRun(tx, op, { progress: async () => {}, throwIfCancelled: () => {}, stage: async () => {} });
+    const res = await computeRun(tx, op, { progress: async () => {}, throwIfCancelled: () => {}, stage: async () => {}, engine: 'inline' });
     await storeRun(tx, run.id, op, res);
     out.push({ operationId: op, pairs: res.pairs.length });
   }
