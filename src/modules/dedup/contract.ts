@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import { pageOf, pageQuery } from '../../server/pagination';
-import { HUMAN_DECISIONS, PAIR_DECISIONS, RUN_STATUSES, RUN_TRIGGERS } from './kinds';
+import { HUMAN_DECISIONS, PAIR_DECISIONS, PAIR_SOURCES, RUN_STATUSES, RUN_TRIGGERS } from './kinds';
 
 const operation = z.string().min(2).max(10);
 
@@ -92,6 +92,9 @@ export const pairView = z.object({
   /** The engine's outcome: match pairs are proposed as duplicates, review pairs need a look. */
   decision: z.enum(PAIR_DECISIONS),
   state: z.enum(PAIR_STATES),
+  /** run: a whole-registry run; import: flagged by a household import (`importBatch` names it). */
+  source: z.enum(PAIR_SOURCES),
+  importBatch: z.object({ id: z.string(), name: z.string() }).nullable(),
   a: personBrief,
   b: personBrief,
 });

@@ -15,7 +15,7 @@
  * last run is older than 23 hours and has none queued or running. `hamrah serve` makes sure one
  * such job is queued (`ensureNightlyDedup`).
  */
-import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/client';
 import { audit } from '../../server/audit';
 import { defineJob, enqueueJob, jobs, wakeJobs, type JobContext } from '../../server/jobs';
@@ -128,6 +128,63 @@ export async function storeRun(tx: Tx, runId: string, operationId: string, out: 
     .where(eq(dedupRuns.id, runId));
 }
 
+export interface ImportFlag {
+  individualId: string;
+  candidateIndividualId: string;
+  score: number;
+  decision: 'match' | 'review';
+}
+
+/**
+ * The possible duplicates a household import flagged before its commit, as review-queue pairs:
+ * one succeeded run of trigger `import` per import batch (its id and file name in `stats`), its
+ * pairs beside the latest whole-registry run's in the queue. Called in the import's write
+ * transaction, once per write chunk; a pair flagged twice keeps its higher score.
+ */
+export async function storeImportFlags(tx: Tx, operationId: string, batch: { id: string; name: string } | null, createdBy: string | null, flags: readonly ImportFlag[]): Promise<void> {
+  if (!flags.length) return;
+  const batchId = batch?.id ?? null;
+  const [found] = await tx
+    .select({ id: dedupRuns.id })
+    .from(dedupRuns)
+    .where(and(eq(dedupRuns.operationId, operationId), eq(dedupRuns.trigger, 'import'), batchId ? sql`${dedupRuns.stats}->>'importBatchId' = ${batchId}` : sql`false`))
+    .limit(1);
+  let runId = found?.id;
+  if (!runId) {
+    runId = uuidv7();
+    const now = new Date();
+    await tx.insert(dedupRuns).values({ id: runId, operationId, jobId: null, trigger: 'import', status: 'succeeded', createdBy, startedAt: now, finishedAt: now, stats: { importBatchId: batchId, importBatchName: batch?.name ?? null } });
+  }
+  const best = new Map<string, ImportFlag & { a: string; b: string }>();
+  for (const f of flags) {
+    const [a, b] = f.individualId < f.candidateIndividualId ? [f.individualId, f.candidateIndividualId] : [f.candidateIndividualId, f.individualId];
+    const k = `${a}:${b}`;
+    const was = best.get(k);
+    if (!was || f.score > was.score) best.set(k, { ...f, a, b });
+  }
+  const list = [...best.values()];
+  for (let i = 0; i < list.length; i += 1000) {
+    await tx
+      .insert(dedupPairs)
+      .values(list.slice(i, i + 1000).map((p) => ({ runId: runId!, operationId, idA: p.a, idB: p.b, score: p.score, decision: p.decision, parts: null })))
+      .onConflictDoUpdate({ target: [dedupPairs.runId, dedupPairs.idA, dedupPairs.idB], set: { score: sql`greatest(${dedupPairs.score}, excluded.score)`, decision: sql`case when ${dedupPairs.decision} = 'match' or excluded.decision = 'match' then 'match' else 'review' end` } });
+  }
+  await tx.execute(sql`update dedup_runs r set
+      match_pairs = (select count(*) from dedup_pairs p where p.run_id = r.id and p.decision = 'match'),
+      review_pairs = (select count(*) from dedup_pairs p where p.run_id = r.id and p.decision = 'review'),
+      records = (select count(distinct x) from (select id_a as x from dedup_pairs where run_id = r.id union select id_b from dedup_pairs where run_id = r.id) s)
+    where r.id = ${runId}`);
+}
+
+/** Removes the import pairs of these households' people (an import rolled back). */
+export async function removeImportFlags(tx: Tx, householdIds: readonly string[]): Promise<void> {
+  if (!householdIds.length) return;
+  const ids = sql.join(householdIds.map((i) => sql`${i}::uuid`), sql`, `);
+  await tx.execute(sql`delete from dedup_pairs p using dedup_runs r
+    where r.id = p.run_id and r.trigger = 'import'
+      and (p.id_a in (select id from people_individuals where household_id in (${ids})) or p.id_b in (select id from people_individuals where household_id in (${ids})))`);
+}
+
 /** A new run row (and, unless `noJob`, its queued job) inside the caller's transaction. */
 export async function createRun(tx: Tx, operationId: string, trigger: RunRow['trigger'], createdBy: string | null, noJob = false): Promise<RunRow> {
   const id = uuidv7();
@@ -198,7 +255,7 @@ export async function queueNightlyRuns(database: Database, now = new Date()): Pr
   for (const op of ops) {
     const made = await database.db.transaction(async (tx) => {
       if (await activeRun(tx, op)) return false;
-      const [recent] = await tx.select({ id: dedupRuns.id }).from(dedupRuns).where(and(eq(dedupRuns.operationId, op), gt(dedupRuns.createdAt, new Date(now.getTime() - 23 * 3600_000)))).limit(1);
+      const [recent] = await tx.select({ id: dedupRuns.id }).from(dedupRuns).where(and(eq(dedupRuns.operationId, op), ne(dedupRuns.trigger, 'import'), gt(dedupRuns.createdAt, new Date(now.getTime() - 23 * 3600_000)))).limit(1);
       if (recent) return false;
       const run = await createRun(tx, op, 'nightly', null);
       await audit(tx, { userId: null, requestId: null }, { action: 'dedup.run.start', entityType: 'dedup_run', entityId: run.id, operationId: op, details: { trigger: 'nightly' } });

@@ -7,7 +7,7 @@
  * `dedup.review` (and `people.read`); anything else answers 404. A duplicate decision also needs
  * `people.write` on both households (people/merge.ts).
  */
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { audit, auditRead, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
@@ -64,15 +64,29 @@ const decided = sql`exists (select 1 from ${dedupDecisions} d where d.operation_
 
 const ordered = (a: string, b: string): [string, string] => (a < b ? [a, b] : [b, a]);
 
-/** The run the review queue shows: the operation's latest succeeded run. */
+/** The operation's latest succeeded whole-registry run (import flags are not runs of the engine). */
 export async function currentRun(tx: Tx, operationId: string): Promise<RunRow | null> {
   const [r] = await tx
     .select()
     .from(dedupRuns)
-    .where(and(eq(dedupRuns.operationId, operationId), eq(dedupRuns.status, 'succeeded')))
+    .where(and(eq(dedupRuns.operationId, operationId), eq(dedupRuns.status, 'succeeded'), ne(dedupRuns.trigger, 'import')))
     .orderBy(desc(dedupRuns.finishedAt), desc(dedupRuns.id))
     .limit(1);
   return r ?? null;
+}
+
+/**
+ * The runs whose pairs the review queue shows: the latest whole-registry run and the household
+ * imports flagged since (their people were not there when it ran, so their pairs are new; a later
+ * whole-registry run supersedes them).
+ */
+export async function queueRunIds(tx: Tx, operationId: string): Promise<string[]> {
+  const cur = await currentRun(tx, operationId);
+  const imports = await tx
+    .select({ id: dedupRuns.id })
+    .from(dedupRuns)
+    .where(and(eq(dedupRuns.operationId, operationId), eq(dedupRuns.status, 'succeeded'), eq(dedupRuns.trigger, 'import'), cur?.finishedAt ? gt(dedupRuns.finishedAt, cur.finishedAt) : undefined));
+  return [...(cur ? [cur.id] : []), ...imports.map((r) => r.id)];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -116,9 +130,9 @@ async function openCounts(tx: Tx, auth: AuthContext, op: string, runIds: string[
 async function presentRuns(tx: Tx, auth: AuthContext, op: string, list: RunRow[]): Promise<RunView[]> {
   const jobsById = await getJobs(tx, list.map((r) => r.jobId).filter((x): x is string => !!x));
   const open = await openCounts(tx, auth, op, list.map((r) => r.id));
-  const cur = await currentRun(tx, op);
+  const inQueue = new Set(await queueRunIds(tx, op));
   const full = unrestricted(auth, op);
-  return list.map((r) => presentRun(r, r.jobId ? jobsById.get(r.jobId) : undefined, open.get(r.id) ?? 0, full, cur?.id === r.id));
+  return list.map((r) => presentRun(r, r.jobId ? jobsById.get(r.jobId) : undefined, open.get(r.id) ?? 0, full, inQueue.has(r.id)));
 }
 
 export async function startRun(tx: Tx, auth: AuthContext, actor: Actor, operationIn: string): Promise<RunView> {
@@ -187,26 +201,32 @@ async function decisionsFor(tx: Tx, op: string, pairs: { idA: string; idB: strin
 async function presentPairs(tx: Tx, auth: AuthContext, op: string, list: PairRow[]): Promise<PairView[]> {
   const records = await recordsForReview(tx, auth, 'dedup.review', list.flatMap((p) => [p.idA, p.idB]));
   const decisions = await decisionsFor(tx, op, list);
+  const runIds = [...new Set(list.map((p) => p.runId))];
+  const runs = new Map((runIds.length ? await tx.select({ id: dedupRuns.id, trigger: dedupRuns.trigger, stats: dedupRuns.stats }).from(dedupRuns).where(inArray(dedupRuns.id, runIds)) : []).map((r) => [r.id, r]));
   const out: PairView[] = [];
   for (const p of list) {
+    const run = runs.get(p.runId);
+    const fromImport = run?.trigger === 'import';
+    const batch = fromImport ? (run!.stats as { importBatchId?: string; importBatchName?: string } | null) : null;
     const a = records.get(p.idA);
     const b = records.get(p.idB);
     if (!a || !b) continue;
     const d = decisions.get(`${p.idA}:${p.idB}`);
-    out.push({ runId: p.runId, idA: p.idA, idB: p.idB, score: p.score, decision: p.decision, state: d ? d.decision : p.skippedAt ? 'skipped' : 'open', a: brief(a), b: brief(b) });
+    out.push({ runId: p.runId, idA: p.idA, idB: p.idB, score: p.score, decision: p.decision, state: d ? d.decision : p.skippedAt ? 'skipped' : 'open', source: fromImport ? 'import' : 'run', importBatch: batch?.importBatchId ? { id: batch.importBatchId, name: batch.importBatchName ?? '' } : null, a: brief(a), b: brief(b) });
   }
   return out;
 }
 
 export async function listPairs(tx: Tx, auth: AuthContext, q: PairsQuery): Promise<Page<PairView>> {
   const op = requireOp(auth, q.operation, 'dedup.review');
-  let runId = q.run ?? null;
-  if (runId) {
-    const r = await loadRun(tx, auth, runId, 'dedup.review');
+  let runIds: string[];
+  if (q.run) {
+    const r = await loadRun(tx, auth, q.run, 'dedup.review');
     if (r.operationId !== op) throw notFound('No such run.');
-  } else runId = (await currentRun(tx, op))?.id ?? null;
-  if (!runId) return { items: [], total: 0, nextCursor: null };
-  const conds: (SQL | undefined)[] = [eq(dedupPairs.runId, runId), pairVisible(auth, op)];
+    runIds = [r.id];
+  } else runIds = await queueRunIds(tx, op);
+  if (!runIds.length) return { items: [], total: 0, nextCursor: null };
+  const conds: (SQL | undefined)[] = [runIds.length === 1 ? eq(dedupPairs.runId, runIds[0]) : inArray(dedupPairs.runId, runIds), pairVisible(auth, op)];
   if (q.status === 'open') conds.push(sql`not ${decided}`, isNull(dedupPairs.skippedAt));
   else if (q.status === 'skipped') conds.push(sql`not ${decided}`, isNotNull(dedupPairs.skippedAt));
   else if (q.status === 'decided') conds.push(decided);
@@ -474,12 +494,12 @@ export async function unresolvedDuplicates(tx: Tx, operationId: string, individu
   const out = new Map<string, DuplicateFlag>();
   const ids = [...new Set(individualIds)];
   if (!ids.length) return out;
-  const run = await currentRun(tx, operationId);
-  if (!run) return out;
+  const runIds = await queueRunIds(tx, operationId);
+  if (!runIds.length) return out;
   const list = await tx
     .select({ idA: dedupPairs.idA, idB: dedupPairs.idB, score: dedupPairs.score, decision: dedupPairs.decision })
     .from(dedupPairs)
-    .where(and(eq(dedupPairs.runId, run.id), or(inArray(dedupPairs.idA, ids), inArray(dedupPairs.idB, ids)), sql`not ${decided}`));
+    .where(and(inArray(dedupPairs.runId, runIds), or(inArray(dedupPairs.idA, ids), inArray(dedupPairs.idB, ids)), sql`not ${decided}`));
   const present = await presentIndividuals(tx, list.flatMap((p) => [p.idA, p.idB]));
   const wanted = new Set(ids);
   for (const p of list) {

@@ -43,6 +43,7 @@ import {
 } from './contract';
 import { bulkInsert } from './demo';
 import { peopleImportDuplicates } from './import-schema';
+import { removeImportFlags, storeImportFlags } from '../dedup/run';
 import { displayName, engineRecord, hasAnyName, matchKeysOf, searchKeysOf } from './keys';
 import { lookupIndexes } from './lookup';
 import { operationPcodes, operationSites, operationTimeZone } from './places-lookup';
@@ -566,6 +567,8 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
           stored.push(...flagRows.filter((f) => f.source === 'batch' && !ids.has(f.candidateIndividualId) && there.has(f.candidateIndividualId)));
         }
         await bulkInsert(wtx, peopleImportDuplicates, stored as Record<string, unknown>[]);
+        // …and as open pairs of the review queue (source "import", naming the batch).
+        await storeImportFlags(wtx, operationId, scope.batch ?? null, scope.userId, stored.map((f) => ({ individualId: f.individualId, candidateIndividualId: f.candidateIndividualId, score: f.score, decision: f.decision })));
         await audit(wtx, actor, {
           action: 'household.import',
           entityType: 'household',
@@ -584,6 +587,7 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
           ids.map((i) => sql`${i}::uuid`),
           sql`, `,
         );
+        await removeImportFlags(wtx, ids);
         await wtx.execute(sql`delete from people_import_duplicates where household_id in (${idList}) or candidate_household_id in (${idList})`);
         await wtx.execute(sql`delete from people_household_versions where household_id in (${idList})`);
         await wtx.execute(sql`delete from people_consents where household_id in (${idList})`);
