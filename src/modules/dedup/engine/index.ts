@@ -8,6 +8,7 @@ import { clusterPairs } from './cluster';
 import { applyHouseholdContext, householdCandidates } from './household';
 import { defaultWorkers, scoreInParallel } from './parallel';
 import { defaultVariantDictionary, type VariantDictionary } from './normalise';
+import { defaultPrepareWorkers, preparePossiblyParallel } from './prepare-parallel';
 import { newTables, prepare, type PersonRecord, type Prepared, type Tables, type Interner } from './prepare';
 import { DEFAULT_WEIGHTS, FEBRL_WEIGHTS, SCORE_PARTS, scorePair, type ScoreWeights } from './score';
 
@@ -143,6 +144,12 @@ function batchArena(n: number): Arena {
   return new Arena(640 * n + (1 << 20));
 }
 
+/** prepare() on two threads when the batch is large enough (and `threads` is not 1). */
+function prepareBatch(records: readonly PersonRecord[], tables: Tables, threads?: number): Prepared {
+  const workers = threads !== undefined ? Math.min(1, Math.max(0, threads - 1)) : defaultPrepareWorkers(records.length);
+  return preparePossiblyParallel(records, tables, workers);
+}
+
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -153,7 +160,7 @@ export function dedupe(records: readonly PersonRecord[], opts: DedupOptions = {}
   const { match, review, weights, tables } = resolve(opts, records.length);
   const c0 = cpuMs();
   const t0 = performance.now();
-  const P = prepare(records, tables);
+  const P = prepareBatch(records, tables, opts.threads);
   const t1 = performance.now();
   const c1 = cpuMs();
   const arena = batchArena(P.n);
@@ -253,7 +260,7 @@ export interface LinkResult {
 export function link(left: readonly PersonRecord[], right: readonly PersonRecord[], opts: LinkOptions = {}): LinkResult {
   const { match, review, weights, tables } = resolve(opts, left.length + right.length);
   const t0 = performance.now();
-  const P = prepare([...left, ...right], tables);
+  const P = prepareBatch([...left, ...right], tables, opts.threads);
   const t1 = performance.now();
   const arena = batchArena(P.n);
   const index = buildBlockIndex(tables, P, arena);
@@ -334,7 +341,7 @@ function truncate(snap: ReturnType<typeof snapshot>) {
 /** An index over `records` for single-record lookup (e.g. at registration time). */
 export function buildIndex(records: readonly PersonRecord[], opts: DedupOptions & { perKeyCap?: number } = {}): DedupIndex {
   const { match, review, weights, tables } = resolve(opts, records.length);
-  const P = prepare(records, tables);
+  const P = prepareBatch(records, tables, opts.threads);
   const index: BlockIndex = buildBlockIndex(tables, P);
   tables.names.cacheBelow = tables.names.values.length;
   const perKeyCap = opts.perKeyCap ?? 1000;

@@ -90,21 +90,27 @@ export function defaultWorkers(pairs: number): number {
   return Math.max(0, Math.min(3, cores - 1));
 }
 
-let bootstrap: string | null | undefined;
-/** Worker source that loads tsx and then score-worker.ts; null when that is not possible here. */
-function workerSource(): string | null {
-  if (bootstrap !== undefined) return bootstrap;
+const bootstraps = new Map<string, string | null>();
+/**
+ * Worker source that loads tsx and then `file` (next to this one); null when that is not possible
+ * here. If loading fails, the worker sets word 3 (C_STOP) of `workerData.control`.
+ */
+export function workerSource(file = './score-worker.ts'): string | null {
+  const known = bootstraps.get(file);
+  if (known !== undefined) return known;
+  let src: string | null;
   try {
     const tsx = import.meta.resolve('tsx/esm/api');
-    const target = new URL('./score-worker.ts', import.meta.url).href;
-    bootstrap =
+    const target = new URL(file, import.meta.url).href;
+    src =
       `const { workerData } = require('node:worker_threads');` +
       `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); })` +
-      `.catch(() => { const c = workerData.control; Atomics.store(c, ${C_STOP}, 1); });`;
+      `.catch(() => { const c = workerData.control; Atomics.store(c, ${C_STOP}, 1); Atomics.notify(c, 0); });`;
   } catch {
-    bootstrap = null;
+    src = null;
   }
-  return bootstrap;
+  bootstraps.set(file, src);
+  return src;
 }
 
 /**

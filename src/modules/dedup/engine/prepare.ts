@@ -228,6 +228,8 @@ export interface Prepared {
   hh: Int32Array;
   /** Number of records with a household. */
   withHousehold: number;
+  /** householdId per interned household id (index 0 unused), when asked for (prepare-parallel.ts). */
+  hhKeys?: string[];
 }
 
 export const REC_STRIDE = 16;
@@ -248,7 +250,7 @@ export const R_ADDR0 = 13;
 export const R_ADDR1 = 14;
 export const R_HH = 15;
 
-function interleave(p: Prepared): Int32Array {
+export function interleave(p: Prepared): Int32Array {
   const r = new Int32Array(p.n * REC_STRIDE);
   for (let i = 0, o = 0; i < p.n; i++, o += REC_STRIDE) {
     r[o + R_GIVEN] = p.given[i];
@@ -291,7 +293,12 @@ export function normaliseSex(s: string | null | undefined): number {
   return 0;
 }
 
-export function prepare(records: readonly PersonRecord[], tables: Tables, count = true): Prepared {
+/**
+ * Normalises and interns `records` into `tables`. `part` is for prepare-parallel.ts, which
+ * prepares a slice elsewhere and merges it: keep the household keys, and skip the interleaved
+ * rows (built once over the merged arrays).
+ */
+export function prepare(records: readonly PersonRecord[], tables: Tables, count = true, part = false): Prepared {
   const n = records.length;
   const p: Prepared = {
     n,
@@ -453,6 +460,7 @@ export function prepare(records: readonly PersonRecord[], tables: Tables, count 
     }
   }
   p.addrTok = addr.slice(0, na);
-  p.rec = interleave(p);
+  if (part) p.hhKeys = ['', ...households.keys()];
+  else p.rec = interleave(p);
   return p;
 }
