@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   CONFLICT: { status: 409, message: 'The change conflicts with existing data.' },
   MERGE_BLOCKED: { status: 409, message: 'These two records cannot be merged this way.' },
   UNDO_NOT_POSSIBLE: { status: 409, message: 'The merge cannot be undone: a record changed after it.' },
+  HOUSEHOLD_MERGED: { status: 409, message: 'This household was merged into another; edit the surviving household.' },
   RATE_LIMITED: { status: 429, message: 'Too many attempts; wait and try again.' },
   DEMO_MODE_ONLY: { status: 403, message: 'Demo accounts can log in only while Hamrah runs in demo mode.' },
   NOT_READY: { status: 503, message: 'The server is starting or stopping.' },

@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import type { Tx } from '../../db/client';
 import { audit, auditRead, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
-import { conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
+import { AppError, conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
 import { decodeCursor, takePage } from '../../server/pagination';
 import { allows, holds, scopesFor, type Permission } from '../../server/permissions';
 import { uuidv7 } from '../../shared/ids';
@@ -599,8 +599,26 @@ function householdAudit(h: HouseholdRow) {
 
 async function writable(tx: Tx, auth: AuthContext, id: string): Promise<{ h: HouseholdRow; ctx: Ctx }> {
   const h = await loadHousehold(tx, auth, id, 'people.write', true);
+  if (h.status === 'merged' || h.mergedInto) throw await householdMerged(tx, auth, h);
   const today = todayIn(await operationTimeZone(tx, h.operationId));
   return { h, ctx: { operationId: h.operationId, today, issues: [] } };
+}
+
+/**
+ * A merged household is kept for its history but no longer edited: HOUSEHOLD_MERGED names the
+ * household that survives (following merges of merges), with `Location` pointing at it when the
+ * user may read it.
+ */
+async function householdMerged(tx: Tx, auth: AuthContext, h: HouseholdRow): Promise<AppError> {
+  let target: HouseholdRow | undefined;
+  let next = h.mergedInto;
+  for (let hops = 0; next && hops < 20; hops++) {
+    [target] = await tx.select().from(peopleHouseholds).where(eq(peopleHouseholds.id, next)).limit(1);
+    next = target?.mergedInto ?? null;
+  }
+  if (target && allows(auth.grants, 'people.read', targetOf(target)))
+    return new AppError('HOUSEHOLD_MERGED', `Household ${h.reference} was merged into household ${target.reference}; edit that household instead.`, undefined, { location: `/api/v1/people/households/${target.id}` });
+  return new AppError('HOUSEHOLD_MERGED', `Household ${h.reference} was merged into another household; it can no longer be edited.`);
 }
 
 async function finish(tx: Tx, auth: AuthContext, actor: Actor, h: HouseholdRow, touched: string[]): Promise<{ detail: HouseholdDetail; touched: Touched }> {
@@ -750,7 +768,8 @@ export async function changeDocumentStatus(tx: Tx, auth: AuthContext, actor: Act
   let loaded;
   try {
     loaded = await writable(tx, auth, doc.householdId);
-  } catch {
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'HOUSEHOLD_MERGED') throw err;
     throw notFound('No such document.');
   }
   const { h, ctx } = loaded;
@@ -790,7 +809,8 @@ export async function withdrawConsent(tx: Tx, auth: AuthContext, actor: Actor, c
   let loaded;
   try {
     loaded = await writable(tx, auth, c.householdId);
-  } catch {
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'HOUSEHOLD_MERGED') throw err;
     throw notFound('No such consent.');
   }
   const { h } = loaded;
