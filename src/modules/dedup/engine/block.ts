@@ -118,11 +118,16 @@ export function blockingHashes(T: Tables, P: Prepared, i: number, out: number[])
   const gl = gS.length < 8 ? gS.length : 8;
   const fl = fS.length < 8 ? fS.length : 8;
   const fal = faS.length < 8 ? faS.length : 8;
+  // 8-character prefixes, kept per name id (no slices per record); tables rebuilt for scoring
+  // workers do not have them.
+  const s8 = N.skel8;
+  const gs8 = g < s8.length ? s8[g] : gS.slice(0, 8);
+  const fs8 = f < s8.length ? s8[f] : fS.slice(0, 8);
   if (gl && fl) {
     // gs < fs compares the 8-character prefixes as strings.
-    const gs8 = gS.length > 8 ? gS.slice(0, 8) : gS;
-    const fs8 = fS.length > 8 ? fS.slice(0, 8) : fS;
-    const [x, y] = gs8 < fs8 ? [gs8, fs8] : [fs8, gs8];
+    const lt = gs8 < fs8;
+    const x = lt ? gs8 : fs8;
+    const y = lt ? fs8 : gs8;
     out[k++] = fs(fc(fs(fc(FNV0, 110), x, 0, x.length), C_BAR), y, 0, y.length) >>> 0;
   }
   if (fl && fal) out[k++] = fs(fc(fs(fc(FNV0, 112), fS, 0, fl), C_BAR), faS, 0, fal) >>> 0;
@@ -177,7 +182,7 @@ export function blockingHashes(T: Tables, P: Prepared, i: number, out: number[])
   if (l) {
     const hl = fc(fc(fi(fc(FNV0, 108), l), C_BAR), 48 + P.sex[i]);
     if (gl) out[k++] = fs(hl, gS, 0, gl) >>> 0;
-    if (fl && (fl !== gl || fS.slice(0, 8) !== gS.slice(0, 8))) out[k++] = fs(hl, fS, 0, fl) >>> 0;
+    if (fl && (fl !== gl || fs8 !== gs8)) out[k++] = fs(hl, fS, 0, fl) >>> 0;
   }
   return k;
 }

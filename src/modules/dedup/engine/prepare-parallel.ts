@@ -187,7 +187,9 @@ export function mergeParts(tables: Tables, records: readonly PersonRecord[], A: 
     let g = N.ids.get(key);
     if (g === undefined) {
       g = N.id(key, 0, false);
-      N.skel[g] = B.names.skel[l];
+      const sk = B.names.skel[l];
+      N.skel[g] = sk;
+      N.skel8[g] = sk.length > 8 ? sk.slice(0, 8) : sk;
       N.tokens[g] = B.names.tokens[l];
       N.rough[g] = B.names.rough[l];
     }

@@ -161,6 +161,8 @@ export class PairCache {
 /** Name table: each key carries its skeleton and token ids. */
 export class NameTable extends Interner {
   readonly skel: string[] = [''];
+  /** The skeleton's first 8 characters (blocking keys use them; block.ts). */
+  readonly skel8: string[] = [''];
   readonly tokens: string[][] = [[]];
   readonly rough: number[] = [0];
   /** Similarity of id pairs already compared (see score.ts). */
@@ -176,6 +178,7 @@ export class NameTable extends Interner {
     const id = this.id(k.key, field, count);
     if (isNew) {
       this.skel[id] = k.skel;
+      this.skel8[id] = k.skel.length > 8 ? k.skel.slice(0, 8) : k.skel;
       this.tokens[id] = k.tokens;
       this.rough[id] = k.rough ? 1 : 0;
     }
