@@ -96,6 +96,11 @@ export default function QueuePage() {
                   <Table.Tr key={`${p.idA}:${p.idB}`} style={{ cursor: 'pointer' }} onClick={() => open(p)} data-testid="queue-row" data-decision={p.decision}>
                     <Table.Td>
                       <ScoreBadge pair={p} />
+                      {p.source === 'import' && p.importBatch ? (
+                        <Text size="xs" c="dimmed" mt={2} data-testid="queue-source" style={{ unicodeBidi: 'plaintext' }}>
+                          {t('dedup.queue.fromImport', { name: p.importBatch.name })}
+                        </Text>
+                      ) : null}
                     </Table.Td>
                     {[p.a, p.b].map((r) => (
                       <Table.Td key={r.id}>
