@@ -8,7 +8,8 @@
  * Cancellation terminates the worker.
  */
 import { Worker } from 'node:worker_threads';
-import type { DedupStats, ScoredPair } from './engine';
+import type { DedupStats } from './engine';
+import type { StoredPair } from './parts';
 
 export interface EngineInput {
   /** UTF-8 JSON pages, each `[[id, match_keys], …]`, in the batch's order. */
@@ -20,12 +21,24 @@ export interface EngineInput {
 }
 
 export interface EngineOutput {
+  /** Record indexes of each pair, already `a < b` by id, in the engine's order. */
   a: Uint32Array;
   b: Uint32Array;
   score: Float32Array;
   /** 1 = match, 0 = review. */
   match: Uint8Array;
+  /** UTF-8 JSON: the per-field weights (or null) of the first pairs (compare step). */
+  parts: Uint8Array;
   stats: DedupStats;
+}
+
+export type EngineMessage = { type: 'stage'; stage: string } | { type: 'progress'; done: number; total: number } | ({ type: 'done' } & EngineOutput);
+
+/** What the run gives the worker: stage and progress reports, and the cancellation check. */
+export interface EngineHooks {
+  stage(stage: string): Promise<void>;
+  progress(done: number, total: number | null, message: string): Promise<void>;
+  throwIfCancelled(): void;
 }
 
 let bootstrap: string | null | undefined;
@@ -48,35 +61,53 @@ export function engineThreadAvailable(): boolean {
 }
 
 /**
- * Runs the engine in a worker. `poll` is called every `pollMs` while it works; when it throws
- * (e.g. the job was cancelled) the worker is terminated and the error is the result.
+ * Runs the engine and the compare step in a worker. Its stage and progress reports are passed to
+ * `hooks` in order; `hooks.throwIfCancelled` is checked every `pollMs`: when it throws (the job was
+ * cancelled) the worker is terminated and that error is the result.
  */
-export function dedupeInWorker(input: EngineInput, ids: readonly string[], poll: () => void, pollMs = 200): Promise<{ pairs: ScoredPair[]; stats: DedupStats }> {
+export function dedupeInWorker(input: EngineInput, ids: readonly string[], hooks: EngineHooks, pollMs = 200): Promise<{ pairs: StoredPair[]; stats: DedupStats }> {
   const src = workerSource();
   if (!src) return Promise.reject(new Error('The matching engine cannot be started in a worker thread.'));
   return new Promise((resolve, reject) => {
     const worker = new Worker(src, { eval: true, workerData: input, transferList: input.chunks.map((c) => c.buffer as ArrayBuffer) });
     let settled = false;
-    const finish = (err: unknown, out?: EngineOutput) => {
+    // Reports are handled one after the other (each may write to the database).
+    let chain: Promise<void> = Promise.resolve();
+    const fail = (err: unknown) => {
       if (settled) return;
       settled = true;
       clearInterval(timer);
       void worker.terminate();
-      if (err) return reject(err);
-      const o = out!;
-      const pairs: ScoredPair[] = new Array(o.a.length);
-      for (let e = 0; e < o.a.length; e++) pairs[e] = { a: ids[o.a[e]], b: ids[o.b[e]], score: Math.round(o.score[e] * 100) / 100, decision: o.match[e] ? 'match' : 'review' };
-      resolve({ pairs, stats: o.stats });
+      reject(err);
     };
     const timer = setInterval(() => {
       try {
-        poll();
+        hooks.throwIfCancelled();
       } catch (err) {
-        finish(err);
+        fail(err);
       }
     }, pollMs);
-    worker.on('message', (out: EngineOutput) => finish(null, out));
-    worker.on('error', (err) => finish(err));
-    worker.on('exit', (code) => finish(new Error(`The matching engine's worker stopped (exit code ${code}) before it answered.`)));
+    worker.on('message', (m: EngineMessage) => {
+      if (m.type === 'stage') chain = chain.then(() => hooks.stage(m.stage));
+      else if (m.type === 'progress') chain = chain.then(() => hooks.progress(m.done, m.total, 'compare'));
+      else {
+        clearInterval(timer);
+        chain.then(() => {
+          if (settled) return;
+          settled = true;
+          void worker.terminate();
+          const parts = JSON.parse(new TextDecoder().decode(m.parts)) as (Record<string, number> | null)[];
+          const pairs: StoredPair[] = new Array(m.a.length);
+          for (let e = 0; e < m.a.length; e++) pairs[e] = { a: ids[m.a[e]], b: ids[m.b[e]], score: Math.round(m.score[e] * 100) / 100, decision: m.match[e] ? 'match' : 'review', parts: parts[e] ?? null };
+          resolve({ pairs, stats: m.stats });
+        }, fail);
+        return;
+      }
+      chain = chain.then(() => hooks.throwIfCancelled()).catch((err) => fail(err));
+    });
+    worker.on('error', (err) => fail(err));
+    worker.on('exit', (code) => {
+      if (!settled) chain.then(() => fail(new Error(`The matching engine's worker stopped (exit code ${code}) before it answered.`)));
+    });
   });
 }

@@ -3,8 +3,8 @@
  *
  * `dedup.run` (payload `{ runId }`): reads the present individuals' stored match keys in keyset
  * pages of 20,000 (stage `read`), hands the batch to the engine's `dedupe()` (normalise, block,
- * score, cluster: one step, in a worker thread (engine-thread.ts) so the server keeps answering;
- * its per-stage timings are kept in the run's stats),
+ * score, cluster: one step, its per-stage timings are kept in the run's stats) and the compare step
+ * below in a worker thread (engine-thread.ts), so the server keeps answering meanwhile,
  * computes the engine's per-field weights for each stored pair with a lookup index over the same
  * batch (`compare`), then, in one transaction, deletes whatever this run stored before and writes
  * its pairs (`store`). A retried job therefore replaces its own earlier results; people's
@@ -20,93 +20,80 @@ import type { Database, Tx } from '../../db/client';
 import { audit } from '../../server/audit';
 import { defineJob, enqueueJob, jobs, wakeJobs, type JobContext } from '../../server/jobs';
 import { uuidv7 } from '../../shared/ids';
-import { buildIndex, dedupe, thresholdsFor, type PersonRecord } from './engine';
+import { dedupe, thresholdsFor, type DedupStats, type PersonRecord } from './engine';
+import { computeParts, orientPairs, type StoredPair } from './parts';
 import { engineRecord } from '../people/keys';
 import { dedupeInWorker, engineThreadAvailable } from './engine-thread';
 import { countActivePeople, matchKeysPage, operationsWithPeople } from '../people/merge';
 import { dedupPairs, dedupRuns, type RunRow } from './schema';
 
 const PAGE = 20_000;
-/** Per-field weights are computed for at most this many pairs per run (the rest show the score only). */
-const MAX_PARTS = 50_000;
 
 export interface RunHooks {
   progress(done: number, total: number | null, message: string): Promise<void>;
   throwIfCancelled(): void;
   stage(stage: string): Promise<void>;
   /**
-   * Where the engine step runs: `worker` (a worker thread, engine-thread.ts; the event loop keeps
-   * serving requests) or `inline` (this thread: the demo seeding transaction, the benchmark).
-   * Default `worker` where it can be started here, else `inline`.
+   * Where the engine and compare steps run: `worker` (a worker thread, engine-thread.ts; the event
+   * loop keeps serving requests) or `inline` (this thread: the demo seeding transaction). Default
+   * `worker` where it can be started here, else `inline`.
    */
   engine?: 'worker' | 'inline';
   /** Threads the engine may use for scoring (default: the engine's own choice). */
   threads?: number;
 }
 
-export interface StoredPair {
-  a: string;
-  b: string;
-  score: number;
-  decision: 'match' | 'review';
-  parts: Record<string, number> | null;
-}
+export type { StoredPair };
 
 /** Reads the registry, runs the engine and returns the pairs (nothing written). */
 export async function computeRun(db: Tx, operationId: string, hooks: RunHooks): Promise<{ pairs: StoredPair[]; stats: Record<string, unknown> }> {
   await hooks.stage('read');
   const total = await countActivePeople(db, operationId);
   const year = new Date().getUTCFullYear();
-  const records: PersonRecord[] = [];
   const inWorker = (hooks.engine ?? (engineThreadAvailable() ? 'worker' : 'inline')) === 'worker';
-  // For the worker: each page as UTF-8 JSON, transferred (not cloned) to the thread.
+  // In-thread: the engine records; for the worker: the ids and each page as UTF-8 JSON,
+  // transferred (not cloned) to the thread, which builds the records itself.
+  const records: PersonRecord[] = [];
+  const ids: string[] = [];
   const chunks: Uint8Array[] = [];
   const encoder = new TextEncoder();
   let after: string | null = null;
   for (;;) {
     const page = await matchKeysPage(db, operationId, after, PAGE);
     if (!page.length) break;
-    for (const [id, keys] of page) records.push(engineRecord(id, keys, year));
-    if (inWorker) chunks.push(encoder.encode(JSON.stringify(page)));
+    if (inWorker) {
+      for (const [id] of page) ids.push(id);
+      chunks.push(encoder.encode(JSON.stringify(page)));
+    } else for (const [id, keys] of page) records.push(engineRecord(id, keys, year));
     after = page[page.length - 1][0];
-    await hooks.progress(records.length, Math.max(total, records.length), 'read');
+    const read = inWorker ? ids.length : records.length;
+    await hooks.progress(read, Math.max(total, read), 'read');
     hooks.throwIfCancelled();
     if (page.length < PAGE) break;
   }
+  const n = inWorker ? ids.length : records.length;
   await hooks.stage('score');
   await hooks.progress(0, null, 'normalise, block, score, cluster');
-  const thresholds = thresholdsFor(records.length);
-  const result = inWorker
-    ? await dedupeInWorker({ chunks, year, matchThreshold: thresholds.match, reviewThreshold: thresholds.review, threads: hooks.threads }, records.map((r) => r.id), () => hooks.throwIfCancelled())
-    : dedupe(records, { matchThreshold: thresholds.match, reviewThreshold: thresholds.review, threads: hooks.threads });
-  chunks.length = 0;
-  hooks.throwIfCancelled();
-
-  await hooks.stage('compare');
-  const pairs: StoredPair[] = result.pairs.map((p) => (p.a < p.b ? { a: p.a, b: p.b, score: p.score, decision: p.decision, parts: null } : { a: p.b, b: p.a, score: p.score, decision: p.decision, parts: null }));
-  const withParts = Math.min(pairs.length, MAX_PARTS);
-  if (withParts) {
-    const index = buildIndex(records, { matchThreshold: thresholds.match, reviewThreshold: thresholds.review });
-    const byId = new Map(records.map((r) => [r.id, r]));
-    const byA = new Map<string, StoredPair[]>();
-    for (const p of pairs.slice(0, withParts)) (byA.get(p.a) ?? byA.set(p.a, []).get(p.a)!).push(p);
-    let done = 0;
-    for (const [a, list] of byA) {
-      // Match and review hits only: the pair scored at least the review threshold in the batch, and
-      // building the parts of every distinct candidate costs more than the lookup itself.
-      const hits = index.lookup(byId.get(a)!, { limit: 200 });
-      for (const p of list) {
-        const hit = hits.find((h) => h.id === p.b);
-        if (hit) p.parts = hit.parts;
-      }
-      done += list.length;
-      if (done % 200 < list.length) {
-        await hooks.progress(done, withParts, 'compare');
-        hooks.throwIfCancelled();
-      }
-    }
+  const thresholds = thresholdsFor(n);
+  let pairs: StoredPair[];
+  let stats: DedupStats;
+  if (inWorker) {
+    const out = await dedupeInWorker({ chunks, year, matchThreshold: thresholds.match, reviewThreshold: thresholds.review, threads: hooks.threads }, ids, hooks);
+    chunks.length = 0;
+    pairs = out.pairs;
+    stats = out.stats;
+  } else {
+    const result = dedupe(records, { matchThreshold: thresholds.match, reviewThreshold: thresholds.review, threads: hooks.threads });
+    hooks.throwIfCancelled();
+    await hooks.stage('compare');
+    pairs = orientPairs(result.pairs);
+    stats = result.stats;
+    await computeParts(records, pairs, thresholds, async (done, all) => {
+      await hooks.progress(done, all, 'compare');
+      hooks.throwIfCancelled();
+    });
   }
-  const { stats } = result;
+  hooks.throwIfCancelled();
   return {
     pairs,
     stats: { ...stats, thresholds, partsComputed: pairs.filter((p) => p.parts).length },
