@@ -106,7 +106,7 @@ const C_DASH = 45;
  * Blocking-key hashes of record i: hash32 of every key blockingKeys(T, P, i) returns, in the same
  * order, but without allocating strings. Returns the count written to `out`.
  */
-export function blockingHashes(T: Tables, P: Prepared, i: number, out: number[]): number {
+export function blockingHashes(T: Tables, P: Prepared, i: number, out: number[], withPlace = true): number {
   let k = 0;
   const N = T.names;
   const g = P.given[i];
@@ -178,12 +178,30 @@ export function blockingHashes(T: Tables, P: Prepared, i: number, out: number[])
     const v = T.phones.values[ph];
     out[k++] = fs(fc(FNV0, 116), v, v.length > 7 ? v.length - 7 : 0, v.length) >>> 0;
   }
+  return withPlace ? placeHashes(T, P, i, out, k) : k;
+}
+
+/**
+ * The place keys of blockingHashes (the last ones), written from out[k]; returns the new count.
+ * Apart because they hash the place's interned id: a part prepared in its own tables
+ * (prepare-parallel.ts) hashes every other key itself, and these after the merge.
+ */
+export function placeHashes(T: Tables, P: Prepared, i: number, out: number[] | Uint32Array, k: number): number {
   const l = P.loc[i];
-  if (l) {
-    const hl = fc(fc(fi(fc(FNV0, 108), l), C_BAR), 48 + P.sex[i]);
-    if (gl) out[k++] = fs(hl, gS, 0, gl) >>> 0;
-    if (fl && (fl !== gl || fs8 !== gs8)) out[k++] = fs(hl, fS, 0, fl) >>> 0;
-  }
+  if (!l) return k;
+  const N = T.names;
+  const g = P.given[i];
+  const f = P.family[i];
+  const gS = g ? N.skel[g] : '';
+  const fS = f ? N.skel[f] : '';
+  const gl = gS.length < 8 ? gS.length : 8;
+  const fl = fS.length < 8 ? fS.length : 8;
+  const s8 = N.skel8;
+  const gs8 = g < s8.length ? s8[g] : gS.slice(0, 8);
+  const fs8 = f < s8.length ? s8[f] : fS.slice(0, 8);
+  const hl = fc(fc(fi(fc(FNV0, 108), l), C_BAR), 48 + P.sex[i]);
+  if (gl) out[k++] = fs(hl, gS, 0, gl) >>> 0;
+  if (fl && (fl !== gl || fs8 !== gs8)) out[k++] = fs(hl, fS, 0, fl) >>> 0;
   return k;
 }
 
@@ -270,8 +288,16 @@ export function buildBlockIndex(T: Tables, P: Prepared, arena?: Arena): BlockInd
   let idx = u32(arena, cap);
   let k = 0;
   const buf: number[] = [];
+  const part = P.partHashes;
   for (let i = 0; i < P.n; i++) {
-    const c = blockingHashes(T, P, i, buf);
+    let c: number;
+    if (part && i >= part.from && !part.redo[i - part.from]) {
+      // Hashed where the record was prepared, all but the place keys.
+      const o0 = part.off[i - part.from];
+      const o1 = part.off[i - part.from + 1];
+      for (let x = o0; x < o1; x++) buf[x - o0] = part.hash[x];
+      c = placeHashes(T, P, i, buf, o1 - o0);
+    } else c = blockingHashes(T, P, i, buf);
     if (k + c > cap) {
       cap = Math.max(cap * 2, k + c);
       const h2 = new Uint32Array(cap);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRecords, encodeRecords, lastPrepare, mergeParts, preparePart, preparePossiblyParallel } from './prepare-parallel';
+import { buildBlockIndex } from './block';
 import { newTables, prepare, type PersonRecord, type Prepared, type Tables } from './prepare';
 import { generateRegistry } from './synthetic';
 
@@ -26,6 +27,11 @@ function records(): PersonRecord[] {
 }
 
 function expectSame(T1: Tables, P1: Prepared, T2: Tables, P2: Prepared): void {
+  const i1 = buildBlockIndex(T1, P1);
+  const i2 = buildBlockIndex(T2, P2);
+  expect(P2.partHashes?.hash.length).toBeGreaterThan(0);
+  expect(i2.hash).toEqual(i1.hash);
+  expect(i2.idx).toEqual(i1.idx);
   for (const k of ['ids', 'given', 'family', 'father', 'sex', 'by', 'bm', 'bd', 'byLo', 'byHi', 'bprec', 'doc', 'phone', 'loc', 'addrOff', 'addrTok', 'rec', 'hh'] as const)
     expect(P2[k], k).toEqual(P1[k]);
   expect(P2.withHousehold).toBe(P1.withHousehold);

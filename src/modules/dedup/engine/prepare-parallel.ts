@@ -13,6 +13,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { defaultVariantDictionary, type BirthOptions, type VariantDictionary } from './normalise';
+import { blockingHashes } from './block';
 import { workerSource } from './parallel';
 import { F_FAMILY, F_FATHER, F_GIVEN, interleave, newTables, prepare, type Interner, type PersonRecord, type Prepared, type Tables } from './prepare';
 
@@ -149,6 +150,28 @@ export interface PreparedPart {
   phones: string[];
   locs: string[];
   addr: string[];
+  /** Blocking-key hashes but the place keys (block.ts), per record: CSR. */
+  hashOff: Uint32Array;
+  hash: Uint32Array;
+}
+
+/** Blocking-key hashes of every record but the place keys, as CSR arrays. */
+function partHashes(T: Tables, P: Prepared): { hashOff: Uint32Array; hash: Uint32Array } {
+  const hashOff = new Uint32Array(P.n + 1);
+  let hash = new Uint32Array(Math.max(16, P.n * 12));
+  const buf: number[] = [];
+  let k = 0;
+  for (let i = 0; i < P.n; i++) {
+    const c = blockingHashes(T, P, i, buf, false);
+    if (k + c > hash.length) {
+      const grown = new Uint32Array(Math.max(hash.length * 2, k + c));
+      grown.set(hash.subarray(0, k));
+      hash = grown;
+    }
+    for (let x = 0; x < c; x++) hash[k++] = buf[x];
+    hashOff[i + 1] = k;
+  }
+  return { hashOff, hash: hash.slice(0, k) };
 }
 
 /** Prepares records into fresh tables (count = false; the merge counts). */
@@ -163,12 +186,13 @@ export function preparePart(records: readonly PersonRecord[], dict: VariantDicti
     phones: T.phones.values,
     locs: T.locs.values,
     addr: T.addr.values,
+    ...partHashes(T, P),
   };
 }
 
 export const partTransfer = (x: PreparedPart): ArrayBuffer[] => {
   const p = x.p;
-  return [p.given, p.family, p.father, p.sex, p.by, p.bm, p.bd, p.byLo, p.byHi, p.bprec, p.doc, p.phone, p.loc, p.addrOff, p.addrTok, p.hh].map((a) => a.buffer as ArrayBuffer);
+  return [p.given, p.family, p.father, p.sex, p.by, p.bm, p.bd, p.byLo, p.byHi, p.bprec, p.doc, p.phone, p.loc, p.addrOff, p.addrTok, p.hh, x.hashOff, x.hash].map((a) => a.buffer as ArrayBuffer);
 };
 
 /** Local id → id in I for each of `values` (interned in order; index 0 stays 0). */
@@ -182,6 +206,10 @@ function internAll(I: Interner, values: string[]): Int32Array {
 export function mergeParts(tables: Tables, records: readonly PersonRecord[], A: Prepared, B: PreparedPart, count: boolean): Prepared {
   const N = tables.names;
   const nm = new Int32Array(B.names.values.length);
+  // A name already known keeps its first skeleton, which need not be the one the part computed
+  // (the same key from another written form): the part's blocking hashes of records with such a
+  // name are not used.
+  const otherSkel = new Uint8Array(nm.length);
   for (let l = 1; l < nm.length; l++) {
     const key = B.names.values[l];
     let g = N.ids.get(key);
@@ -192,7 +220,7 @@ export function mergeParts(tables: Tables, records: readonly PersonRecord[], A: 
       N.skel8[g] = sk.length > 8 ? sk.slice(0, 8) : sk;
       N.tokens[g] = B.names.tokens[l];
       N.rough[g] = B.names.rough[l];
-    }
+    } else if (N.skel[g] !== B.names.skel[l]) otherSkel[l] = 1;
     nm[l] = g;
   }
   const dm = internAll(tables.docs, B.docs);
@@ -247,6 +275,8 @@ export function mergeParts(tables: Tables, records: readonly PersonRecord[], A: 
     }
     for (let t = A.addrTok.length; t < addrTok.length; t++) tables.addr.bump(0, addrTok[t]);
   }
+  const redo = new Uint8Array(nb);
+  for (let i = 0; i < nb; i++) redo[i] = otherSkel[b.given[i]] | otherSkel[b.family[i]] | otherSkel[b.father[i]];
   const ids: string[] = new Array(n);
   for (let i = 0; i < n; i++) ids[i] = records[i].id;
   const P: Prepared = {
@@ -270,6 +300,7 @@ export function mergeParts(tables: Tables, records: readonly PersonRecord[], A: 
     rec: new Int32Array(0),
     hh,
     withHousehold: A.withHousehold + b.withHousehold,
+    partHashes: { from: na, off: B.hashOff, hash: B.hash, redo },
   };
   P.rec = interleave(P);
   return P;

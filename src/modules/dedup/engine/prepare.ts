@@ -233,6 +233,12 @@ export interface Prepared {
   withHousehold: number;
   /** householdId per interned household id (index 0 unused), when asked for (prepare-parallel.ts). */
   hhKeys?: string[];
+  /**
+   * Blocking-key hashes without the place keys for records from `from` on, computed where that
+   * part was prepared (prepare-parallel.ts): record i's at hash[off[i − from] .. off[i − from + 1]),
+   * unless redo[i − from] (hash those here).
+   */
+  partHashes?: { from: number; off: Uint32Array; hash: Uint32Array; redo: Uint8Array };
 }
 
 export const REC_STRIDE = 16;
