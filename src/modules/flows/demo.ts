@@ -194,6 +194,12 @@ export async function seedFlowsDemo(tx: Tx, opts: FlowsDemoOptions = {}): Promis
     .from(flowCounts)
     .where(and(eq(flowCounts.operationId, 'AFG'), gte(flowCounts.date, from), lte(flowCounts.date, to)));
   if (Number(already) > 0) return { counts: 0, surveys: 0, countMs: 0, surveyMs: 0 };
+  // A bulk load: the dashboard rollup triggers stay off while the series is written (they would
+  // rework each touched site-week once per statement), and one rebuild at the end recomputes the
+  // rollups from the source tables. ALTER TABLE is transactional: the triggers are back on at
+  // commit, and a failed seed leaves them as they were.
+  await tx.execute(sql`alter table flow_counts disable trigger user`);
+  await tx.execute(sql`alter table flow_surveys disable trigger user`);
 
   const rng = mulberry32(777);
   const rows: (typeof flowCounts.$inferInsert)[] = cells.map((c) => {
@@ -252,6 +258,9 @@ export async function seedFlowsDemo(tx: Tx, opts: FlowsDemoOptions = {}): Promis
 
   const t1 = Date.now();
   const surveys = await seedSurveys(tx, cells, byCode, opts);
+  await tx.execute(sql`alter table flow_counts enable trigger user`);
+  await tx.execute(sql`alter table flow_surveys enable trigger user`);
+  await tx.execute(sql`select flow_dash_rebuild()`);
   return { counts: rows.length, surveys, countMs, surveyMs: Date.now() - t1 };
 }
 
