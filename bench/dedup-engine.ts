@@ -12,6 +12,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { buildIndex, dedupe } from '../src/modules/dedup/engine/index';
+import { lastPrepare } from '../src/modules/dedup/engine/prepare-parallel';
 import { generateRegistry } from '../src/modules/dedup/engine/synthetic';
 
 const argv = process.argv.slice(2);
@@ -70,11 +71,18 @@ const cpu1 = process.cpuUsage(cpu0);
 const msBatchCpu = (cpu1.user + cpu1.system) / 1000;
 sample();
 const s = res.stats;
+// The normalisation split (prepare-parallel.ts), as seen from the main thread.
+const split = { ...lastPrepare };
 log(
   `batch ${Math.round(msBatch)} ms (process CPU ${Math.round(msBatchCpu)} ms): normalise ${s.msNormalise} · block ${s.msBlock} · score ${s.msScore} · cluster ${s.msCluster} ms ` +
     `(CPU ${s.cpuNormalise} · ${s.cpuBlock} · ${s.cpuScore} · ${s.cpuCluster} ms); ` +
     `${s.candidatePairs} candidate pairs in ${s.blocks} blocks (${s.oversizedBlocks} oversized; ${s.householdPairs ?? 0} added between matched households), ` +
     `${s.matchPairs} match / ${s.reviewPairs} review pairs, ${s.clusters} clusters; household context raised ${s.householdSupported ?? 0}, lowered ${(s.sameHouseholdPairs ?? 0)} same-household pairs`,
+);
+log(
+  split.worker
+    ? `normalise on two threads: encode the worker's half ${Math.round(split.msEncode)} · main thread's half ${Math.round(split.msMain)} · then waiting for the worker ${Math.round(split.msWait)} · merge ${Math.round(split.msMerge)} ms`
+    : 'normalise on one thread',
 );
 
 // Quality at scale, from the generator's truth: pairwise precision / recall over clusters.
@@ -154,6 +162,11 @@ const bench = {
   msBlock: s.msBlock,
   msScore: s.msScore,
   msCluster: s.msCluster,
+  normaliseWorker: split.worker,
+  msNormaliseEncode: Math.round(split.msEncode),
+  msNormaliseMainPart: Math.round(split.msMain),
+  msNormaliseWait: Math.round(split.msWait),
+  msNormaliseMerge: Math.round(split.msMerge),
   cpuNormalise: s.cpuNormalise,
   cpuBlock: s.cpuBlock,
   cpuScore: s.cpuScore,

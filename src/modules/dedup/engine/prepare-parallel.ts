@@ -312,7 +312,10 @@ export const PARALLEL_PREPARE_MIN = 40_000;
 /** Share of the records the main thread prepares (it also encodes and merges the rest). */
 export const MAIN_SHARE = 0.5;
 
-/** Whether the last preparePossiblyParallel call got its second part from a worker. */
+/**
+ * The last preparePossiblyParallel call: whether its second part came from a worker, and the main
+ * thread's wall time encoding that part, preparing its own, then waiting and merging (bench:dedup).
+ */
 export const lastPrepare = { worker: false, msEncode: 0, msMain: 0, msWait: 0, msMerge: 0 };
 
 interface NormaliseStart {
