@@ -69,6 +69,9 @@ export async function computeRun(db: Tx, operationId: string, hooks: RunHooks): 
     const read = inWorker ? ids.length : records.length;
     await hooks.progress(read, Math.max(total, read), 'read');
     hooks.throwIfCancelled();
+    // Let waiting requests in between pages (PGlite answers in this thread, its promises settle
+    // without giving the event loop a turn).
+    await new Promise((r) => setImmediate(r));
     if (page.length < PAGE) break;
   }
   const n = inWorker ? ids.length : records.length;
