@@ -4,7 +4,7 @@ import { loadConfig } from '../server/config';
 import { openConfigured, prepareDatabase } from '../server/bootstrap';
 import { AppError } from '../server/errors';
 import { importAdapters } from '../modules/imports/adapters';
-import { importFile } from '../modules/imports/service';
+import { importFile, tidyAfterImport } from '../modules/imports/service';
 import type { ImportPhase } from '../imports/pipeline';
 
 const PHASES: Record<ImportPhase, string> = { validating: 'Validating', checking: 'Checking  ', writing: 'Writing   ' };
@@ -46,6 +46,10 @@ export function registerImportCommand(program: Command): void {
         });
         if (phase) bar.stop();
         const s = res.summary;
+        if (res.status === 'committed' && s.inserted > 0) {
+          const tidied = await tidyAfterImport(database, kind);
+          if (tidied.length) process.stderr.write(`vacuumed ${tidied.join(', ')} (the embedded database has no autovacuum)\n`);
+        }
         const secs = (Date.now() - started) / 1000;
         process.stderr.write(`\n${res.message}\n`);
         process.stderr.write(`rows ${s.rows} · valid ${s.valid} · invalid ${s.invalid} · already stored ${s.existing} · added ${s.inserted} · ${secs.toFixed(1)} s (${Math.round(s.rows / Math.max(secs, 0.001))} rows/s)\n`);

@@ -130,4 +130,10 @@ export interface ImportAdapter<R = unknown> {
   writeChunkSize?: number;
   /** Records per existence check (default 5,000); inserts go in larger statements (src/imports/pipeline.ts). */
   chunkSize?: number;
+  /**
+   * Tables to `VACUUM (ANALYZE)` after a commit that wrote rows, on PGlite only: it has no
+   * autovacuum, and index-only reads (the flows dashboard's covering indexes) need the visibility
+   * map a vacuum sets. PostgreSQL's autovacuum does this by itself.
+   */
+  tidyTables?: readonly string[];
 }

@@ -80,6 +80,8 @@ const hashValues = recordHasher(['id', ...ANSWER_KEYS]);
 
 export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
   kind: 'flows.surveys',
+  // PGlite has no autovacuum: the dashboard's index-only reads need these vacuumed after an import.
+  tidyTables: ['flow_surveys', 'flow_dash_surveys'],
   label: 'Flow monitoring surveys',
   permission: 'flows.survey.write',
   fields: SURVEY_FIELDS,

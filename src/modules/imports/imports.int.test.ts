@@ -7,7 +7,8 @@ import { writeXlsx } from '../../imports/testing';
 import { XLSX_MIME } from '../../imports/source';
 import { auditLog } from '../access/schema';
 import { flowCounts, flowSurveys } from '../flows/schema';
-import { importFile } from './service';
+import { importFile, tidyAfterImport } from './service';
+import { rows, type Tx } from '../../db/client';
 
 /** A Kobo-style survey export: group prefixes, _uuid, _submission_time, documents as 0/1 option columns, reasons space-separated. */
 const SURVEY_HEADER = [
@@ -184,6 +185,23 @@ describe.each(BACKENDS)('bulk import on %s', (backend) => {
     expect([...phases]).toEqual(['validating', 'checking', 'writing']);
     const again = await importFile(t.db.database, 'enumerator', 'flows.surveys', Buffer.from(csv(rows)), { operation: 'AFG', mode: 'all', fileName: 'cli.csv' });
     expect(again).toMatchObject({ status: 'unchanged', summary: { inserted: 0, existing: 3 } });
+  });
+
+  it('after a survey import, vacuums the survey tables on PGlite (no autovacuum) and leaves PostgreSQL to its autovacuum', async () => {
+    const res = await importFile(t.db.database, 'enumerator', 'flows.surveys', Buffer.from(csv([SURVEY_HEADER, ...[30, 31].map((n) => surveyRow(n))])), { operation: 'AFG', mode: 'all', fileName: 'tidy.csv' });
+    expect(res).toMatchObject({ status: 'committed', summary: { inserted: 2 } });
+    const visible = async () => {
+      const [r] = await rows<{ n: number }>(t.db.database.db as unknown as Tx, sql`select relallvisible as n from pg_class where relname = 'flow_surveys'`);
+      return Number(r.n);
+    };
+    const tidied = await tidyAfterImport(t.db.database, 'flows.surveys');
+    if (backend === 'pglite') {
+      expect(tidied).toEqual(['flow_surveys', 'flow_dash_surveys']);
+      expect(await visible()).toBeGreaterThan(0);
+    } else {
+      expect(tidied).toEqual([]);
+    }
+    expect(await tidyAfterImport(t.db.database, 'people.households')).toEqual([]);
   });
 
   it('refuses uploads that are not tables, unknown kinds, and other people\'s imports', async () => {

@@ -346,6 +346,21 @@ export async function runBatch(database: Database, batchId: string, o: RunBatchO
   return { ...run, status, message };
 }
 
+/**
+ * After a commit that wrote rows: on PGlite, vacuums and analyses the tables the kind names
+ * (`tidyTables`), outside any transaction. The import job and `hamrah import` call it once the
+ * import itself is reported; PostgreSQL needs nothing (autovacuum). Returns the tables tidied.
+ */
+export async function tidyAfterImport(database: Database, kind: string): Promise<string[]> {
+  const tables = importAdapter(kind)?.tidyTables ?? [];
+  if (database.kind !== 'pglite' || tables.length === 0) return [];
+  for (const t of tables) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(t)) throw new Error(`Not a table name: ${t}`);
+    await database.db.execute(sql.raw(`vacuum (analyze) ${t}`));
+  }
+  return [...tables];
+}
+
 const rowsText = (n: number) => `${n} ${n === 1 ? 'row' : 'rows'}`;
 
 async function failBatch(database: Database, job: JobRow, message: string, cancelled = false) {
@@ -368,6 +383,10 @@ defineJob(
       onProgress: (phase, done, total) => ctx.progress(done, total, PHASE_TEXT[phase]),
     });
     await ctx.progress(run.summary.rows, run.summary.rows, run.message, true);
+    if (run.status === 'committed' && run.summary.inserted > 0) {
+      const [b] = await ctx.database.db.select({ kind: importBatches.kind }).from(importBatches).where(eq(importBatches.id, p.batchId));
+      if (b) await tidyAfterImport(ctx.database, b.kind);
+    }
     return { batchId: p.batchId, status: run.status, summary: run.summary, issueCount: run.issueCount };
   },
   {
