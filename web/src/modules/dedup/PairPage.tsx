@@ -114,6 +114,11 @@ export default function PairPage() {
           </AnchorLink>
           <ScoreBadge pair={d.pair} />
           <Badge variant="dot">{t(`dedup.state.${d.pair.state}`)}</Badge>
+          {d.pair.source === 'import' && d.pair.importBatch ? (
+            <Text size="sm" c="dimmed" data-testid="pair-source" style={{ unicodeBidi: 'plaintext' }}>
+              {t('dedup.queue.fromImport', { name: d.pair.importBatch.name })}
+            </Text>
+          ) : null}
         </Group>
         {parts.length > 0 && (
           <Group gap={6} dir="ltr">
