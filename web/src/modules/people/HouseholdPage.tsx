@@ -59,9 +59,13 @@ import { SiteName } from './PlaceName';
 import { HouseholdFlags } from '../dedup/HouseholdFlags';
 import './people.css';
 
-/** A 409 means someone else saved first: say so, and offer to reload instead of overwriting. */
+/**
+ * A 409 means someone else saved first: say so, and offer to reload instead of overwriting. A
+ * household merged into another (HOUSEHOLD_MERGED) is not a stale edit: its own message, which
+ * names the surviving household, is shown instead.
+ */
 function isConflict(e: unknown) {
-  return isApiError(e) && e.status === 409;
+  return isApiError(e) && e.status === 409 && e.code !== 'HOUSEHOLD_MERGED';
 }
 
 function ConflictAlert({ onReload }: { onReload: () => void }) {
