@@ -1,9 +1,10 @@
-import { Badge, Button, Card, Group, Progress, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Card, Group, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { DateLabel } from '../../shell/DateLabel';
+import { JobProgress } from '../../shell/JobProgress';
 import { ButtonLink } from '../../shell/links';
 import { can, useMe } from '../../shell/session';
 import { Empty, ErrorState, Loading, useErrorMessage } from '../../shell/states';
@@ -14,14 +15,8 @@ const STATUS_COLOR: Record<RunView['status'], string> = { queued: 'gray', runnin
 function RunProgress({ run }: { run: RunView }) {
   const { t } = useTranslation();
   if (run.status !== 'running' && run.status !== 'queued') return null;
-  const { done, total } = run.progress;
-  const pct = total ? Math.min(100, Math.round((done / total) * 100)) : 0;
-  return (
-    <Stack gap={2} data-testid="run-progress">
-      <Text size="xs">{run.stage ? t(`dedup.stage.${run.stage}`) : t('dedup.status.queued')}</Text>
-      <Progress value={total ? pct : 100} animated={!total} striped={!total} size="sm" />
-    </Stack>
-  );
+  const label = run.stage ? t(`dedup.stage.${run.stage}`) : t('dedup.status.queued');
+  return <JobProgress done={run.progress.done} total={run.progress.total} label={label} testId="run-progress" />;
 }
 
 /** Runs of the whole registry: start one, follow its progress, cancel it, confirm its matches. */

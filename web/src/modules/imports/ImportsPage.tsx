@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Badge, Button, Card, FileInput, Group, Progress, Radio, Select, Stack, Stepper, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, FileInput, Group, Radio, Select, Stack, Stepper, Table, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { JobProgress } from '../../shell/JobProgress';
 import { useMe } from '../../shell/session';
 import { Empty, ErrorState, Loading, useErrorMessage } from '../../shell/states';
 import { useFormat } from '../../lib/format';
@@ -221,7 +222,6 @@ function Outcome({ batch }: { batch: Batch }) {
   const f = useFormat();
   const job = batch.job;
   const runningNow = batch.status === 'validating' || batch.status === 'committing';
-  const pct = job?.progress.total ? Math.min(100, (100 * job.progress.done) / job.progress.total) : 0;
   const s = batch.summary;
   return (
     <Card withBorder>
@@ -233,12 +233,7 @@ function Outcome({ batch }: { batch: Batch }) {
           {batch.message && !runningNow && <Text size="sm">{batch.message}</Text>}
         </Group>
         {runningNow && (
-          <Stack gap={4} data-testid="import-progress">
-            <Progress value={pct} animated striped />
-            <Text size="xs" c="dimmed">
-              {job?.message ?? t('imports.queued')} · {f.number(job?.progress.done ?? 0)} / {job?.progress.total != null ? f.number(job.progress.total) : '…'}
-            </Text>
-          </Stack>
+          <JobProgress done={job?.progress.done ?? 0} total={job?.progress.total} label={job?.message ?? t('imports.queued')} testId="import-progress" />
         )}
         {s && !runningNow && (
           <Group gap="lg" data-testid="import-summary">

@@ -1,11 +1,13 @@
 import { useState } from 'react';
-import { Alert, Anchor, Badge, Button, Card, FileInput, Group, PasswordInput, Progress, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, FileInput, Group, PasswordInput, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
 import { AnchorLink } from '../../shell/links';
 import { useTranslation } from 'react-i18next';
 import { Empty, ErrorState, Loading, useErrorMessage } from '../../shell/states';
 import { useFormat } from '../../lib/format';
+import { DateLabel } from '../../shell/DateLabel';
+import { JobProgress } from '../../shell/JobProgress';
 import { decide, fileUrl, startExport, startMatch, useExports, useLinks, useMatches, type LinkageExport, type LinkageMatch } from './api';
 
 const COLOR: Record<string, string> = { queued: 'gray', running: 'yellow', ready: 'green', failed: 'red', pending: 'yellow', confirmed: 'green', rejected: 'gray' };
@@ -26,20 +28,11 @@ function SecretInput(props: { value: string; onChange: (v: string) => void; test
   );
 }
 
-function JobProgress({ item }: { item: LinkageExport | LinkageMatch }) {
+function LinkageProgress({ item }: { item: LinkageExport | LinkageMatch }) {
   const { t } = useTranslation();
-  const f = useFormat();
   if (item.status !== 'queued' && item.status !== 'running') return null;
   const p = item.job?.progress;
-  const pct = p?.total ? Math.min(100, (100 * p.done) / p.total) : 0;
-  return (
-    <Stack gap={2} data-testid="linkage-progress">
-      <Progress value={pct} animated striped />
-      <Text size="xs" c="dimmed">
-        {item.job?.message ?? t('linkage.queued')} · {f.number(p?.done ?? 0)} / {p?.total != null ? f.number(p.total) : '…'}
-      </Text>
-    </Stack>
-  );
+  return <JobProgress done={p?.done ?? 0} total={p?.total} label={item.job?.message ?? t('linkage.queued')} testId="linkage-progress" />;
 }
 
 /** Privacy-preserving linkage: export our encodings, match a partner's, review the candidate links. */
@@ -119,12 +112,14 @@ export default function LinkagePage() {
               <Table.Tbody>
                 {exports.data.items.map((e) => (
                   <Table.Tr key={e.id}>
-                    <Table.Td>{f.date(e.createdAt, { time: true })}</Table.Td>
+                    <Table.Td>
+                      <DateLabel value={e.createdAt} time />
+                    </Table.Td>
                     <Table.Td>
                       <Badge color={COLOR[e.status]} data-testid="export-status" data-status={e.status}>
                         {t(`linkage.statuses.${e.status}`)}
                       </Badge>
-                      <JobProgress item={e} />
+                      <LinkageProgress item={e} />
                     </Table.Td>
                     <Table.Td>{e.records != null ? f.number(e.records) : ''}</Table.Td>
                     <Table.Td>
@@ -183,13 +178,15 @@ export default function LinkagePage() {
               <Table.Tbody>
                 {matches.data.items.map((m) => (
                   <Table.Tr key={m.id}>
-                    <Table.Td>{f.date(m.createdAt, { time: true })}</Table.Td>
+                    <Table.Td>
+                      <DateLabel value={m.createdAt} time />
+                    </Table.Td>
                     <Table.Td>{m.partner}</Table.Td>
                     <Table.Td>
                       <Badge color={COLOR[m.status]} data-testid="match-status" data-status={m.status}>
                         {t(`linkage.statuses.${m.status}`)}
                       </Badge>
-                      <JobProgress item={m} />
+                      <LinkageProgress item={m} />
                     </Table.Td>
                     <Table.Td>
                       {f.number(m.partnerRecords)} / {m.ourRecords != null ? f.number(m.ourRecords) : '…'}
