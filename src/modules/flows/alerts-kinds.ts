@@ -7,5 +7,6 @@ export type AlertRuleKind = (typeof ALERT_RULE_KINDS)[number];
 export const ALERT_WINDOWS = ['7d', '1d'] as const;
 export type AlertWindow = (typeof ALERT_WINDOWS)[number];
 
-export const ALERT_STATUSES = ['open', 'acknowledged'] as const;
+/** open → acknowledged; open or acknowledged → withdrawn (a later count lowered the flow); withdrawn → open (it rose again). */
+export const ALERT_STATUSES = ['open', 'acknowledged', 'withdrawn'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];

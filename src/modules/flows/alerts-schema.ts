@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, date, doublePrecision, index, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt } from '../../db/columns';
 import { operations, sites } from '../places/schema';
-import { ALERT_RULE_KINDS, ALERT_WINDOWS } from './alerts-kinds';
+import { ALERT_RULE_KINDS, ALERT_STATUSES, ALERT_WINDOWS } from './alerts-kinds';
 import { DIRECTIONS } from './kinds';
 
 /**
@@ -43,7 +43,10 @@ export const flowAlertRules = pgTable(
 
 /**
  * One alert per rule and day it fires (`date` = last day of the evaluated window). The figures
- * are those seen when it was raised. Acknowledging records who, when and a note.
+ * are those seen when it was raised (or re-opened). Status: `open` → `acknowledged` (who, when,
+ * a note); either becomes `withdrawn` when a count written later makes the window no longer fire
+ * (who wrote it, when, the flow then); a withdrawn alert whose window fires again is `open` again
+ * with the new figures (`reopened_at`; the acknowledgement is cleared, the audit log keeps it).
  */
 export const flowAlerts = pgTable(
   'flow_alerts',
@@ -63,13 +66,22 @@ export const flowAlerts = pgTable(
     /** The level the flow went above. */
     level: doublePrecision('level').notNull(),
     raisedAt: createdAt(),
+    status: text('status', { enum: ALERT_STATUSES }).notNull().default('open'),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true, mode: 'date' }),
     acknowledgedBy: uuid('acknowledged_by'),
     acknowledgeNote: text('acknowledge_note'),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true, mode: 'date' }),
+    /** The user whose count (entry, correction, import) made the window no longer fire. */
+    withdrawnBy: uuid('withdrawn_by'),
+    /** The flow in the window when it was withdrawn (null: a ratio rule left without a baseline). */
+    withdrawnObserved: integer('withdrawn_observed'),
+    /** Last time a withdrawn alert fired again. */
+    reopenedAt: timestamp('reopened_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
     unique('flow_alerts_rule_day_uq').on(t.ruleId, t.date),
     index('flow_alerts_list_idx').on(t.operationId, t.date, t.id),
     index('flow_alerts_site_idx').on(t.siteId, t.date),
+    check('flow_alerts_status_check', sql`${t.status} in ('open', 'acknowledged', 'withdrawn')`),
   ],
 );
