@@ -14,5 +14,3 @@ CREATE TABLE "flow_dash_answers" (
 	"est_pub" double precision[] NOT NULL,
 	CONSTRAINT "flow_dash_answers_operation_id_lvl_site_key_direction_bucket_dim_pk" PRIMARY KEY("operation_id","lvl","site_key","direction","bucket","dim")
 );
---> statement-breakpoint
-UPDATE "flow_alerts" SET "status" = 'acknowledged' WHERE "acknowledged_at" IS NOT NULL;
