@@ -1,5 +1,5 @@
 /**
- * Worker side of engine-thread.ts: decodes the transferred match keys, runs the engine's
+ * Worker side of engine-thread.ts: decodes the transferred match keys and household columns, runs the engine's
  * `dedupe()` and the compare step (parts.ts), and sends the pairs back as typed arrays of record
  * indexes (into the batch's order) with the per-field weights as one UTF-8 JSON buffer.
  */
@@ -15,10 +15,18 @@ const post = (m: EngineMessage, transfer: ArrayBuffer[] = []) => parentPort!.pos
 async function main() {
   const decoder = new TextDecoder();
   const records: PersonRecord[] = [];
-  for (const chunk of input.chunks) {
+  // One string per household (the engine interns household ids as strings).
+  const households: string[] = [];
+  input.chunks.forEach((chunk, c) => {
     const page = JSON.parse(decoder.decode(chunk)) as [string, Record<string, unknown>][];
-    for (const [id, keys] of page) records.push(engineRecord(id, keys, input.year));
-  }
+    const hh = input.households[c];
+    for (let i = 0; i < page.length; i++) {
+      const r = engineRecord(page[i][0], page[i][1], input.year);
+      const h = hh[i];
+      if (h) r.householdId = households[h] ??= String(h);
+      records.push(r);
+    }
+  });
   const index = new Map<string, number>();
   for (let i = 0; i < records.length; i++) index.set(records[i].id, i);
 

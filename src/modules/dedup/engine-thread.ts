@@ -3,8 +3,9 @@
  * call (about 30 s at a million people); run inside the server process it would stall the event
  * loop, so health checks and every request would wait. Here a worker_threads Worker receives the
  * run's match keys as UTF-8 JSON pages in transferred buffers (no structured clone of a million
- * objects), runs `dedupe()` (whose scoring may start its own worker threads, engine/parallel.ts)
- * and sends back the match/review pairs as typed arrays of record indexes, also transferred.
+ * objects), beside them each page's household column (a Uint32Array of small household numbers,
+ * also transferred: 4 bytes a record instead of a 36-character id in every JSON row), runs
+ * `dedupe()` (whose scoring may start its own worker threads, engine/parallel.ts) and sends back the match/review pairs as typed arrays of record indexes, also transferred.
  * Cancellation terminates the worker.
  */
 import { Worker } from 'node:worker_threads';
@@ -14,6 +15,11 @@ import type { StoredPair } from './parts';
 export interface EngineInput {
   /** UTF-8 JSON pages, each `[[id, match_keys], …]`, in the batch's order. */
   chunks: Uint8Array[];
+  /**
+   * Per page, each record's household as a number (1, 2, … in order of first sight over the
+   * batch; 0: none). Only equality matters to the engine, so numbers stand in for the ids.
+   */
+  households: Uint32Array[];
   year: number;
   matchThreshold: number;
   reviewThreshold: number;
@@ -69,7 +75,7 @@ export function dedupeInWorker(input: EngineInput, ids: readonly string[], hooks
   const src = workerSource();
   if (!src) return Promise.reject(new Error('The matching engine cannot be started in a worker thread.'));
   return new Promise((resolve, reject) => {
-    const worker = new Worker(src, { eval: true, workerData: input, transferList: input.chunks.map((c) => c.buffer as ArrayBuffer) });
+    const worker = new Worker(src, { eval: true, workerData: input, transferList: [...input.chunks, ...input.households].map((c) => c.buffer as ArrayBuffer) });
     let settled = false;
     // Reports are handled one after the other (each may write to the database).
     let chain: Promise<void> = Promise.resolve();

@@ -1,8 +1,8 @@
 /**
  * Deduplication runs over an operation's whole registry, as background jobs.
  *
- * `dedup.run` (payload `{ runId }`): reads the present individuals' stored match keys in keyset
- * pages of 20,000 (stage `read`), hands the batch to the engine's `dedupe()` (normalise, block,
+ * `dedup.run` (payload `{ runId }`): reads the present individuals' stored match keys and
+ * household ids in keyset pages of 20,000 (stage `read`), hands the batch to the engine's `dedupe()` (normalise, block,
  * score, cluster: one step, its per-stage timings are kept in the run's stats) and the compare step
  * below in a worker thread (engine-thread.ts), so the server keeps answering meanwhile,
  * computes the engine's per-field weights for each stored pair with a lookup index over the same
@@ -51,20 +51,39 @@ export async function computeRun(db: Tx, operationId: string, hooks: RunHooks): 
   const total = await countActivePeople(db, operationId);
   const year = new Date().getUTCFullYear();
   const inWorker = (hooks.engine ?? (engineThreadAvailable() ? 'worker' : 'inline')) === 'worker';
-  // In-thread: the engine records; for the worker: the ids and each page as UTF-8 JSON,
-  // transferred (not cloned) to the thread, which builds the records itself.
+  // In-thread: the engine records, each with its household id (household context). For the
+  // worker: the ids, each page's [id, keys] rows as UTF-8 JSON and its household column (numbers
+  // in order of first sight), transferred (not cloned) to the thread, which builds the records.
   const records: PersonRecord[] = [];
   const ids: string[] = [];
   const chunks: Uint8Array[] = [];
+  const households: Uint32Array[] = [];
+  const householdNo = new Map<string, number>();
   const encoder = new TextEncoder();
   let after: string | null = null;
   for (;;) {
     const page = await matchKeysPage(db, operationId, after, PAGE);
     if (!page.length) break;
     if (inWorker) {
-      for (const [id] of page) ids.push(id);
-      chunks.push(encoder.encode(JSON.stringify(page)));
-    } else for (const [id, keys] of page) records.push(engineRecord(id, keys, year));
+      const hh = new Uint32Array(page.length);
+      const rows: [string, Record<string, unknown>][] = new Array(page.length);
+      for (let i = 0; i < page.length; i++) {
+        const [id, keys, householdId] = page[i];
+        ids.push(id);
+        rows[i] = [id, keys];
+        if (!householdId) continue;
+        let no = householdNo.get(householdId);
+        if (no === undefined) householdNo.set(householdId, (no = householdNo.size + 1));
+        hh[i] = no;
+      }
+      chunks.push(encoder.encode(JSON.stringify(rows)));
+      households.push(hh);
+    } else
+      for (const [id, keys, householdId] of page) {
+        const r = engineRecord(id, keys, year);
+        if (householdId) r.householdId = householdId;
+        records.push(r);
+      }
     after = page[page.length - 1][0];
     const read = inWorker ? ids.length : records.length;
     await hooks.progress(read, Math.max(total, read), 'read');
@@ -81,8 +100,10 @@ export async function computeRun(db: Tx, operationId: string, hooks: RunHooks): 
   let pairs: StoredPair[];
   let stats: DedupStats;
   if (inWorker) {
-    const out = await dedupeInWorker({ chunks, year, matchThreshold: thresholds.match, reviewThreshold: thresholds.review, threads: hooks.threads }, ids, hooks);
+    householdNo.clear();
+    const out = await dedupeInWorker({ chunks, households, year, matchThreshold: thresholds.match, reviewThreshold: thresholds.review, threads: hooks.threads }, ids, hooks);
     chunks.length = 0;
+    households.length = 0;
     pairs = out.pairs;
     stats = out.stats;
   } else {

@@ -38,14 +38,21 @@ export async function countActivePeople(db: Tx, operationId: string): Promise<nu
   return Number(r?.n ?? 0);
 }
 
-/** One keyset page (by id) of present individuals' match keys, as one JSON text (fast on PGlite). */
-export async function matchKeysPage(db: Tx, operationId: string, afterId: string | null, limit: number): Promise<[string, Record<string, unknown>][]> {
+/** A present individual as a whole-registry run reads it: id, stored match keys, household id. */
+export type RegistryKeysRow = [id: string, keys: Record<string, unknown>, householdId: string];
+
+/**
+ * One keyset page (by id) of present individuals' match keys and household ids, as one JSON text
+ * (fast on PGlite). The household id gives the engine its household context (co-members of two
+ * households that share a match, pairs inside one household).
+ */
+export async function matchKeysPage(db: Tx, operationId: string, afterId: string | null, limit: number): Promise<RegistryKeysRow[]> {
   const after = afterId ? sql`and id > ${afterId}` : sql``;
   const [r] = await rows<{ j: string | null }>(
     db,
-    sql`select json_agg(json_build_array(id, match_keys) order by id)::text as j from (select id, match_keys from people_individuals where operation_id = ${operationId} and removed_at is null ${after} order by id limit ${limit}) s`,
+    sql`select json_agg(json_build_array(id, match_keys, household_id) order by id)::text as j from (select id, match_keys, household_id from people_individuals where operation_id = ${operationId} and removed_at is null ${after} order by id limit ${limit}) s`,
   );
-  return r?.j ? (JSON.parse(r.j) as [string, Record<string, unknown>][]) : [];
+  return r?.j ? (JSON.parse(r.j) as RegistryKeysRow[]) : [];
 }
 
 /** Operations that have present individuals (for the nightly schedule). */
