@@ -103,8 +103,8 @@ const flowSurveyNewRoute = createRoute({ getParentRoute: () => flowsRoute, path:
 const flowAlertsRoute = createRoute({
   getParentRoute: () => flowsRoute,
   path: '/alerts',
-  validateSearch: (s: Record<string, unknown>): { status?: 'open' | 'acknowledged'; site?: string } => ({
-    status: s.status === 'open' || s.status === 'acknowledged' ? s.status : undefined,
+  validateSearch: (s: Record<string, unknown>): { status?: 'open' | 'acknowledged' | 'withdrawn' | 'all'; site?: string } => ({
+    status: s.status === 'open' || s.status === 'acknowledged' || s.status === 'withdrawn' || s.status === 'all' ? s.status : undefined,
     site: str(s.site),
   }),
   component: FlowAlertsPage,

@@ -89,8 +89,13 @@ export const alertView = z.object({
   level: z.number(),
   factor: z.number().nullable(),
   raisedAt: z.string(),
+  /** open → acknowledged; withdrawn when a later count put the window below the rule; open again if it rises again. */
   status: z.enum(ALERT_STATUSES),
   acknowledged: z.object({ at: z.string(), by: z.string().nullable(), byName: z.string().nullable(), note: z.string().nullable() }).nullable(),
+  /** Withdrawn alerts: when, whose count did it, and the window's flow then (null: a ratio rule left without a baseline). */
+  withdrawn: z.object({ at: z.string(), by: z.string().nullable(), byName: z.string().nullable(), observed: z.number().int().nullable() }).nullable(),
+  /** When a withdrawn alert last fired again (its figures are then the new ones). */
+  reopenedAt: z.string().nullable(),
 });
 export type AlertView = z.infer<typeof alertView>;
 
@@ -98,7 +103,12 @@ export const alertsQuery = pageQuery.extend({
   operation,
   site: z.uuid().optional(),
   rule: z.uuid().optional(),
-  status: z.enum(ALERT_STATUSES).optional(),
+  /** One status or several, comma-separated (`open,acknowledged`: all but the withdrawn). */
+  status: z
+    .string()
+    .transform((v) => [...new Set(v.split(',').map((x) => x.trim()).filter(Boolean))])
+    .pipe(z.array(z.enum(ALERT_STATUSES)).min(1))
+    .optional(),
   direction: z.enum(DIRECTIONS).optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),

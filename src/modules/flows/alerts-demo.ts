@@ -4,7 +4,7 @@
  * 21 Feb 2025, its week above 30,000 in the run-up to the 31 March 2025 deadline, and Torkham's
  * IFRP surge in April–May 2024 (acknowledged by the analyst, as handled long ago).
  */
-import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { users } from '../access/schema';
 import { flowAlertRules, flowAlerts } from './alerts-schema';
@@ -38,7 +38,7 @@ export async function seedFlowAlertsDemo(tx: Tx): Promise<{ rules: number; alert
   if (analyst)
     await tx
       .update(flowAlerts)
-      .set({ acknowledgedAt: sql`(${flowAlerts.date} + 1 + time '09:30') at time zone 'UTC'`, acknowledgedBy: analyst.id, acknowledgeNote: 'IFRP second phase: partners informed, reception scaled up.' })
-      .where(and(ruleIds, lt(flowAlerts.date, HANDLED_BEFORE), isNull(flowAlerts.acknowledgedAt)));
+      .set({ status: 'acknowledged', acknowledgedAt: sql`(${flowAlerts.date} + 1 + time '09:30') at time zone 'UTC'`, acknowledgedBy: analyst.id, acknowledgeNote: 'IFRP second phase: partners informed, reception scaled up.' })
+      .where(and(ruleIds, lt(flowAlerts.date, HANDLED_BEFORE), eq(flowAlerts.status, 'open')));
   return { rules: inserted.length, alerts, ms: Date.now() - t0 };
 }

@@ -1,8 +1,9 @@
 /**
  * Surge alerts: rules per crossing point and direction, evaluated when counts arrive (in the
- * transaction that writes the count), one alert per rule and day it fires, acknowledged with a note.
+ * transaction that writes the count), one alert per rule and day it fires, acknowledged with a note,
+ * withdrawn when a later count makes its window no longer fire, re-opened when it fires again.
  */
-import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows as queryRows, type Tx } from '../../db/client';
 import { audit, auditMany, type Actor } from '../../server/audit';
@@ -56,33 +57,45 @@ export const LOOKBACK = RATIO_WEEK + RATIO_BASE - 1;
 /** Ratio rules need this many counted days among the 28 of the baseline. */
 export const MIN_BASE_DAYS = 21;
 
+/** The figures of the window ending on a day, whether or not the rule fires. */
+export interface Measure {
+  observed: number;
+  expected: number | null;
+  level: number;
+  fires: boolean;
+}
+
 /**
- * Whether the rule fires for the window ending on `end`, given the daily flow (missing days are 0).
- * Ratio: sum(end-6 … end) > factor × sum(end-34 … end-7) / 28 × 7, with a positive expectation
- * and at least 21 counted days in the baseline (a count of 0 is a counted day; no count is not).
+ * The rule's figures for the window ending on `end`, given the daily flow (missing days are 0);
+ * null for a ratio rule without a baseline (fewer than 21 counted days among the 28).
+ * Ratio: fires when sum(end-6 … end) > factor × sum(end-34 … end-7) / 28 × 7, with a positive
+ * expectation (a count of 0 is a counted day; no count is not).
  * Absolute: the day's (1d) or the 7 days' (7d) flow > threshold. Never below minTotal.
  */
-export function evaluateRule(rule: RuleSpec, daily: ReadonlyMap<string, number>, end: string): Firing | null {
+export function measureRule(rule: RuleSpec, daily: ReadonlyMap<string, number>, end: string): Measure | null {
   const sum = (from: number, to: number) => {
     let s = 0;
     for (let k = from; k <= to; k++) s += daily.get(addDays(end, -k)) ?? 0;
     return s;
   };
   if (rule.kind === 'ratio') {
-    // No expectation without a baseline: at least 21 of the 28 days must have been counted.
     let counted = 0;
     for (let k = RATIO_WEEK; k <= LOOKBACK; k++) if (daily.has(addDays(end, -k))) counted++;
     if (counted < MIN_BASE_DAYS) return null;
     const observed = sum(0, RATIO_WEEK - 1);
     const expected = (sum(RATIO_WEEK, LOOKBACK) / RATIO_BASE) * RATIO_WEEK;
     const level = (rule.factor ?? 0) * expected;
-    if (expected > 0 && observed > level && observed >= rule.minTotal) return { date: end, observed, expected, level };
-    return null;
+    return { observed, expected, level, fires: expected > 0 && observed > level && observed >= rule.minTotal };
   }
   const observed = rule.window === '1d' ? sum(0, 0) : sum(0, RATIO_WEEK - 1);
   const level = rule.threshold ?? 0;
-  if (observed > level && observed >= rule.minTotal) return { date: end, observed, expected: null, level };
-  return null;
+  return { observed, expected: null, level, fires: observed > level && observed >= rule.minTotal };
+}
+
+/** Whether the rule fires for the window ending on `end` (see measureRule), with its figures. */
+export function evaluateRule(rule: RuleSpec, daily: ReadonlyMap<string, number>, end: string): Firing | null {
+  const m = measureRule(rule, daily, end);
+  return m?.fires ? { date: end, observed: m.observed, expected: m.expected, level: m.level } : null;
 }
 
 /** Daily totals (current versions, any status) at a site in one direction over [from, to]. */
@@ -132,21 +145,59 @@ async function raise(tx: Tx, rule: RuleRow, firings: Firing[]): Promise<AlertRow
   return tx.insert(flowAlerts).values(rows).onConflictDoNothing({ target: [flowAlerts.ruleId, flowAlerts.date] }).returning();
 }
 
+/** What an evaluation changed: alerts raised (new), re-opened (were withdrawn) and withdrawn. */
+export interface AlertChanges {
+  raised: AlertRow[];
+  reopened: AlertRow[];
+  withdrawn: AlertRow[];
+}
+
 /**
  * Called in the transaction that creates, corrects or moves a count: evaluates the active rules of
- * the count's site and direction for every window the day belongs to (the day itself up to six
- * days later, as far as counts exist) and raises the alerts that fire. Returns the new alerts.
+ * the count's site and direction for every window whose figures the day enters (see
+ * evaluateAlertsForCounts). Returns the alerts that are open because of it (raised or re-opened).
  */
-export async function evaluateAlertsForCount(tx: Tx, actor: Actor, c: { siteId: string; direction: Direction; date: string }): Promise<AlertRow[]> {
-  return evaluateAlertsForCounts(tx, actor, [c]);
+export async function evaluateAlertsForCount(tx: Tx, actor: Actor, c: { siteId: string; direction: Direction; date: string }, options?: EvaluateOptions): Promise<AlertRow[]> {
+  return evaluateAlertsForCounts(tx, actor, [c], options);
+}
+
+export interface EvaluateOptions {
+  /**
+   * Withdraw alerts whose window no longer fires and re-open withdrawn ones that fire again
+   * (default true: counts were written). A rule that is created or changed passes false: its
+   * new settings raise alerts but do not unmake the ones raised under the old ones.
+   */
+  revise?: boolean;
 }
 
 /**
  * The same for many counts written at once (a bulk import): one pass per crossing point and
  * direction over the days the counts touch. Call it in the transaction that wrote them.
+ * Returns the alerts raised or re-opened.
  */
-export async function evaluateAlertsForCounts(tx: Tx, actor: Actor, counts: readonly { siteId: string; direction: Direction; date: string }[]): Promise<AlertRow[]> {
-  if (!counts.length) return [];
+export async function evaluateAlertsForCounts(tx: Tx, actor: Actor, counts: readonly { siteId: string; direction: Direction; date: string }[], options?: EvaluateOptions): Promise<AlertRow[]> {
+  const changes = await reviseAlertsForCounts(tx, actor, counts, options);
+  return [...changes.raised, ...changes.reopened];
+}
+
+/**
+ * Re-evaluates every window a written day enters, as far as counts exist: the day itself (1d
+ * rules), the 7 days from it (7-day windows), and for ratio rules also the 28 days after those
+ * (the day is in their baseline), so windows ending from the day to 34 days later. A window that
+ * fires raises its alert (one per rule and day; an open or acknowledged one keeps the figures it
+ * was raised with) or re-opens a withdrawn one with the new figures; a window that no longer fires
+ * withdraws its open or acknowledged alert, recording who wrote the count, when, and the flow now.
+ * Everything is audited in the caller's transaction.
+ */
+export async function reviseAlertsForCounts(
+  tx: Tx,
+  actor: Actor,
+  counts: readonly { siteId: string; direction: Direction; date: string }[],
+  options: EvaluateOptions = {},
+): Promise<AlertChanges> {
+  const changes: AlertChanges = { raised: [], reopened: [], withdrawn: [] };
+  if (!counts.length) return changes;
+  const revise = options.revise ?? true;
   const groups = new Map<string, { siteId: string; direction: Direction; days: Set<string> }>();
   for (const c of counts) {
     const key = `${c.siteId}|${c.direction}`;
@@ -156,50 +207,109 @@ export async function evaluateAlertsForCounts(tx: Tx, actor: Actor, counts: read
   }
   const siteIds = [...new Set(counts.map((c) => c.siteId))];
   const allRules = await tx.select().from(flowAlertRules).where(and(inArray(flowAlertRules.siteId, siteIds), eq(flowAlertRules.active, true)));
-  if (!allRules.length) return [];
-  const raised: AlertRow[] = [];
+  if (!allRules.length) return changes;
   const todo = [...groups.values()]
     .map((g) => ({ ...g, rules: allRules.filter((r) => r.siteId === g.siteId && r.direction === g.direction), days: [...g.days].sort() }))
     .filter((g) => g.rules.length > 0);
+  if (!todo.length) return changes;
   // The daily flow of every (site, direction) with rules, in one query.
   const series = await dailyFlows(
     tx,
-    todo.map((g) => ({ siteId: g.siteId, direction: g.direction, from: addDays(g.days[0]!, -LOOKBACK), to: addDays(g.days[g.days.length - 1]!, RATIO_WEEK - 1) })),
+    todo.map((g) => ({ siteId: g.siteId, direction: g.direction, from: addDays(g.days[0]!, -LOOKBACK), to: addDays(g.days[g.days.length - 1]!, LOOKBACK) })),
   );
+  // Each rule's windows and their figures.
+  const measured: { rule: RuleRow; ends: { end: string; m: Measure | null }[] }[] = [];
+  let first = '9999-12-31';
+  let last = '0000-01-01';
   for (const g of todo) {
-    const days = g.days;
-    const lastDay = days[days.length - 1]!;
     const daily = series.get(`${g.siteId}|${g.direction}`) ?? new Map<string, number>();
-    let lastData = lastDay;
+    let lastData = g.days[g.days.length - 1]!;
     for (const d of daily.keys()) if (d > lastData) lastData = d;
     for (const rule of g.rules) {
-      // Windows ending on a written day, and (7-day windows) on the six days after it that have counts.
+      const reach = rule.kind === 'ratio' ? LOOKBACK : rule.window === '7d' ? RATIO_WEEK - 1 : 0;
       const ends = new Set<string>();
-      for (const d of days) {
-        ends.add(d);
-        if (rule.window === '7d') for (let k = 1; k < RATIO_WEEK; k++) {
+      for (const d of g.days) {
+        for (let k = 0; k <= reach; k++) {
           const e = addDays(d, k);
           if (e > lastData) break;
           ends.add(e);
         }
       }
-      const firings = [...ends].sort().map((e) => evaluateRule(rule, daily, e)).filter((f): f is Firing => f !== null);
-      for (let i = 0; i < firings.length; i += 1000) raised.push(...(await raise(tx, rule, firings.slice(i, i + 1000))));
+      const list = [...ends].sort().map((end) => ({ end, m: measureRule(rule, daily, end) }));
+      if (list.length) {
+        if (list[0]!.end < first) first = list[0]!.end;
+        if (list[list.length - 1]!.end > last) last = list[list.length - 1]!.end;
+      }
+      measured.push({ rule, ends: list });
     }
   }
-  // One audit row per raised alert, written together.
-  await auditMany(
-    tx,
-    actor,
-    raised.map((a) => ({
+  // The alerts that exist on those days, in one query (alerts are few next to counts).
+  const existing = new Map<string, AlertRow>();
+  if (revise && first <= last) {
+    const found = await tx
+      .select()
+      .from(flowAlerts)
+      .where(and(inArray(flowAlerts.ruleId, measured.map((x) => x.rule.id)), gte(flowAlerts.date, first), lte(flowAlerts.date, last)));
+    for (const a of found) existing.set(`${a.ruleId}|${a.date}`, a);
+  }
+  const now = new Date();
+  for (const { rule, ends } of measured) {
+    const firings: Firing[] = [];
+    for (const { end, m } of ends) {
+      const had = existing.get(`${rule.id}|${end}`);
+      if (m?.fires) {
+        if (!had) firings.push({ date: end, observed: m.observed, expected: m.expected, level: m.level });
+        else if (had.status === 'withdrawn') {
+          const [row] = await tx
+            .update(flowAlerts)
+            .set({ status: 'open', observed: m.observed, expected: m.expected, level: m.level, reopenedAt: now, acknowledgedAt: null, acknowledgedBy: null, acknowledgeNote: null, withdrawnAt: null, withdrawnBy: null, withdrawnObserved: null })
+            .where(and(eq(flowAlerts.id, had.id), eq(flowAlerts.status, 'withdrawn')))
+            .returning();
+          if (row) changes.reopened.push(row);
+        }
+      } else if (had && had.status !== 'withdrawn') {
+        const [row] = await tx
+          .update(flowAlerts)
+          .set({ status: 'withdrawn', withdrawnAt: now, withdrawnBy: actor.userId, withdrawnObserved: m?.observed ?? null })
+          .where(and(eq(flowAlerts.id, had.id), inArray(flowAlerts.status, ['open', 'acknowledged'])))
+          .returning();
+        if (row) changes.withdrawn.push(row);
+      }
+    }
+    for (let i = 0; i < firings.length; i += 1000) changes.raised.push(...(await raise(tx, rule, firings.slice(i, i + 1000))));
+  }
+  const was = new Map([...existing.values()].map((a) => [a.id, a]));
+  const figures = (a: AlertRow) => ({ observed: a.observed, expected: a.expected, level: a.level });
+  // One audit row per change, written together.
+  await auditMany(tx, actor, [
+    ...changes.raised.map((a) => ({
       action: 'flow_alert.raise',
       entityType: 'flow_alert',
       entityId: a.id,
       operationId: a.operationId,
-      after: { ruleId: a.ruleId, siteId: a.siteId, direction: a.direction, date: a.date, observed: a.observed, expected: a.expected, level: a.level },
+      after: { ruleId: a.ruleId, siteId: a.siteId, direction: a.direction, date: a.date, ...figures(a) },
     })),
-  );
-  return raised;
+    ...changes.reopened.map((a) => {
+      const before = was.get(a.id)!;
+      return {
+        action: 'flow_alert.reopen',
+        entityType: 'flow_alert',
+        entityId: a.id,
+        operationId: a.operationId,
+        before: { status: 'withdrawn', ...figures(before), withdrawnObserved: before.withdrawnObserved, acknowledgedBy: before.acknowledgedBy, acknowledgeNote: before.acknowledgeNote },
+        after: { status: 'open', ...figures(a) },
+      };
+    }),
+    ...changes.withdrawn.map((a) => ({
+      action: 'flow_alert.withdraw',
+      entityType: 'flow_alert',
+      entityId: a.id,
+      operationId: a.operationId,
+      before: { status: was.get(a.id)!.status, observed: a.observed },
+      after: { status: 'withdrawn', observed: a.withdrawnObserved },
+    })),
+  ]);
+  return changes;
 }
 
 /**
@@ -244,7 +354,7 @@ async function openCounts(tx: Tx, ruleIds: string[]): Promise<Map<string, number
   const rows = await tx
     .select({ ruleId: flowAlerts.ruleId, n: count() })
     .from(flowAlerts)
-    .where(and(inArray(flowAlerts.ruleId, ruleIds), isNull(flowAlerts.acknowledgedAt)))
+    .where(and(inArray(flowAlerts.ruleId, ruleIds), eq(flowAlerts.status, 'open')))
     .groupBy(flowAlerts.ruleId);
   return new Map(rows.map((r) => [r.ruleId, Number(r.n)]));
 }
@@ -311,7 +421,7 @@ export async function createRule(tx: Tx, auth: AuthContext, actor: Actor, body: 
   // A new rule looks at the latest day with counts, so it says at once whether the flow is above it now.
   if (row.active) {
     const last = await latestDay(tx, row.siteId, row.direction);
-    if (last) await evaluateAlertsForCount(tx, actor, { siteId: row.siteId, direction: row.direction, date: last });
+    if (last) await evaluateAlertsForCount(tx, actor, { siteId: row.siteId, direction: row.direction, date: last }, { revise: false });
   }
   return { created: true, rule: presentRule(row, site, (await openCounts(tx, [row.id])).get(row.id) ?? 0) };
 }
@@ -332,7 +442,7 @@ export async function updateRule(tx: Tx, auth: AuthContext, actor: Actor, id: st
   await audit(tx, actor, { action: 'flow_alert_rule.update', entityType: 'flow_alert_rule', entityId: id, operationId: row.operationId, before: ruleAudit(rule), after: ruleAudit(row) });
   if (row.active) {
     const last = await latestDay(tx, row.siteId, row.direction);
-    if (last) await evaluateAlertsForCount(tx, actor, { siteId: row.siteId, direction: row.direction, date: last });
+    if (last) await evaluateAlertsForCount(tx, actor, { siteId: row.siteId, direction: row.direction, date: last }, { revise: false });
   }
   return presentRule(row, site, (await openCounts(tx, [id])).get(id) ?? 0);
 }
@@ -370,7 +480,7 @@ async function presentAlerts(tx: Tx, rows: AlertRow[], sites: Map<string, SiteFa
   const ruleIds = [...new Set(rows.map((r) => r.ruleId))];
   const rules = ruleIds.length ? await tx.select({ id: flowAlertRules.id, factor: flowAlertRules.factor }).from(flowAlertRules).where(inArray(flowAlertRules.id, ruleIds)) : [];
   const factor = new Map(rules.map((r) => [r.id, r.factor]));
-  const byIds = [...new Set(rows.map((r) => r.acknowledgedBy).filter((x): x is string => !!x))];
+  const byIds = [...new Set(rows.flatMap((r) => [r.acknowledgedBy, r.withdrawnBy]).filter((x): x is string => !!x))];
   const names = byIds.length ? new Map((await tx.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, byIds))).map((u) => [u.id, u.name])) : new Map<string, string>();
   const missing = rows.map((r) => r.siteId).filter((id) => !sites.has(id));
   const more = missing.length ? await sitesByIds(tx, missing) : new Map<string, SiteFacts>();
@@ -392,10 +502,15 @@ async function presentAlerts(tx: Tx, rows: AlertRow[], sites: Map<string, SiteFa
       level: r.level,
       factor: r.kind === 'ratio' ? (factor.get(r.ruleId) ?? null) : null,
       raisedAt: r.raisedAt.toISOString(),
-      status: r.acknowledgedAt ? 'acknowledged' : 'open',
+      status: r.status,
       acknowledged: r.acknowledgedAt
         ? { at: r.acknowledgedAt.toISOString(), by: r.acknowledgedBy, byName: r.acknowledgedBy ? (names.get(r.acknowledgedBy) ?? null) : null, note: r.acknowledgeNote }
         : null,
+      withdrawn:
+        r.status === 'withdrawn' && r.withdrawnAt
+          ? { at: r.withdrawnAt.toISOString(), by: r.withdrawnBy, byName: r.withdrawnBy ? (names.get(r.withdrawnBy) ?? null) : null, observed: r.withdrawnObserved }
+          : null,
+      reopenedAt: r.reopenedAt ? r.reopenedAt.toISOString() : null,
     };
   });
 }
@@ -408,8 +523,7 @@ export async function listAlerts(tx: Tx, auth: AuthContext, q: z.infer<typeof al
   if (!ids.length) return { items: [], total: 0, nextCursor: null };
   const filters: SQL[] = [eq(flowAlerts.operationId, operationId), inArray(flowAlerts.siteId, ids)];
   if (q.rule) filters.push(eq(flowAlerts.ruleId, q.rule));
-  if (q.status === 'open') filters.push(isNull(flowAlerts.acknowledgedAt));
-  if (q.status === 'acknowledged') filters.push(isNotNull(flowAlerts.acknowledgedAt));
+  if (q.status) filters.push(inArray(flowAlerts.status, q.status));
   if (q.direction) filters.push(eq(flowAlerts.direction, q.direction));
   if (q.from) filters.push(gte(flowAlerts.date, q.from));
   if (q.to) filters.push(lte(flowAlerts.date, q.to));
@@ -422,13 +536,16 @@ export async function acknowledgeAlert(tx: Tx, auth: AuthContext, actor: Actor, 
   const [row] = await tx.select().from(flowAlerts).where(eq(flowAlerts.id, id)).limit(1);
   const site = row ? await siteById(tx, row.siteId) : null;
   if (!row || !site || !siteInScope(auth.grants, ALERTS_MANAGE, site)) throw notFound('No such alert.');
-  if (row.acknowledgedAt) throw conflict(`This alert was acknowledged on ${row.acknowledgedAt.toISOString()}.`, [{ path: 'status', message: 'Already acknowledged.' }]);
+  if (row.status === 'acknowledged' && row.acknowledgedAt)
+    throw conflict(`This alert was acknowledged on ${row.acknowledgedAt.toISOString()}.`, [{ path: 'status', message: 'Already acknowledged.' }]);
+  if (row.status === 'withdrawn')
+    throw conflict(`This alert was withdrawn on ${row.withdrawnAt?.toISOString() ?? '?'}: a later count put the flow below the rule.`, [{ path: 'status', message: 'Withdrawn.' }]);
   const [done] = await tx
     .update(flowAlerts)
-    .set({ acknowledgedAt: new Date(), acknowledgedBy: actor.userId, acknowledgeNote: note ?? null })
-    .where(and(eq(flowAlerts.id, id), isNull(flowAlerts.acknowledgedAt)))
+    .set({ status: 'acknowledged', acknowledgedAt: new Date(), acknowledgedBy: actor.userId, acknowledgeNote: note ?? null })
+    .where(and(eq(flowAlerts.id, id), eq(flowAlerts.status, 'open')))
     .returning();
-  if (!done) throw conflict('The alert was acknowledged meanwhile; reload it.');
+  if (!done) throw conflict('The alert was acknowledged or withdrawn meanwhile; reload it.');
   await audit(tx, actor, {
     action: 'flow_alert.acknowledge',
     entityType: 'flow_alert',

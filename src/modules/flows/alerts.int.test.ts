@@ -230,6 +230,101 @@ describe.each(BACKENDS)('flow surge alerts on %s', (backend) => {
     expect(list.total).toBe(want.length);
   });
 
+  it('a correction that lowers the flow below the rule withdraws its alert (open or acknowledged); raising it again re-opens it', async () => {
+    const rule = await analyst.post('/api/v1/flows/alert-rules', { operationId: 'AFG', siteId: site['BCP-ISLAM-QALA'], direction: 'out', kind: 'absolute', window: '7d', threshold: 1000 });
+    expect(rule.statusCode, rule.body).toBe(201);
+    const ruleId = rule.json().id as string;
+    // 1–6 Aug 200 a day, 7 Aug 800: the week to 6 Aug is 1,200 and to 7 Aug 2,000, both above 1,000.
+    const ids: Record<string, string> = {};
+    for (let k = 1; k <= 7; k++) {
+      const d = `2023-08-0${k}`;
+      const body = inflow('BCP-ISLAM-QALA', d, k === 7 ? 800 : 200, 'out');
+      ids[d] = body.id;
+      expect((await admin.post('/api/v1/flows/counts', body)).statusCode).toBe(201);
+    }
+    const byDay = async (status?: string) => {
+      const list = await alertsOf(analyst, `rule=${ruleId}${status ? `&status=${status}` : ''}`);
+      return Object.fromEntries(list.items.map((a: { date: string }) => [a.date, a]));
+    };
+    let alerts = await byDay();
+    expect(Object.keys(alerts).sort()).toEqual(['2023-08-06', '2023-08-07']);
+    const sixth = alerts['2023-08-06'];
+    expect(sixth).toMatchObject({ status: 'open', observed: 1200, withdrawn: null, reopenedAt: null });
+    expect((await analyst.post(`/api/v1/flows/alerts/${sixth.id}/acknowledge`, { note: 'Checked with the team' })).statusCode).toBe(200);
+
+    // 4 Aug corrected from 200 to 0 (version 2): the week to 6 Aug is 1,000, not above the threshold.
+    const down = await admin.put(`/api/v1/flows/counts/${ids['2023-08-04']}`, { ...inflow('BCP-ISLAM-QALA', '2023-08-04', 0, 'out'), baseVersion: 1 });
+    expect(down.statusCode, down.body).toBe(200);
+    alerts = await byDay();
+    expect(alerts['2023-08-06']).toMatchObject({
+      id: sixth.id,
+      status: 'withdrawn',
+      observed: 1200,
+      withdrawn: { at: expect.any(String), by: expect.any(String), byName: 'Ayesha Admin', observed: 1000 },
+      acknowledged: { byName: 'Omid Analyst', note: 'Checked with the team' },
+    });
+    // 7 Aug still fires (1,800): it stays open with the figures it was raised with.
+    expect(alerts['2023-08-07']).toMatchObject({ status: 'open', observed: 2000, withdrawn: null });
+    // Status filters: open (what the dashboard banner asks for) leaves the withdrawn one out; the list filter shows it.
+    expect(Object.keys(await byDay('open'))).toEqual(['2023-08-07']);
+    expect(Object.keys(await byDay('withdrawn'))).toEqual(['2023-08-06']);
+    expect(Object.keys(await byDay('open,acknowledged'))).toEqual(['2023-08-07']);
+    expect(Object.keys(await byDay('acknowledged'))).toEqual([]);
+    expect((await analyst.get('/api/v1/flows/alerts?operation=AFG&status=closed')).statusCode).toBe(400);
+    expect((await analyst.get(`/api/v1/flows/alert-rules/${ruleId}`)).json().openAlerts).toBe(1);
+    // A withdrawn alert cannot be acknowledged.
+    expect((await analyst.post(`/api/v1/flows/alerts/${sixth.id}/acknowledge`)).statusCode).toBe(409);
+    const withdrawAudit = await t.db.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'flow_alert.withdraw'), eq(auditLog.entityId, sixth.id)));
+    expect(withdrawAudit).toHaveLength(1);
+    expect(withdrawAudit[0].changes).toEqual({ status: { before: 'acknowledged', after: 'withdrawn' }, observed: { before: 1200, after: 1000 } });
+
+    // Corrected back to 200 (version 3): the window fires again; the same alert is open again with
+    // the new figures and without the old acknowledgement (kept in the audit log).
+    const up = await admin.put(`/api/v1/flows/counts/${ids['2023-08-04']}`, { ...inflow('BCP-ISLAM-QALA', '2023-08-04', 200, 'out'), baseVersion: 2 });
+    expect(up.statusCode, up.body).toBe(200);
+    alerts = await byDay();
+    expect(Object.keys(alerts).sort()).toEqual(['2023-08-06', '2023-08-07']);
+    expect(alerts['2023-08-06']).toMatchObject({ id: sixth.id, status: 'open', observed: 1200, level: 1000, withdrawn: null, acknowledged: null, reopenedAt: expect.any(String) });
+    const reopenAudit = await t.db.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'flow_alert.reopen'), eq(auditLog.entityId, sixth.id)));
+    expect(reopenAudit).toHaveLength(1);
+    expect(reopenAudit[0].changes).toMatchObject({ status: { before: 'withdrawn', after: 'open' }, withdrawnObserved: { before: 1000 }, acknowledgeNote: { before: 'Checked with the team' } });
+    // A re-sent correction (same figures) changes nothing.
+    expect((await admin.put(`/api/v1/flows/counts/${ids['2023-08-04']}`, { ...inflow('BCP-ISLAM-QALA', '2023-08-04', 200, 'out'), baseVersion: 3 })).statusCode).toBe(200);
+    expect((await byDay())['2023-08-06']).toMatchObject({ status: 'open', reopenedAt: alerts['2023-08-06'].reopenedAt });
+  });
+
+  it('a ratio alert is withdrawn when a correction in its baseline raises the usual week', async () => {
+    const rule = await analyst.post('/api/v1/flows/alert-rules', { operationId: 'AFG', siteId: site['BCP-ISLAM-QALA'], direction: 'out', kind: 'ratio', factor: 1.5 });
+    expect(rule.statusCode, rule.body).toBe(201);
+    const ruleId = rule.json().id as string;
+    const start = '2023-10-01';
+    const daily = new Map<string, number>();
+    const ids: string[] = [];
+    for (let k = 0; k < 35; k++) {
+      const d = addDays(start, k);
+      const n = k === 34 ? 800 : 100;
+      daily.set(d, n);
+      const body = inflow('BCP-ISLAM-QALA', d, n, 'out');
+      ids.push(body.id);
+      expect((await admin.post('/api/v1/flows/counts', body)).statusCode).toBe(201);
+    }
+    const last = addDays(start, 34);
+    const spec = { kind: 'ratio', factor: 1.5 };
+    expect(expectedFiring(spec, daily, last)).toEqual({ observed: 1400, expected: 700, level: 1050 });
+    let list = await alertsOf(analyst, `rule=${ruleId}`);
+    expect(list.items.map((a: { date: string; status: string }) => [a.date, a.status])).toEqual([[last, 'open']]);
+    // 10 Oct (in the 28-day baseline of the week to 4 Nov, 25 days before it) corrected from 100 to 2,000.
+    daily.set(addDays(start, 9), 2000);
+    expect(expectedFiring(spec, daily, last)).toBeNull(); // expected 1,175 → level 1,762.5 > 1,400
+    const res = await admin.put(`/api/v1/flows/counts/${ids[9]}`, { ...inflow('BCP-ISLAM-QALA', addDays(start, 9), 2000, 'out'), baseVersion: 1 });
+    expect(res.statusCode, res.body).toBe(200);
+    list = await alertsOf(analyst, `rule=${ruleId}`);
+    // Nothing else fires either (the corrected day's own weeks are not above 1.5 × their baseline… or lack one).
+    const fired = [...daily.keys()].filter((d) => expectedFiring(spec, daily, d));
+    expect(list.items.filter((a: { status: string }) => a.status !== 'withdrawn').map((a: { date: string }) => a.date).sort()).toEqual(fired.sort());
+    expect(list.items.find((a: { date: string }) => a.date === last)).toMatchObject({ status: 'withdrawn', withdrawn: { observed: 1400 } });
+  });
+
   it('offers Pakistani districts for the survey origin to the AFG-only enumerator', async () => {
     expect((await enumerator.get('/api/v1/areas?operation=PAK&q=peshawar')).statusCode).toBe(404);
     const res = await enumerator.get('/api/v1/flows/origin-districts?q=peshawar');

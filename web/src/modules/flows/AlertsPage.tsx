@@ -7,6 +7,7 @@ import { AnchorLink, ButtonLink } from '../../shell/links';
 import { Empty, ErrorState, Loading } from '../../shell/states';
 import { DateLabel } from '../../shell/DateLabel';
 import { useAcknowledgeAlert, useAlerts, type AlertView } from './api';
+import { useFormat } from '../../lib/format';
 import { LoadMore, siteLabel, useAlertSentence, useFlowSites, usePages } from './shared';
 
 export default function AlertsPage() {
@@ -17,9 +18,12 @@ export default function AlertsPage() {
   const me = useMe();
   const manage = can(me.data, 'flows.verify', op);
   const { sites } = useFlowSites(op, 'flows.read');
-  const q = useAlerts({ operation: op, status: search.status, site: search.site });
+  // No status in the address: the alerts that stand (open and acknowledged); withdrawn ones by filter.
+  const status = search.status === 'all' ? undefined : (search.status ?? 'open,acknowledged');
+  const q = useAlerts({ operation: op, status, site: search.site });
   const { items, total } = usePages(q);
   const sentence = useAlertSentence();
+  const f = useFormat();
   const [ack, setAck] = useState<AlertView | null>(null);
 
   return (
@@ -28,15 +32,20 @@ export default function AlertsPage() {
         <Group gap="xs" wrap="wrap">
           <Select
             aria-label={t('flows.alerts.status')}
-            w={170}
+            w={210}
             data={[
-              { value: 'all', label: t('flows.alerts.all') },
+              { value: 'current', label: t('flows.alerts.current') },
               { value: 'open', label: t('flows.alerts.open') },
               { value: 'acknowledged', label: t('flows.alerts.acknowledged') },
+              { value: 'withdrawn', label: t('flows.alerts.withdrawnPlural') },
+              { value: 'all', label: t('flows.alerts.all') },
             ]}
-            value={search.status ?? 'all'}
-            onChange={(v) => void navigate({ search: (s) => ({ ...s, status: v === 'open' || v === 'acknowledged' ? v : undefined }), replace: true })}
+            value={search.status ?? 'current'}
+            onChange={(v) =>
+              void navigate({ search: (s) => ({ ...s, status: v === 'open' || v === 'acknowledged' || v === 'withdrawn' || v === 'all' ? v : undefined }), replace: true })
+            }
             allowDeselect={false}
+            data-testid="alerts-status-filter"
           />
           <Select
             aria-label={t('flows.count.site')}
@@ -64,7 +73,7 @@ export default function AlertsPage() {
             <Card key={a.id} withBorder padding="sm" data-testid="alert-item">
               <Group justify="space-between" align="flex-start" wrap="nowrap">
                 <Stack gap={4}>
-                  <Text size="sm" fw={500}>
+                  <Text size="sm" fw={500} td={a.status === 'withdrawn' ? 'line-through' : undefined} c={a.status === 'withdrawn' ? 'dimmed' : undefined}>
                     {sentence(a)}
                   </Text>
                   <Text size="xs" c="dimmed">
@@ -80,6 +89,20 @@ export default function AlertsPage() {
                       {a.acknowledged.note ? ` — ${a.acknowledged.note}` : ''}
                     </Text>
                   )}
+                  {a.reopenedAt && a.status !== 'withdrawn' && (
+                    <Text size="xs" c="dimmed" data-testid="alert-reopened">
+                      {t('flows.alerts.reopened')} <DateLabel value={a.reopenedAt} time />
+                    </Text>
+                  )}
+                  {a.withdrawn && (
+                    <Text size="xs" c="dimmed" data-testid="alert-withdrawn">
+                      {t('flows.alerts.withdrawnBy', { name: a.withdrawn.byName ?? '—' })} <DateLabel value={a.withdrawn.at} time />
+                      {' — '}
+                      {a.withdrawn.observed === null
+                        ? t('flows.alerts.withdrawnNoBaseline')
+                        : t('flows.alerts.withdrawnNow', { observed: f.number(a.withdrawn.observed), level: f.number(Math.round(a.level)) })}
+                    </Text>
+                  )}
                 </Stack>
                 {a.status === 'open' ? (
                   manage ? (
@@ -89,6 +112,8 @@ export default function AlertsPage() {
                   ) : (
                     <Badge color="orange" style={{ flexShrink: 0 }} styles={{ label: { overflow: 'visible' } }}>{t('flows.alerts.open')}</Badge>
                   )
+                ) : a.status === 'withdrawn' ? (
+                  <Badge color="gray" variant="outline" style={{ flexShrink: 0 }} styles={{ label: { overflow: 'visible' } }}>{t('flows.alerts.withdrawn')}</Badge>
                 ) : (
                   <Badge color="gray" style={{ flexShrink: 0 }} styles={{ label: { overflow: 'visible' } }}>{t('flows.alerts.acknowledged')}</Badge>
                 )}
