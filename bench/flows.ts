@@ -1,6 +1,6 @@
 /**
  * Flow monitoring benchmark (issue 3, part 10):
- *   npm run bench:flows -- [--years 10] [--surveys 2000000] [--runs 200] [--import 100000] [--export 1000000] [--backend pglite|postgres] [--dir D] [--parts dashboard,import,export] [--no-vacuum]
+ *   npm run bench:flows -- [--years 10] [--surveys 2000000] [--runs 200] [--import 100000] [--export 1000000] [--backend pglite|postgres] [--dir D] [--parts dashboard,import,export] [--no-vacuum] [--keep]
  *
  * Creates a fresh PGlite database (and, when BENCH_DATABASE_URL points at a PostgreSQL server, a
  * fresh database there too, dropped afterwards), loads daily counts for every AFG border crossing
@@ -43,6 +43,8 @@ const EXPORT_ROWS = Number(arg('--export') ?? 1_000_000);
 // --parts dashboard,import,export runs only those parts (all by default); the data is loaded either way.
 const PARTS = new Set((arg('--parts') ?? 'dashboard,import,export').split(',').map((s) => s.trim()));
 const NO_VACUUM = argv.includes('--no-vacuum');
+// --keep leaves the PostgreSQL database in place afterwards (its name is printed), to look into it.
+const KEEP = argv.includes('--keep');
 const TARGET = { dashboardP95Ms: 100, importRowsPerS: 20_000, exportRowsPerS: 100_000 };
 const TO = '2025-12-31';
 const FROM = addDays(TO, -Math.round(YEARS * 365.25) + 1);
@@ -264,6 +266,10 @@ async function run(kind: 'pglite' | 'postgres'): Promise<BackendResult> {
     database = await openDatabase({ url: url.toString(), poolSize: 4 });
     cleanup = async () => {
       await database.close();
+      if (KEEP) {
+        log(`kept database ${name} (--keep)`);
+        return;
+      }
       const c = new pg.Client({ connectionString: base });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);

@@ -1,7 +1,7 @@
 /**
- * The dashboard rollups (flow_dash_counts, flow_dash_surveys) are maintained by the triggers of
- * migration 0015 by differences. After every step of a mix of writes (counts and surveys by hand
- * and by import, corrections, status changes, updates, the removal an import rollback does) they
+ * The dashboard rollups (flow_dash_counts, flow_dash_answers) are maintained by differences: by the
+ * triggers of migrations 0015/0021 and, for a survey import's inserts, by addSurveysToRollups
+ * (dashboard-upkeep.ts). After every step of a mix of writes (counts and surveys by hand and by import, corrections, status changes, updates, the removal an import rollback does) they
  * must equal what `flow_dash_rebuild()` recomputes from the source tables.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ async function snapshot(tx: Pick<Tx, 'execute'>) {
   const counts = await rows<Row>(tx as Tx, sql`select operation_id, grain, pub, bucket::text, site_id::text, direction, days, total::text, men::text, women::text, boys::text, girls::text,
       deported::text, spontaneous::text, other_reason::text from flow_dash_counts order by 1, 2, 3, 4, 5, 6`);
   const surveys = await rows<Row>(tx as Tx, sql`select operation_id, dim, lvl, site_key, direction, bucket::text, key, surveys, people::text, est, surveys_pub, people_pub::text, est_pub
-      from flow_dash_surveys order by operation_id, dim, lvl, site_key, direction, bucket, key`);
+      from flow_dash_survey_rows order by operation_id, dim, lvl, site_key, direction, bucket, key`);
   return { counts, surveys };
 }
 

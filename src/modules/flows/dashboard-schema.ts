@@ -46,7 +46,7 @@ export const flowDashCounts = pgTable(
  * weeks. `site_key` is the site id, or '*' for all sites of the operation together (levels 1 and
  * 2 only). dims: all ('' key), doc, reason, stay, adm1, adm2, origin ('' = not answered).
  * *_pub arrays count only site-weeks with published counted flow, weighted to that flow (an answer
- * may have surveys_pub 0). The view flow_dash_survey_rows (migration 0019) shows one row per answer.
+ * may have surveys_pub 0). The view flow_dash_survey_rows (migration 0021) shows one row per answer.
  */
 export const flowDashAnswers = pgTable(
   'flow_dash_answers',
@@ -68,38 +68,4 @@ export const flowDashAnswers = pgTable(
   // The key is the order both the dashboard and the triggers read in: one site (or '*'),
   // direction and a set of buckets per level.
   (t) => [primaryKey({ columns: [t.operationId, t.lvl, t.siteKey, t.direction, t.bucket, t.dim] })],
-);
-
-/**
- * Survey answers per site × week block × direction × dimension × answer, with the estimate
- * weighted to the counted flow: in each site-week, est = people × counted / surveyed people, so
- * the weighted total of a site-week equals its counted flow (of the same direction).
- * `lvl` 0 = one ISO week, 1 = 4 weeks, 2 = 52 weeks (blocks counted from Monday 2000-01-03), so a
- * ten-year period reads ~40 buckets instead of 520 weeks. `site_key` is the site id, or '*' for
- * all sites of the operation together (levels 1 and 2 only).
- * dims: all ('' key), doc, reason, stay, adm1, adm2, origin ('' = not answered).
- * *_pub columns count only site-weeks with published counted flow, weighted to that flow.
- */
-export const flowDashSurveys = pgTable(
-  'flow_dash_surveys',
-  {
-    operationId: text('operation_id').notNull(),
-    dim: text('dim').notNull(),
-    lvl: smallint('lvl').notNull(),
-    siteKey: text('site_key').notNull(),
-    direction: text('direction').notNull(),
-    bucket: date('bucket', { mode: 'string' }).notNull(),
-    key: text('key').notNull(),
-    surveys: integer('surveys').notNull(),
-    people: bigint('people', { mode: 'number' }).notNull(),
-    est: doublePrecision('est').notNull(),
-    surveysPub: integer('surveys_pub').notNull(),
-    peoplePub: bigint('people_pub', { mode: 'number' }).notNull(),
-    estPub: doublePrecision('est_pub').notNull(),
-  },
-  // Besides the key, one covering index serves both the dashboard's reads and the triggers' upkeep
-  // (the rows of one site or '*', direction and bucket range): flow_dash_surveys_read_idx
-  // (operation_id, lvl, site_key, direction, bucket, dim) INCLUDE (key and the figures), written as
-  // raw SQL in migration 0016 because drizzle cannot declare INCLUDE columns.
-  (t) => [primaryKey({ columns: [t.operationId, t.dim, t.lvl, t.siteKey, t.direction, t.bucket, t.key] })],
 );

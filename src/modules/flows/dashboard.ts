@@ -279,9 +279,9 @@ type SurveyItems = { key: string; surveys: number; people: number; weighted: num
 
 /**
  * Part: survey answers for several dimensions over the weeks starting in [from, to] —
- * [[dim, key, surveys, people, weighted], …]; null when there is nothing to read. One index range
- * per level (weeks, 4-week blocks, 52-week blocks), each read from the covering index
- * flow_dash_surveys_read_idx (migration 0016) without visiting the table.
+ * [[dim, key, surveys, people, weighted], …]; null when there is nothing to read. One key range
+ * of flow_dash_answers per level (weeks, 4-week blocks, 52-week blocks), each row one dimension's
+ * answers as arrays, unnested here.
  */
 function surveysPart(scope: DashboardScope, from: string, to: string, dims: readonly (SurveyDim | 'all')[]): SQL | null {
   const b = surveyBuckets(from, to);
@@ -291,11 +291,11 @@ function surveysPart(scope: DashboardScope, from: string, to: string, dims: read
   const blockKeys = scope.allSites ? arr(['*']) : siteKeys;
   // Every dimension (the page): whole index ranges, no filter on dim.
   const everyDim = ALL_DIMS.every((d) => dims.includes(d));
-  const cols = pub ? sql.raw('dim, key, surveys_pub as surveys, people_pub as people, est_pub as est') : sql.raw('dim, key, surveys, people, est');
+  const cols = pub ? sql.raw('a.keys, a.surveys_pub, a.people_pub, a.est_pub') : sql.raw('a.keys, a.surveys, a.people, a.est');
   const level = (lvl: number, buckets: string[], keys: string) =>
-    sql`select ${cols} from flow_dash_surveys
-         where operation_id = ${scope.operationId} and lvl = ${lvl} and site_key = any(${keys}::text[]) and direction = any(${arr(scope.directions)}::text[])
-           and bucket = any(${arr(buckets)}::date[])${everyDim ? sql`` : sql` and dim = any(${arr(dims)}::text[])`}`;
+    sql`select a.dim, u.key, u.surveys, u.people, u.est from flow_dash_answers a cross join lateral unnest(${cols}) as u(key, surveys, people, est)
+         where a.operation_id = ${scope.operationId} and a.lvl = ${lvl} and a.site_key = any(${keys}::text[]) and a.direction = any(${arr(scope.directions)}::text[])
+           and a.bucket = any(${arr(buckets)}::date[])${everyDim ? sql`` : sql` and a.dim = any(${arr(dims)}::text[])`}`;
   const levels: SQL[] = [];
   if (b.weeks.length) levels.push(level(0, b.weeks, siteKeys));
   if (b.blocks4.length) levels.push(level(1, b.blocks4, blockKeys));

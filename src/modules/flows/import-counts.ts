@@ -65,7 +65,7 @@ const keyOf = (r: { siteId: string; date: string; direction: string; neighbourCo
 export const flowCountsImport: ImportAdapter<CountRecord> = {
   kind: 'flows.counts',
   // PGlite has no autovacuum: the dashboard's index-only reads need these vacuumed after an import.
-  tidyTables: ['flow_counts', 'flow_dash_counts', 'flow_dash_surveys'],
+  tidyTables: ['flow_counts', 'flow_dash_counts', 'flow_dash_answers'],
   label: 'Flow monitoring counts',
   permission: 'flows.count.write',
   fields: COUNT_FIELDS,

@@ -196,7 +196,7 @@ describe.each(BACKENDS)('bulk import on %s', (backend) => {
     };
     const tidied = await tidyAfterImport(t.db.database, 'flows.surveys');
     if (backend === 'pglite') {
-      expect(tidied).toEqual(['flow_surveys', 'flow_dash_surveys']);
+      expect(tidied).toEqual(['flow_surveys', 'flow_dash_answers']);
       expect(await visible()).toBeGreaterThan(0);
     } else {
       expect(tidied).toEqual([]);
