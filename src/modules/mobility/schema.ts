@@ -87,6 +87,8 @@ export const mobilityAssessments = pgTable(
     eventDate: date('event_date', { mode: 'string' }),
     affectedHh: integer('affected_hh'),
     displacedHh: integer('displaced_hh'),
+    /** Displaced individuals (optional; null = not counted). Served by the DTM API as ETT's numPresentIdpInd. */
+    displacedInd: integer('displaced_ind'),
     damagedShelters: integer('damaged_shelters'),
     destroyedShelters: integer('destroyed_shelters'),
     /** Sector codes, most urgent first. */
@@ -104,6 +106,7 @@ export const mobilityAssessments = pgTable(
     index('mobility_assessments_area_idx').on(t.operationId, t.admin2Pcode),
     index('mobility_assessments_site_idx').on(t.siteId),
     check('mobility_assessments_version_check', sql`${t.version} >= 1`),
+    check('mobility_assessments_displaced_ind_check', sql`${t.displacedInd} is null or ${t.displacedInd} >= 0`),
     check(
       'mobility_assessments_counts_check',
       sql`${t.idpInd} >= 0 and ${t.idpHh} >= 0 and ${t.returneeInd} >= 0 and ${t.returneeHh} >= 0 and ${t.idpReturneeInd} >= 0 and ${t.idpReturneeHh} >= 0 and ${t.outMigrantInd} >= 0 and ${t.outMigrantHh} >= 0`,

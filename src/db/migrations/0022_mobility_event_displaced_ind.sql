@@ -1,0 +1,2 @@
+ALTER TABLE "mobility_assessments" ADD COLUMN "displaced_ind" integer;--> statement-breakpoint
+ALTER TABLE "mobility_assessments" ADD CONSTRAINT "mobility_assessments_displaced_ind_check" CHECK ("mobility_assessments"."displaced_ind" is null or "mobility_assessments"."displaced_ind" >= 0);
