@@ -25,6 +25,7 @@ import { allows, type Permission } from '../../server/permissions';
 import { displayName, matchKeysOf } from './keys';
 import { peopleConsents, peopleDocuments, peopleDocumentStatuses, peopleHouseholds, peopleIndividuals } from './schema';
 import { sitesOf } from './places-lookup';
+import { personColumns } from './search';
 import { canSeeSensitive, loadHousehold, newVersion, refreshKeys, scopeFilter, type HouseholdRow, type Touched } from './service';
 
 type IndividualRow = typeof peopleIndividuals.$inferSelect;
@@ -126,21 +127,7 @@ export interface ComparedRecord {
 }
 
 const reviewColumns = {
-  id: peopleIndividuals.id,
-  operationId: peopleIndividuals.operationId,
-  relationship: peopleIndividuals.relationship,
-  givenName: peopleIndividuals.givenName,
-  fatherName: peopleIndividuals.fatherName,
-  familyName: peopleIndividuals.familyName,
-  givenNameAr: peopleIndividuals.givenNameAr,
-  fatherNameAr: peopleIndividuals.fatherNameAr,
-  familyNameAr: peopleIndividuals.familyNameAr,
-  sex: peopleIndividuals.sex,
-  birthPrecision: peopleIndividuals.birthPrecision,
-  birthInput: peopleIndividuals.birthInput,
-  birthDate: peopleIndividuals.birthDate,
-  birthYearFrom: peopleIndividuals.birthYearFrom,
-  birthYearTo: peopleIndividuals.birthYearTo,
+  ...personColumns,
   phones: peopleIndividuals.phones,
   matchKeys: peopleIndividuals.matchKeys,
 };

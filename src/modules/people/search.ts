@@ -104,9 +104,12 @@ type SummaryRow = {
   registeredAt: Date;
 };
 
-const summaryColumns = {
+/**
+ * An individual's columns that every view of a person shows: names in both scripts, sex, birth as
+ * typed and normalised. Summaries (here) and the records side by side (merge.ts) add their own.
+ */
+export const personColumns = {
   id: peopleIndividuals.id,
-  householdId: peopleIndividuals.householdId,
   operationId: peopleIndividuals.operationId,
   relationship: peopleIndividuals.relationship,
   givenName: peopleIndividuals.givenName,
@@ -121,6 +124,11 @@ const summaryColumns = {
   birthDate: peopleIndividuals.birthDate,
   birthYearFrom: peopleIndividuals.birthYearFrom,
   birthYearTo: peopleIndividuals.birthYearTo,
+};
+
+const summaryColumns = {
+  ...personColumns,
+  householdId: peopleIndividuals.householdId,
   reference: peopleHouseholds.reference,
   currentPcode: peopleHouseholds.currentPcode,
   status: peopleHouseholds.status,
