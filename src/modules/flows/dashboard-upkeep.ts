@@ -17,6 +17,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../../db/client';
 import { pgArray } from '../../imports/ids';
+import { blockOf, mondayOf } from './dates';
 
 /** The answers of one survey the rollup counts. */
 export interface SurveyAnswers {
@@ -35,8 +36,6 @@ export interface SurveyAnswers {
 
 /** The advisory lock every rollup writer holds (migration 0015). */
 const ROLLUP_LOCK = 740119001;
-const DAY = 86_400_000;
-const BLOCK_EPOCH = Date.UTC(2000, 0, 3);
 const SEP = '\u001f';
 
 /** Runs `insert` with the survey trigger standing aside, then adds `surveys` (what it inserted) to the rollups. */
@@ -50,18 +49,6 @@ export async function insertWithRollups<T>(tx: Tx, insert: () => Promise<{ resul
   }
   await addSurveysToRollups(tx, out.inserted);
   return out.result;
-}
-
-const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
-/** Monday of the ISO week holding `date` (date_trunc('week', …)). */
-function weekOf(date: string): string {
-  const t = Date.parse(`${date}T00:00:00Z`);
-  return iso(t - ((new Date(t).getUTCDay() + 6) % 7) * DAY);
-}
-/** flow_dash_block(week, len): start of the `len`-day block counted from Monday 2000-01-03. */
-function blockOf(week: string, len: number): string {
-  const days = Math.round((Date.parse(`${week}T00:00:00Z`) - BLOCK_EPOCH) / DAY);
-  return iso(BLOCK_EPOCH + Math.floor(days / len) * len * DAY);
 }
 
 interface El {
@@ -156,7 +143,7 @@ export async function addSurveysToRollups(tx: Tx, surveys: readonly SurveyAnswer
   // Differences per site-week and answer.
   const weeks = new Map<string, { op: string; site: string; week: string; dir: string; d: Map<string, { n: number; p: number }> }>();
   for (const s of surveys) {
-    const week = weekOf(s.date);
+    const week = mondayOf(s.date);
     const id = `${s.operationId}|${s.siteId}|${week}|${s.direction}`;
     let w = weeks.get(id);
     if (!w) weeks.set(id, (w = { op: s.operationId, site: s.siteId, week, dir: s.direction, d: new Map() }));

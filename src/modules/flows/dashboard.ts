@@ -19,38 +19,11 @@ import type { Direction } from './kinds';
 import { dtmDisplacement } from '../mobility/dtm-api';
 import { operationSites, type SiteFacts } from './places-lookup';
 import { siteInScope } from './service';
+import { addDays, BLOCK_EPOCH, blockOf, daysBetween, mondayOf, monthOf, nextMonth } from './dates';
 
-// ---------------------------------------------------------------------------------------------
-// Dates (UTC calendar arithmetic on YYYY-MM-DD)
-
-const DAY = 86_400_000;
-const ms = (d: string) => Date.parse(`${d}T00:00:00Z`);
-const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
-export const addDays = (d: string, n: number) => iso(ms(d) + n * DAY);
-/** Monday of the ISO week holding d. */
-export const mondayOf = (d: string) => addDays(d, -((new Date(ms(d)).getUTCDay() + 6) % 7));
-export const monthOf = (d: string) => `${d.slice(0, 7)}-01`;
-const nextMonth = (m: string) => {
-  const y = Number(m.slice(0, 4));
-  const mo = Number(m.slice(5, 7));
-  return mo === 12 ? `${y + 1}-01-01` : `${y}-${String(mo + 1).padStart(2, '0')}-01`;
-};
-const EPOCH = '2000-01-03';
-const blockOf = (monday: string, len: number) => addDays(EPOCH, Math.floor((ms(monday) - ms(EPOCH)) / DAY / len) * len);
-
-/** ISO week label (YYYY-Www) of a date, and the Monday of a label. */
-export function isoWeekOf(d: string): string {
-  const thursday = addDays(mondayOf(d), 3);
-  const year = Number(thursday.slice(0, 4));
-  const week = Math.floor((ms(thursday) - ms(mondayOf(`${year}-01-04`))) / (7 * DAY)) + 1;
-  return `${year}-W${String(week).padStart(2, '0')}`;
-}
-export function mondayOfIsoWeek(label: string): string | null {
-  const m = /^(\d{4})-W(\d{2})$/.exec(label);
-  if (!m) return null;
-  const monday = addDays(mondayOf(`${m[1]}-01-04`), (Number(m[2]) - 1) * 7);
-  return isoWeekOf(monday) === label ? monday : null;
-}
+// Dates: dates.ts (re-exported for the dashboard's callers and tests).
+export { addDays, isoWeekOf, mondayOf, mondayOfIsoWeek, monthOf } from './dates';
+const EPOCH = BLOCK_EPOCH;
 
 /**
  * Splits [from, to] into whole buckets of `grain` and the days left at either edge.
@@ -376,7 +349,7 @@ export async function dashboardBaseline(tx: Tx, auth: AuthContext, operationId: 
 
 export async function dashboard(tx: Tx, auth: AuthContext, q: DashboardQuery): Promise<DashboardView> {
   if (q.from > q.to) throw invalid([{ path: 'querystring.to', message: 'The period ends before it starts.' }]);
-  if (q.granularity === 'day' && (ms(q.to) - ms(q.from)) / DAY + 1 > MAX_DAY_SERIES)
+  if (q.granularity === 'day' && daysBetween(q.from, q.to) + 1 > MAX_DAY_SERIES)
     throw invalid([{ path: 'querystring.granularity', message: `A daily series covers at most ${MAX_DAY_SERIES} days; choose week or month.` }]);
   const scope = await dashboardScope(tx, auth, q);
   // Every figure of the page in one statement (one round trip, one snapshot); the baseline's

@@ -21,6 +21,7 @@ import { flowCounts, flowSurveys } from './schema';
 import { ALL_DOCUMENTS, REASONS, type CountStatus, type Direction, type OriginCountry } from './kinds';
 import { areaParents, operationSites, operationTimeZone, type SiteFacts } from './places-lookup';
 import { visibleSites } from './service';
+import { addDays, daysBetween, mondayOf, monthOf, nextMonth } from './dates';
 
 export const BATCH_SIZE = 2000;
 
@@ -102,9 +103,6 @@ function fromJson<T>(keys: string[], list: { j: string }[]): T[] {
   return out;
 }
 
-const DAY_MS = 86_400_000;
-const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
-const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
 
 /**
  * Keyset pages walked through windows of dates: each query reads rows of [lo, hi] only, after the
@@ -749,22 +747,14 @@ export const SURVEY_AGGREGATE_TABLE: Column<SurveyAggregateRow>[] = [
   ...REASONS.map((d): Column<SurveyAggregateRow> => ({ header: `reason_${d}_pct`, hxl: `#indicator+pct+reason+${d}`, value: (r) => pct(r.reasons[d], r.groups), type: 'number' })),
 ];
 
-const DAY = 86_400_000;
-const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const msOf = (d: string) => Date.parse(`${d}T00:00:00Z`);
-
 /** The start of the period holding `date`. */
 export function periodStart(date: string, period: SurveyPeriod): string {
-  if (period === 'month') return `${date.slice(0, 7)}-01`;
-  const ms = msOf(date);
-  return iso(ms - ((new Date(ms).getUTCDay() + 6) % 7) * DAY);
+  return period === 'month' ? monthOf(date) : mondayOf(date);
 }
 
 /** The start of the period after the one starting at `start`. */
 function nextPeriod(start: string, period: SurveyPeriod, n = 1): string {
-  if (period === 'week') return iso(msOf(start) + 7 * n * DAY);
-  const d = new Date(msOf(start));
-  return iso(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1));
+  return period === 'week' ? addDays(start, 7 * n) : nextMonth(start, n);
 }
 
 /** Periods aggregated per query: the result of one window stays small whatever the total. */
@@ -807,7 +797,7 @@ export async function* surveyAggregateBatches(db: Tx, scope: FlowsExportScope, q
       return {
         ...locate(r.siteId as string),
         periodStart: ps,
-        periodEnd: iso(msOf(nextPeriod(ps, period)) - DAY),
+        periodEnd: addDays(nextPeriod(ps, period), -1),
         direction: r.direction as Direction,
         destinationAdm1: (r.destinationAdm1 as string | null) ?? null,
         groups: Number(r.groups),
