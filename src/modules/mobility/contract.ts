@@ -134,6 +134,8 @@ export const eventFigures = z.object({
   eventDate: isoDate,
   affectedHh: n,
   displacedHh: n,
+  /** Displaced individuals, when counted (DTM API ETT rows serve this; null = not counted). */
+  displacedInd: n.nullish(),
   damagedShelters: n.default(0),
   destroyedShelters: n.default(0),
   /** Sectors, most urgent first. */
@@ -180,6 +182,7 @@ export const assessmentVersionView = z.object({
   eventDate: z.string().nullable(),
   affectedHh: z.number().int().nullable(),
   displacedHh: z.number().int().nullable(),
+  displacedInd: z.number().int().nullable(),
   damagedShelters: z.number().int().nullable(),
   destroyedShelters: z.number().int().nullable(),
   priorityNeeds: z.array(z.string()).nullable(),
@@ -232,6 +235,8 @@ export const districtSummary = z.object({
   households: z.number().int(),
   affectedHh: z.number().int(),
   displacedHh: z.number().int(),
+  /** Sum of the displaced individuals of the event assessments that counted them. */
+  displacedInd: z.number().int(),
   damagedShelters: z.number().int(),
   destroyedShelters: z.number().int(),
 });

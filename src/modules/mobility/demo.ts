@@ -237,17 +237,17 @@ export async function seedMobilityDemo(tx: Tx): Promise<MobilityDemoResult> {
   await insertRows(tx, siteRows);
   lap('sitesMs');
 
-  // Rapid assessment after a flash flood ---------------------------------------------------------
+  // Rapid assessment after a flash flood (displaced individuals counted in three districts of four) ---
   const eventRound = uuidv7();
   await tx.insert(mobilityRounds).values({ id: eventRound, operationId: op, kind: 'event', roundNumber: 1, name: 'Flash floods, eastern region: rapid assessment (synthetic demo)', referenceDate: '2024-08-02', periodFrom: '2024-07-29', periodTo: '2024-08-02', bodyHash: 'demo', ...stamps('submitted', new Date('2024-08-03T08:00:00Z')) });
   const eventRows: Insert[] = [
-    { adm2: 'AF0615', affected: 620, displaced: 240, damaged: 310, destroyed: 85, needs: ['SHL', 'WSH', 'FSC', 'HEA'] },
-    { adm2: 'AF0616', affected: 410, displaced: 130, damaged: 190, destroyed: 40, needs: ['SHL', 'FSC', 'WSH'] },
-    { adm2: 'AF0622', affected: 180, displaced: 45, damaged: 70, destroyed: 12, needs: ['WSH', 'SHL', 'HEA'] },
-    { adm2: 'AF1501', affected: 350, displaced: 95, damaged: 160, destroyed: 28, needs: ['SHL', 'FSC', 'PRO'] },
+    { adm2: 'AF0615', affected: 620, displaced: 240, ind: 1690, damaged: 310, destroyed: 85, needs: ['SHL', 'WSH', 'FSC', 'HEA'] },
+    { adm2: 'AF0616', affected: 410, displaced: 130, ind: 905, damaged: 190, destroyed: 40, needs: ['SHL', 'FSC', 'WSH'] },
+    { adm2: 'AF0622', affected: 180, displaced: 45, ind: 322, damaged: 70, destroyed: 12, needs: ['WSH', 'SHL', 'HEA'] },
+    { adm2: 'AF1501', affected: 350, displaced: 95, ind: null, damaged: 160, destroyed: 28, needs: ['SHL', 'FSC', 'PRO'] },
   ].map((e) => ({
     id: uuidv7(), version: 1, current: true, operationId: op, roundId: eventRound, kind: 'event', admin1Pcode: e.adm2.slice(0, 4), admin2Pcode: e.adm2, locationKey: `adm2:${e.adm2}`,
-    eventType: 'flash_flood', eventDate: '2024-07-29', affectedHh: e.affected, displacedHh: e.displaced, damagedShelters: e.damaged, destroyedShelters: e.destroyed, priorityNeeds: e.needs, bodyHash: 'demo',
+    eventType: 'flash_flood', eventDate: '2024-07-29', affectedHh: e.affected, displacedHh: e.displaced, displacedInd: e.ind, damagedShelters: e.damaged, destroyedShelters: e.destroyed, priorityNeeds: e.needs, bodyHash: 'demo',
   }));
   await insertRows(tx, eventRows);
   lap('eventMs');

@@ -1,14 +1,14 @@
 /**
  * A DTM-API-compatible endpoint: the paths, query parameters, JSON envelope and row fields of
  * IOM DTM's public API v3 (`/v3/displacement/admin0|admin1|admin2`, `/v3/operation-list`), served
- * from Hamrah's published baseline and site assessment rounds, so that existing DTM API clients can point at Hamrah.
+ * from Hamrah's published baseline, site assessment and event (rapid) assessment rounds, so that existing DTM API clients can point at Hamrah.
  *
  * - Mounted at /api/dtm/v3 (outside /api/v1, whose conventions it does not follow).
  * - Authentication: a Hamrah API token (hmr_…) in `Ocp-Apim-Subscription-Key` (the header DTM's
  *   clients send) or in `Authorization: Bearer`; a session cookie works too. No token: 401.
  *   The routes are declared `public` because this plugin authenticates the DTM header itself.
  * - Authorization: mobility.read or reports.published.read in the operation. Only published
- *   baseline (assessmentType "BA") and site assessment ("SA") rounds are served (DTM_TYPES); figures are aggregates, so published rows are
+ *   baseline (assessmentType "BA"), site assessment ("SA") and event tracking ("ETT") rounds are served (DTM_TYPES); figures are aggregates, so published rows are
  *   the same for every reader of an operation. A reader with only area-limited mobility.read sees
  *   the districts of their areas.
  * - numPresentIdpInd is the IDPs present (baseline idp_ind); rows are grouped by round, area,
@@ -18,7 +18,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { and, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, like, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/client';
 import type { AuthContext } from '../../server/context';
@@ -27,6 +27,7 @@ import { holds } from '../../server/permissions';
 import { authenticateToken } from '../access/sessions';
 import { API_TOKEN_PREFIX } from '../access/credentials';
 import { listOperations } from '../places/service';
+import type { EventType } from './kinds';
 import { mobilityAssessments, mobilityRounds } from './schema';
 import { areaScope, gazetteer, type Gazetteer } from './service';
 
@@ -91,16 +92,23 @@ const operationRow = z.object({ operation: z.string(), operationStatus: z.string
  * - site → "SA": numPresentIdpInd = the people present on the assessed displacement sites
  *   (the site assessment's individuals), summed per area; a site assessment records no sex,
  *   displacement reason or origin, so those fields are null;
- * - event rounds ("ETT") are not served: Hamrah's event assessments count affected and displaced
- *   households, not individuals, and numPresentIdpInd is individuals (turning households into
- *   people with an assumed household size would publish figures nobody counted).
+ * - event → "ETT" (event tracking): numPresentIdpInd = the displaced individuals the event
+ *   (rapid) assessments counted (`displaced_ind`), summed per round × area × displacement reason;
+ *   the reason follows the event type (conflict → Conflict; flood, flash flood, earthquake,
+ *   landslide, avalanche, drought → Natural disaster; a returns surge, fire or other → Other).
+ *   Assessments that counted households only (displaced_ind null) are left out: turning
+ *   households into people with an assumed household size would publish figures nobody counted.
+ *   No sex or origin is recorded, so those fields are null.
  */
 export const DTM_TYPES = [
   { kind: 'baseline', assessmentType: 'BA' },
   { kind: 'site', assessmentType: 'SA' },
+  { kind: 'event', assessmentType: 'ETT' },
 ] as const;
 export type DtmType = (typeof DTM_TYPES)[number];
 
+/** Event types that are natural hazards (DTM's displacementReason "Natural disaster"). */
+const NATURAL_HAZARDS: readonly EventType[] = ['flood', 'flash_flood', 'earthquake', 'landslide', 'avalanche', 'drought'];
 const REASONS: Record<string, string> = { conflict: 'Conflict', natural_disaster: 'Natural disaster', economic: 'Economic', other: 'Other' };
 const likeSafe = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const eqi = (a: string | null | undefined, b: string | undefined) => !b || (!!a && a.trim().toLowerCase() === b.trim().toLowerCase());
@@ -140,6 +148,7 @@ export async function dtmDisplacement(tx: Tx, auth: AuthContext, level: 0 | 1 | 
     for (const type of types) {
       const { kind, assessmentType } = type;
       const filters: (SQL | undefined)[] = [eq(r.operationId, op.id), eq(r.kind, kind), eq(r.status, 'published'), eq(a.current, true)];
+      if (kind === 'event') filters.push(isNotNull(a.displacedInd));
       if (op.scope) filters.push(op.scope.length ? or(...op.scope.map((root) => like(a.admin2Pcode, `${likeSafe(root)}%`))) : sql`false`);
       if (q.Admin1Pcode) filters.push(eq(a.admin1Pcode, q.Admin1Pcode));
       if (q.Admin2Pcode) filters.push(eq(a.admin2Pcode, q.Admin2Pcode));
@@ -157,18 +166,27 @@ export async function dtmDisplacement(tx: Tx, auth: AuthContext, level: 0 | 1 | 
       if (q.ToRoundNumber) filters.push(sql`${r.roundNumber} <= ${q.ToRoundNumber}`);
       const adm1 = level >= 1 ? a.admin1Pcode : sql<string>`''`;
       const adm2 = level >= 2 ? a.admin2Pcode : sql<string>`''`;
-      // Group by the levels asked for (a constant cannot appear in GROUP BY); site assessments have no reason, sex or origin.
+      // Group by the levels asked for (a constant cannot appear in GROUP BY); site and event
+      // assessments have no sex or origin, site assessments no reason (an event's follows its type;
+      // its list is written into the SQL, not bound, so the select and GROUP BY expressions match).
       const baseline = kind === 'baseline';
-      const keys = [r.roundNumber, r.referenceDate, ...(level >= 1 ? [a.admin1Pcode] : []), ...(level >= 2 ? [a.admin2Pcode] : []), ...(baseline ? [a.displacementReason, a.idpOriginAdmin1Pcode] : [])];
+      const eventReason = sql<string>`case when ${a.eventType} = 'conflict' then 'conflict' when ${a.eventType} in (${sql.raw(NATURAL_HAZARDS.map((h) => `'${h}'`).join(', '))}) then 'natural_disaster' else 'other' end`;
+      const keys = [
+        r.roundNumber,
+        r.referenceDate,
+        ...(level >= 1 ? [a.admin1Pcode] : []),
+        ...(level >= 2 ? [a.admin2Pcode] : []),
+        ...(baseline ? [a.displacementReason, a.idpOriginAdmin1Pcode] : kind === 'event' ? [eventReason] : []),
+      ];
       const rows = await tx
         .select({
           roundNumber: r.roundNumber,
           referenceDate: r.referenceDate,
           admin1Pcode: sql<string>`${adm1}`,
           admin2Pcode: sql<string>`${adm2}`,
-          reason: baseline ? a.displacementReason : sql<string | null>`null`,
+          reason: baseline ? a.displacementReason : kind === 'event' ? eventReason : sql<string | null>`null`,
           origin: baseline ? a.idpOriginAdmin1Pcode : sql<string | null>`null`,
-          idps: baseline ? sql<string>`sum(${a.idpInd})` : sql<string>`sum(${a.individuals})`,
+          idps: baseline ? sql<string>`sum(${a.idpInd})` : kind === 'event' ? sql<string>`sum(${a.displacedInd})` : sql<string>`sum(${a.individuals})`,
           males: baseline ? sql<string | null>`case when bool_and(${a.idpMales} is not null) then sum(${a.idpMales}) end` : sql<string | null>`null`,
           females: baseline ? sql<string | null>`case when bool_and(${a.idpFemales} is not null) then sum(${a.idpFemales}) end` : sql<string | null>`null`,
         })
@@ -273,7 +291,7 @@ export async function dtmApiRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['dtm-api'];
   const security: { [label: string]: string[] }[] = [{ dtmKey: [] }, { token: [] }];
   const describe = (level: number) =>
-    `DTM API v3 compatible: IDPs present per ${level === 0 ? 'country' : `admin ${level} area`} from published baseline rounds (assessmentType BA) and site assessments (SA: people present on the assessed sites). ` +
+    `DTM API v3 compatible: IDPs present per ${level === 0 ? 'country' : `admin ${level} area`} from published baseline rounds (assessmentType BA), site assessments (SA: people present on the assessed sites) and event (rapid) assessments (ETT: displaced individuals counted; assessments that counted households only are left out). ` +
     'Authenticate with a Hamrah API token in Ocp-Apim-Subscription-Key (as DTM clients send it) or Authorization: Bearer. Query parameters are case-insensitive; round number 0 means no limit.';
   const rows = { 0: admin0Row, 1: admin1Row, 2: admin2Row } as const;
   for (const level of [0, 1, 2] as const) {
@@ -295,6 +313,6 @@ export async function dtmApiRoutes(app: FastifyInstance): Promise<void> {
   }
   r.get('/operation-list', {
     config: { permission: 'public' },
-    schema: { tags, security, summary: 'Operations with published baseline or site assessment data (DTM API v3)', description: 'DTM API v3 compatible list of operations the token may read.', querystring: dtmQuery, response: { 200: envelope(operationRow) } },
+    schema: { tags, security, summary: 'Operations with published baseline, site assessment or event tracking data (DTM API v3)', description: 'DTM API v3 compatible list of operations the token may read.', querystring: dtmQuery, response: { 200: envelope(operationRow) } },
   }, async (req) => ok(await req.server.hamrah.database.db.transaction((tx) => dtmOperations(tx as unknown as Tx, req.auth!, req.query))));
 }

@@ -72,6 +72,7 @@ export function columnsFor(kind: RoundKind, g: Gazetteer, sites: Map<string, { c
     { header: 'event_date', hxl: '#date+event', value: (r) => r.eventDate, type: 'date' },
     n('affected_hh', '#affected+hh', (r) => r.affectedHh),
     n('displaced_hh', '#affected+displaced+hh', (r) => r.displacedHh),
+    n('displaced_ind', '#affected+displaced+ind', (r) => r.displacedInd),
     n('damaged_shelters', '#affected+shelters+damaged', (r) => r.damagedShelters),
     n('destroyed_shelters', '#affected+shelters+destroyed', (r) => r.destroyedShelters),
     { header: 'priority_needs', hxl: '#sector+code+priority', value: (r) => r.priorityNeeds },

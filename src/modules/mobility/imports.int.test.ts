@@ -84,6 +84,27 @@ describe.each(BACKENDS)('mobility bulk import on %s', (backend) => {
     expect(a).toMatchObject({ admin2Pcode: 'AF0615', eventType: 'flood', priorityNeeds: ['SHL', 'WSH', 'FSC'], affectedHh: 620 });
   });
 
+  it('imports the displaced individuals of rapid assessments when the file has them (blank: not counted)', async () => {
+    const file = csv([
+      ['round', 'district', 'event_type', 'event_date', 'affected_hh', 'displaced_hh', 'displaced_individuals', 'priority_needs'],
+      [3, 'AF0617', 'flood', '2024-07-29', 300, 200, 1500, 'SHL'],
+      [3, 'AF0618', 'flood', '2024-07-29', 50, 40, '', 'SHL'],
+      [3, 'AF0619', 'flood', '2024-07-29', 50, 40, 10, 'SHL'],
+      [3, 'AF0620', 'flood', '2024-07-29', 50, 40, 'many', 'SHL'],
+    ]);
+    const { done } = await run(analyst, 'mobility.event', file, 'valid');
+    expect(done).toMatchObject({ status: 'committed', summary: { rows: 4, valid: 2, invalid: 2, inserted: 2 } });
+    expect(done.issues.map((i: { row: number; field: string }) => `${i.row}:${i.field}`)).toEqual(['4:displacedInd', '5:displacedInd']);
+    const round = (await analyst.get('/api/v1/mobility/rounds?operation=AFG&kind=event')).json().items[0];
+    const items = (await analyst.get(`/api/v1/mobility/rounds/${round.id}/assessments?limit=100`)).json().items;
+    const by = Object.fromEntries(items.map((a: { admin2Pcode: string; displacedInd: number | null }) => [a.admin2Pcode, a.displacedInd]));
+    expect(by).toMatchObject({ AF0615: null, AF0617: 1500, AF0618: null });
+    expect(by.AF0619).toBeUndefined();
+    // The same file again adds nothing (same hashes).
+    const again = await run(analyst, 'mobility.event', file, 'valid');
+    expect(again.done).toMatchObject({ summary: { existing: 2, inserted: 0 } });
+  });
+
   it('imports site assessments by site code with the checks of hand entry, and a re-import adds nothing', async () => {
     const header = ['round', 'site_code', 'population_ind', 'population_hh', 'services', 'priority_needs'];
     const bad = csv([

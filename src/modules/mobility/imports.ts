@@ -64,6 +64,7 @@ export const EVENT_FIELDS: readonly ImportField[] = [
   { key: 'eventDate', label: 'Event date', required: true, aliases: ['event_date', 'date_of_event', 'date'] },
   { key: 'affectedHh', label: 'Affected households', required: true, aliases: ['affected_hh', 'hh_affected'] },
   { key: 'displacedHh', label: 'Displaced households', required: true, aliases: ['displaced_hh', 'hh_displaced'] },
+  { key: 'displacedInd', label: 'Displaced individuals', aliases: ['displaced_ind', 'ind_displaced', 'displaced_individuals', 'displaced_persons'] },
   { key: 'damagedShelters', label: 'Damaged shelters', aliases: ['damaged_shelters', 'shelters_damaged', 'houses_damaged'] },
   { key: 'destroyedShelters', label: 'Destroyed shelters', aliases: ['destroyed_shelters', 'shelters_destroyed', 'houses_destroyed'] },
   { key: 'priorityNeeds', label: 'Priority needs (sector codes, most urgent first)', multiple: true, options: SECTORS, aliases: ['priority_needs', 'needs'] },
@@ -247,16 +248,17 @@ export const mobilityEventImport: ImportAdapter<AssessmentRecord> = {
       if (!pcode) issue('admin2Pcode', 'A district P-code is required.');
       const eventType = choiceValue(row.eventType, 'eventType', issue, EVENT_TYPES, { synonyms: { 'flash flood': 'flash_flood', 'returns surge': 'returns_surge' } });
       const eventDate = dateValue(row.eventDate, 'eventDate', issue);
-      const n = (k: string, blank?: number) => intValue(row[k], k, issue, { blank, max: 50_000_000 });
+      const n = (k: string, blank?: number | null) => intValue(row[k], k, issue, { blank, max: 50_000_000 });
       const affectedHh = n('affectedHh');
       const displacedHh = n('displacedHh');
+      const displacedInd = n('displacedInd', null);
       const damagedShelters = n('damagedShelters', 0);
       const destroyedShelters = n('destroyedShelters', 0);
       const needs = choicesValue(row.priorityNeeds, 'priorityNeeds', issue, SECTORS);
       const id = uuidValue(row.id, 'id', issue);
       if (!round || !pcode || !eventType || !eventDate || affectedHh === null || displacedHh === null || damagedShelters === null || destroyedShelters === null || !needs) return null;
       const issues: FieldIssue[] = [];
-      const body = { kind: 'event' as const, admin2Pcode: pcode, eventType, eventDate, affectedHh, displacedHh, damagedShelters, destroyedShelters, priorityNeeds: needs.slice(0, 6), notes: typeof row.notes === 'string' ? row.notes.slice(0, 2000) : null };
+      const body = { kind: 'event' as const, admin2Pcode: pcode, eventType, eventDate, affectedHh, displacedHh, displacedInd, damagedShelters, destroyedShelters, priorityNeeds: needs.slice(0, 6), notes: typeof row.notes === 'string' ? row.notes.slice(0, 2000) : null };
       return record('event', operationId, round.id, eventColumns(g, scope, operationId, body, issues, today), issues, issue, id);
     });
   },

@@ -319,7 +319,7 @@ describe.each(BACKENDS)('mobility tracking on %s', (backend) => {
       expect(bad.json()).toMatchObject({ isSuccess: false, errorMessages: [expect.stringContaining('FromReportingDate')] });
     });
 
-    it('serves published site assessments as assessmentType SA (people present on the sites), and no event rounds', async () => {
+    it('serves published site assessments as assessmentType SA (people present on the sites), and no event assessment that counted households only', async () => {
       const site = await newRound('site', { roundNumber: 20, referenceDate: '2024-06-30' });
       expect((await analyst.post(`/api/v1/mobility/rounds/${site}/assessments`, { id: uuidv7(), kind: 'site', siteId: campId, individuals: 840, households: 120, priorityNeeds: ['SHL'] })).statusCode).toBe(201);
       const event = await newRound('event', { roundNumber: 20, referenceDate: '2024-06-30' });
@@ -362,6 +362,67 @@ describe.each(BACKENDS)('mobility tracking on %s', (backend) => {
         [15, 'BA', 700],
         [20, 'SA', 840],
       ]);
+    });
+
+    it('serves published event assessments as assessmentType ETT with the displaced individuals counted', async () => {
+      const event = await newRound('event', { roundNumber: 21, referenceDate: '2024-08-31' });
+      const post = (body: Record<string, unknown>) => analyst.post(`/api/v1/mobility/rounds/${event}/assessments`, body);
+      const flood = { id: uuidv7(), kind: 'event', admin2Pcode: 'AF0601', eventType: 'flash_flood', eventDate: '2024-08-20', affectedHh: 420, displacedHh: 130, displacedInd: 910, priorityNeeds: ['SHL'] };
+      const created = await post(flood);
+      expect(created.statusCode, created.body).toBe(201);
+      expect(created.json()).toMatchObject({ displacedHh: 130, displacedInd: 910 });
+      expect((await post(flood)).statusCode).toBe(200); // the same again: no new version
+      // Individuals fewer than households, or people without a household: refused, naming the field.
+      const few = await post({ ...flood, id: uuidv7(), admin2Pcode: 'AF0603', displacedHh: 50, displacedInd: 49 });
+      expect(few.statusCode).toBe(400);
+      expect(fieldsOf(few.json())).toEqual(['body.displacedInd']);
+      const noHh = await post({ ...flood, id: uuidv7(), admin2Pcode: 'AF0603', displacedHh: 0, displacedInd: 12 });
+      expect(fieldsOf(noHh.json())).toEqual(['body.displacedInd']);
+      // A conflict event entered without individuals, then corrected to add them (version 2).
+      const clash = { id: uuidv7(), kind: 'event', admin2Pcode: 'AF0602', eventType: 'conflict', eventDate: '2024-08-25', affectedHh: 60, displacedHh: 45 };
+      expect((await post(clash)).statusCode).toBe(201);
+      const fixed = await analyst.put(`/api/v1/mobility/assessments/${clash.id}`, { ...clash, id: undefined, displacedInd: 300, baseVersion: 1 });
+      expect(fixed.statusCode, fixed.body).toBe(200);
+      expect(fixed.json()).toMatchObject({ version: 2, displacedInd: 300, history: [{ displacedInd: 300 }, { displacedInd: null }] });
+      // Households only: not served as ETT.
+      expect((await post({ id: uuidv7(), kind: 'event', admin2Pcode: 'AF0604', eventType: 'landslide', eventDate: '2024-08-21', affectedHh: 30, displacedHh: 20 })).statusCode).toBe(201);
+      const summary = (await analyst.get(`/api/v1/mobility/rounds/${event}/summary`)).json();
+      expect(summary.totals).toMatchObject({ assessments: 3, displacedHh: 195, displacedInd: 1210 });
+
+      const h = { 'Ocp-Apim-Subscription-Key': token };
+      const get = async (level: number) => (await t.anon.request({ method: 'GET', url: `/api/dtm/v3/displacement/admin${level}?Admin0Pcode=AFG&FromRoundNumber=21&ToRoundNumber=21`, headers: h })).json();
+      expect((await get(2)).result).toEqual([]); // draft
+      for (const step of ['submit', 'verify', 'publish']) expect((await analyst.post(`/api/v1/mobility/rounds/${event}/${step}`)).statusCode).toBe(200);
+      const a2 = await get(2);
+      expect(a2.totalRecordsCount).toBe(2);
+      expect(a2.result[0]).toEqual({
+        operation: 'Afghanistan',
+        admin0Name: 'Afghanistan',
+        admin0Pcode: 'AFG',
+        admin1Name: expect.any(String),
+        admin1Pcode: 'AF06',
+        admin2Name: expect.any(String),
+        admin2Pcode: 'AF0601',
+        numPresentIdpInd: 910,
+        reportingDate: '2024-08-31T00:00:00',
+        yearReportingDate: 2024,
+        monthReportingDate: 8,
+        roundNumber: 21,
+        displacementReason: 'Natural disaster',
+        numberMales: null,
+        numberFemales: null,
+        idpOriginAdmin1Name: null,
+        idpOriginAdmin1Pcode: null,
+        assessmentType: 'ETT',
+      });
+      expect(a2.result[1]).toMatchObject({ admin2Pcode: 'AF0602', numPresentIdpInd: 300, displacementReason: 'Conflict', assessmentType: 'ETT' });
+      // Per country: one row per displacement reason, the displaced individuals summed.
+      const a0 = await get(0);
+      expect(a0.result.map((r: { assessmentType: string; displacementReason: string; numPresentIdpInd: number }) => [r.assessmentType, r.displacementReason, r.numPresentIdpInd])).toEqual([
+        ['ETT', 'Conflict', 300],
+        ['ETT', 'Natural disaster', 910],
+      ]);
+      // The flows dashboard's reader stays on baseline rounds.
     });
 
     it('lists operations with published data', async () => {

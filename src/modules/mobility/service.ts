@@ -320,7 +320,7 @@ const EMPTY_BASELINE = {
   byPeriod: null,
 };
 const EMPTY_SITE = { individuals: null, households: null, services: null };
-const EMPTY_EVENT = { eventType: null, eventDate: null, affectedHh: null, displacedHh: null, damagedShelters: null, destroyedShelters: null };
+const EMPTY_EVENT = { eventType: null, eventDate: null, affectedHh: null, displacedHh: null, displacedInd: null, damagedShelters: null, destroyedShelters: null };
 
 const GROUP_LABEL: Record<(typeof BASELINE_GROUPS)[number], string> = { idps: 'IDPs', returnees: 'returnees', idpReturnees: 'IDP returnees', outMigrants: 'out-migrants' };
 
@@ -428,6 +428,9 @@ export function eventColumns(g: Gazetteer, scope: string[] | null, operationId: 
   if (place === 'outside') return place;
   if (body.eventDate > today) issues.push({ path: 'body.eventDate', message: `${body.eventDate} is in the future (today is ${today}).` });
   if (body.displacedHh > body.affectedHh) issues.push({ path: 'body.displacedHh', message: `${body.displacedHh} displaced households, more than the ${body.affectedHh} affected.` });
+  const ind = body.displacedInd ?? null;
+  if (ind !== null && ind < body.displacedHh) issues.push({ path: 'body.displacedInd', message: `${ind} displaced individuals, fewer than the ${body.displacedHh} displaced households.` });
+  if (ind !== null && ind > 0 && body.displacedHh === 0) issues.push({ path: 'body.displacedInd', message: `${ind} displaced individuals live in at least one displaced household.` });
   checkNeeds('body.priorityNeeds', body.priorityNeeds, issues);
   return {
     admin1Pcode: place?.adm1 ?? '',
@@ -441,6 +444,7 @@ export function eventColumns(g: Gazetteer, scope: string[] | null, operationId: 
     eventDate: body.eventDate,
     affectedHh: body.affectedHh,
     displacedHh: body.displacedHh,
+    displacedInd: ind,
     damagedShelters: body.damagedShelters,
     destroyedShelters: body.destroyedShelters,
     priorityNeeds: body.priorityNeeds,
@@ -538,7 +542,10 @@ async function columnsOf(
 
 /** The hash that makes re-sending (or re-importing) the same assessment a no-op. */
 export function assessmentHash(roundId: string, cols: Columns): string {
-  return hashOf({ roundId, cols });
+  // Without displaced individuals the hash is the one from before that column existed, so a
+  // re-sent or re-imported assessment of then is still recognised.
+  const { displacedInd, ...rest } = cols;
+  return hashOf({ roundId, cols: displacedInd == null ? rest : cols });
 }
 
 function totalsOf(r: AssessmentRow): BaselineTotals {
@@ -571,6 +578,7 @@ function presentVersion(r: AssessmentRow): AssessmentDetail['history'][number] {
     eventDate: r.eventDate,
     affectedHh: r.affectedHh,
     displacedHh: r.displacedHh,
+    displacedInd: r.displacedInd,
     damagedShelters: r.damagedShelters,
     destroyedShelters: r.destroyedShelters,
     priorityNeeds: r.priorityNeeds,
@@ -612,8 +620,8 @@ async function detailOf(tx: Tx, auth: AuthContext, round: RoundRow, versions: As
 
 /** The audit picture of a version: location and figures, not the bookkeeping. */
 function auditColumns(r: Columns & { version: number }) {
-  const { admin1Pcode, admin2Pcode, siteId, settlement, idpInd, idpHh, returneeInd, returneeHh, idpReturneeInd, idpReturneeHh, outMigrantInd, outMigrantHh, individuals, households, eventType, eventDate, affectedHh, displacedHh, damagedShelters, destroyedShelters, priorityNeeds, notes, version } = r;
-  return { version, admin1Pcode, admin2Pcode, siteId, settlement, idpInd, idpHh, returneeInd, returneeHh, idpReturneeInd, idpReturneeHh, outMigrantInd, outMigrantHh, individuals, households, eventType, eventDate, affectedHh, displacedHh, damagedShelters, destroyedShelters, priorityNeeds, notes };
+  const { admin1Pcode, admin2Pcode, siteId, settlement, idpInd, idpHh, returneeInd, returneeHh, idpReturneeInd, idpReturneeHh, outMigrantInd, outMigrantHh, individuals, households, eventType, eventDate, affectedHh, displacedHh, displacedInd, damagedShelters, destroyedShelters, priorityNeeds, notes, version } = r;
+  return { version, admin1Pcode, admin2Pcode, siteId, settlement, idpInd, idpHh, returneeInd, returneeHh, idpReturneeInd, idpReturneeHh, outMigrantInd, outMigrantHh, individuals, households, eventType, eventDate, affectedHh, displacedHh, displacedInd, damagedShelters, destroyedShelters, priorityNeeds, notes };
 }
 
 function checkRoundOpen(round: RoundRow) {
@@ -767,6 +775,7 @@ export async function summariseRound(tx: Tx, auth: AuthContext, roundId: string)
       households: sum(sql`${a.households}`),
       affectedHh: sum(sql`${a.affectedHh}`),
       displacedHh: sum(sql`${a.displacedHh}`),
+      displacedInd: sum(sql`${a.displacedInd}`),
       damagedShelters: sum(sql`${a.damagedShelters}`),
       destroyedShelters: sum(sql`${a.destroyedShelters}`),
     })
@@ -774,7 +783,7 @@ export async function summariseRound(tx: Tx, auth: AuthContext, roundId: string)
     .where(assessmentFilter(auth, 'mobility.read', round))
     .groupBy(a.admin1Pcode, a.admin2Pcode)
     .orderBy(asc(a.admin2Pcode));
-  const keys = ['assessments', 'idps', 'returnees', 'idpReturnees', 'outMigrants', 'idpHh', 'returneeHh', 'individuals', 'households', 'affectedHh', 'displacedHh', 'damagedShelters', 'destroyedShelters'] as const;
+  const keys = ['assessments', 'idps', 'returnees', 'idpReturnees', 'outMigrants', 'idpHh', 'returneeHh', 'individuals', 'households', 'affectedHh', 'displacedHh', 'displacedInd', 'damagedShelters', 'destroyedShelters'] as const;
   type Figures = Record<(typeof keys)[number], number>;
   const zero = (): Figures => Object.fromEntries(keys.map((k) => [k, 0])) as Figures;
   const districts = list.map((r) => ({ admin1Pcode: r.admin1Pcode, admin2Pcode: r.admin2Pcode, ...(Object.fromEntries(keys.map((k) => [k, Number(r[k])])) as Figures) }));

@@ -293,10 +293,13 @@ export function EventForm({ op, roundId, editing, onSaved }: FormProps) {
   const [eventType, setEventType] = useState<string | null>(editing?.eventType ?? 'flood');
   const [eventDate, setEventDate] = useState(editing?.eventDate ?? today);
   const [f, setF] = useState({ affectedHh: editing?.affectedHh ?? 0, displacedHh: editing?.displacedHh ?? 0, damagedShelters: editing?.damagedShelters ?? 0, destroyedShelters: editing?.destroyedShelters ?? 0 });
+  // Displaced individuals are optional: empty = not counted (the DTM API then leaves the row out of ETT).
+  const [displacedInd, setDisplacedInd] = useState<number | null>(editing?.displacedInd ?? null);
   const [needs, setNeeds] = useState<string[]>(editing?.priorityNeeds ?? []);
   const { save, saved, error, pending } = useSave(roundId, () => {
     setDistrict(null);
     setF({ affectedHh: 0, displacedHh: 0, damagedShelters: 0, destroyedShelters: 0 });
+    setDisplacedInd(null);
     setNeeds([]);
   }, editing, onSaved);
   const errors = fieldErrors(error);
@@ -306,7 +309,7 @@ export function EventForm({ op, roundId, editing, onSaved }: FormProps) {
       saved={saved}
       error={error}
       pending={pending}
-      onSubmit={() => save({ kind: 'event', admin2Pcode: district ?? '', eventType: (eventType ?? 'other') as 'flood', eventDate, ...f, priorityNeeds: needs as never })}
+      onSubmit={() => save({ kind: 'event', admin2Pcode: district ?? '', eventType: (eventType ?? 'other') as 'flood', eventDate, ...f, displacedInd, priorityNeeds: needs as never })}
     >
       <Group grow align="flex-start">
         <Select label={t('mobility.form.district')} data={districts} value={district} onChange={setDistrict} searchable required error={errors.admin2Pcode} data-testid="event-district" limit={50} readOnly={!!editing} />
@@ -318,6 +321,18 @@ export function EventForm({ op, roundId, editing, onSaved }: FormProps) {
           <NumberInput key={k} label={t(`mobility.form.${k}`)} value={f[k]} min={0} allowDecimal={false} hideControls onChange={(v) => setF({ ...f, [k]: num(v) })} error={errors[k]} data-testid={`event-${k}`} />
         ))}
       </SimpleGrid>
+      <NumberInput
+        label={t('mobility.form.displacedInd')}
+        description={t('mobility.form.displacedIndHelp')}
+        value={displacedInd ?? ''}
+        min={0}
+        allowDecimal={false}
+        hideControls
+        maw={260}
+        onChange={(v) => setDisplacedInd(v === '' || v === null ? null : num(v))}
+        error={errors.displacedInd}
+        data-testid="event-displacedInd"
+      />
       <NeedsInput value={needs} onChange={setNeeds} error={errors.priorityNeeds} />
     </FormShell>
   );

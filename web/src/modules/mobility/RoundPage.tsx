@@ -61,6 +61,7 @@ function Totals({ round, summary }: { round: RoundView; summary: RoundSummary })
         : [
             [t('mobility.form.affectedHh'), s.affectedHh],
             [t('mobility.form.displacedHh'), s.displacedHh],
+            [t('mobility.form.displacedInd'), s.displacedInd],
             [t('mobility.form.damagedShelters'), s.damagedShelters],
             [t('mobility.form.destroyedShelters'), s.destroyedShelters],
           ];
@@ -111,6 +112,7 @@ function Row({ a, kind, onEdit }: { a: AssessmentView; kind: RoundView['kind']; 
           <Table.Td>{a.eventType ? t(`mobility.event.${a.eventType}`) : '—'}</Table.Td>
           <Table.Td>{n(a.affectedHh)}</Table.Td>
           <Table.Td>{n(a.displacedHh)}</Table.Td>
+          <Table.Td>{a.displacedInd === null ? '—' : n(a.displacedInd)}</Table.Td>
           <Table.Td>{n((a.damagedShelters ?? 0) + (a.destroyedShelters ?? 0))}</Table.Td>
           <Table.Td>{(a.priorityNeeds ?? []).join(' › ')}</Table.Td>
         </>
@@ -136,7 +138,7 @@ function AssessmentsTable({ round, area, onClear, onEdit }: { round: RoundView; 
       ? ['mobility.group.idps', 'mobility.group.returnees', 'mobility.group.idpReturnees', 'mobility.group.outMigrants']
       : round.kind === 'site'
         ? ['mobility.form.individuals', 'mobility.form.households', 'mobility.form.needs']
-        : ['mobility.form.eventType', 'mobility.form.affectedHh', 'mobility.form.displacedHh', 'mobility.form.shelters', 'mobility.form.needs'];
+        : ['mobility.form.eventType', 'mobility.form.affectedHh', 'mobility.form.displacedHh', 'mobility.form.displacedInd', 'mobility.form.shelters', 'mobility.form.needs'];
   return (
     <Stack gap="xs">
       <Group gap="xs">
