@@ -152,8 +152,8 @@ async function load(database: Database): Promise<{ counts: number; surveys: numb
   // indexes without visiting the tables: what autovacuum does on PostgreSQL soon after a bulk load.
   // PGlite has no autovacuum; --no-vacuum measures that state (statistics only).
   await db.execute(NO_VACUUM ? sql`analyze` : sql`vacuum analyze`);
-  const [r] = await rows<{ c: string; s: string }>(db, sql`select (select count(*) from flow_dash_counts) as c, (select count(*) from flow_dash_surveys) as s`);
-  log(`  rollup rows: ${r.c} count rows, ${r.s} survey rows`);
+  const [r] = await rows<{ c: string; s: string }>(db, sql`select (select count(*) from flow_dash_counts) as c, (select count(*) || ' rows holding ' || coalesce(sum(cardinality(keys)), 0) || ' answers' from flow_dash_answers) as s`);
+  log(`  rollup rows: ${r.c} count rows; surveys: ${r.s}`);
   return { counts, surveys: SURVEYS, msCounts, msSurveys, msRollup };
 }
 
