@@ -17,7 +17,10 @@ export interface Tabular {
   headers: string[];
   /** Data rows (about; CSV counts line breaks): for progress. */
   estimatedRows: number;
-  /** Data rows in batches; `first` is the spreadsheet row number of the batch's first row (header = 1). */
+  /**
+   * Data rows in batches; `first` is the spreadsheet row number of the batch's first row: the
+   * file's own numbering, blank rows before the header counted (header on row 1 → data from 2).
+   */
   batches(): AsyncGenerator<{ first: number; rows: string[][] }>;
 }
 
@@ -30,6 +33,9 @@ function countLines(bytes: Uint8Array): number {
 }
 
 const BATCH = 2000;
+
+/** A row with no cell holding anything but white space (a blank line of a CSV is ['']). */
+const isBlank = (row: readonly string[]) => row.every((c) => c.trim() === '');
 
 export interface TabularOptions {
   /**
@@ -51,8 +57,16 @@ export async function openTabular(bytes: Uint8Array, format: FileFormat, opts: T
   if (format === 'xlsx') {
     const sheet = readXlsx(bytes);
     const it = sheet.rows();
-    const first = it.next();
-    const headers = first.done ? [] : first.value.map((h) => h.trim());
+    // The header is the first row with anything in it; empty rows above it still count.
+    let headerRow = 0;
+    let headers: string[] = [];
+    for (let r = it.next(); !r.done; r = it.next()) {
+      headerRow++;
+      if (!isBlank(r.value)) {
+        headers = r.value.map((h) => h.trim());
+        break;
+      }
+    }
     let used = false;
     return {
       format,
@@ -61,7 +75,7 @@ export async function openTabular(bytes: Uint8Array, format: FileFormat, opts: T
       async *batches() {
         if (used) throw new Error('rows can be read once');
         used = true;
-        let rowNumber = 2;
+        let rowNumber = headerRow + 1;
         let rows: string[][] = [];
         let start = rowNumber;
         for (let r = it.next(); !r.done; r = it.next()) {
@@ -80,24 +94,33 @@ export async function openTabular(bytes: Uint8Array, format: FileFormat, opts: T
   const gen = csvRows(chunksOf(bytes, 1 << 20));
   let pending: string[][] = [];
   let headers: string[] = [];
+  // Records before the header that are blank (csvRows gives a blank line as ['']): they are rows
+  // of the spreadsheet too, so the header's row number counts them. A quoted cell holding line
+  // breaks is one row, as a spreadsheet shows it.
+  let before = 0;
   for (;;) {
     const r = await gen.next();
     if (r.done) break;
-    const idx = r.value.findIndex((row) => row.length > 1 || row[0] !== '');
-    if (idx < 0) continue;
+    const idx = r.value.findIndex((row) => !isBlank(row));
+    if (idx < 0) {
+      before += r.value.length;
+      continue;
+    }
+    before += idx;
     headers = r.value[idx].map((h) => h.trim());
     pending = r.value.slice(idx + 1);
     break;
   }
+  const headerRow = before + 1;
   let used = false;
   return {
     format,
     headers,
-    estimatedRows: Math.max(0, countLines(bytes) - 1),
+    estimatedRows: Math.max(0, countLines(bytes) - headerRow),
     async *batches() {
       if (used) throw new Error('rows can be read once');
       used = true;
-      let start = 2;
+      let start = headerRow + 1;
       let rows = pending;
       pending = [];
       for (;;) {
