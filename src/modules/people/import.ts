@@ -426,7 +426,9 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
         for (const rec of list)
           rec.records.forEach((p, member) => {
             at.set(p.id, { rec, member });
-            batch.push(p);
+            // Household context inside the file: a family entered twice in one workbook is found
+            // member by member even where one member's own fields are weak (engine household.ts).
+            batch.push({ ...p, householdId: rec.key });
           });
         const registry = await registryRecords(db, operationId, thisYear);
         const warnings: ImportWarning[] = [];
