@@ -51,45 +51,66 @@ export async function insertWithRollups<T>(tx: Tx, insert: () => Promise<{ resul
   return out.result;
 }
 
-interface El {
-  n: number;
-  p: number;
-  e: number;
-  sp: number;
-  pp: number;
-  ep: number;
-}
-const zero = (): El => ({ n: 0, p: 0, e: 0, sp: 0, pp: 0, ep: 0 });
+const DIM_NAMES = ['all', 'doc', 'reason', 'stay', 'adm1', 'adm2', 'origin'] as const;
 
-/** One rollup row: its key and its answers. */
-interface RowKey {
-  op: string;
-  lvl: number;
-  site: string;
-  dir: string;
-  bucket: string;
-  dim: string;
-}
-interface Row extends RowKey {
-  els: Map<string, El>;
-}
-const rowId = (r: RowKey) => `${r.op}|${r.lvl}|${r.site}|${r.dir}|${r.bucket}|${r.dim}`;
-
-const DIMS = (s: SurveyAnswers): [string, readonly string[]][] => [
-  ['all', ['']],
-  ['doc', s.documents],
-  ['reason', s.reasons],
-  ['stay', [s.intendedStay]],
-  ['adm1', [s.destinationAdm1 ?? '']],
-  ['adm2', [s.destinationAdm2 ?? '']],
-  ['origin', [s.originCountry]],
+/** The answers of a survey per dimension, in DIM_NAMES order. */
+const answersOf = (s: SurveyAnswers): readonly (readonly string[])[] => [
+  [''],
+  s.documents,
+  s.reasons,
+  [s.intendedStay],
+  [s.destinationAdm1 ?? ''],
+  [s.destinationAdm2 ?? ''],
+  [s.originCountry],
 ];
 
-/** Reads rollup rows by key, answers unpacked. */
-async function readRows(tx: Tx, keys: RowKey[]): Promise<Map<string, Row>> {
-  const out = new Map<string, Row>();
-  if (!keys.length) return out;
-  const col = <K extends keyof RowKey>(k: K) => pgArray(keys.map((r) => r[k]));
+/**
+ * One rollup row (a site or '*' × level × bucket × direction × dimension) with its answers in
+ * parallel arrays, as stored; `at` finds an answer's index. Answers are appended, never removed
+ * (inserts only).
+ */
+class AnswerRow {
+  readonly keys: string[] = [];
+  readonly at = new Map<string, number>();
+  readonly n: number[] = [];
+  readonly p: number[] = [];
+  readonly e: number[] = [];
+  readonly sp: number[] = [];
+  readonly pp: number[] = [];
+  readonly ep: number[] = [];
+  changed = false;
+  constructor(
+    readonly op: string,
+    readonly lvl: number,
+    readonly site: string,
+    readonly dir: string,
+    readonly bucket: string,
+    readonly dim: string,
+  ) {}
+  /** The index of answer `k`, appended with zeros when new. */
+  index(k: string): number {
+    let i = this.at.get(k);
+    if (i === undefined) {
+      i = this.keys.length;
+      this.at.set(k, i);
+      this.keys.push(k);
+      this.n.push(0);
+      this.p.push(0);
+      this.e.push(0);
+      this.sp.push(0);
+      this.pp.push(0);
+      this.ep.push(0);
+    }
+    return i;
+  }
+}
+const rowId = (op: string, lvl: number, site: string, dir: string, bucket: string, dim: string) => `${op}|${lvl}|${site}|${dir}|${bucket}|${dim}`;
+
+/** Reads the rollup rows named by `want` (id → row, empty) and fills those that exist. */
+async function readRows(tx: Tx, want: Map<string, AnswerRow>): Promise<void> {
+  if (!want.size) return;
+  const list = [...want.values()];
+  const col = <K extends 'op' | 'lvl' | 'site' | 'dir' | 'bucket' | 'dim'>(k: K) => pgArray(list.map((r) => r[k]));
   const found = await rows<{ op: string; lvl: number; site: string; dir: string; bucket: string; dim: string; k: string; n: string; p: string; e: string; sp: string; pp: string; ep: string }>(
     tx,
     sql`select a.operation_id as op, a.lvl, a.site_key as site, a.direction as dir, a.bucket::text as bucket, a.dim,
@@ -99,38 +120,58 @@ async function readRows(tx: Tx, keys: RowKey[]): Promise<Map<string, Row>> {
                as k(op, lvl, site, dir, bucket, dim)
           join flow_dash_answers a on a.operation_id = k.op and a.lvl = k.lvl and a.site_key = k.site and a.direction = k.dir and a.bucket = k.bucket and a.dim = k.dim`,
   );
+  const fill = (to: number[], text: string) => {
+    let start = 0;
+    for (let i = 0; i <= text.length; i++)
+      if (i === text.length || text.charCodeAt(i) === 44) {
+        to.push(Number(text.slice(start, i)));
+        start = i + 1;
+      }
+  };
   for (const f of found) {
-    const keysOf = f.k.split(SEP);
-    const num = (s: string) => s.split(',').map(Number);
-    const [n, p, e, sp, pp, ep] = [num(f.n), num(f.p), num(f.e), num(f.sp), num(f.pp), num(f.ep)];
-    const els = new Map<string, El>();
-    keysOf.forEach((k, i) => els.set(k, { n: n[i], p: p[i], e: e[i], sp: sp[i], pp: pp[i], ep: ep[i] }));
-    const r: Row = { op: f.op, lvl: Number(f.lvl), site: f.site, dir: f.dir, bucket: f.bucket, dim: f.dim, els };
-    out.set(rowId(r), r);
+    const r = want.get(rowId(f.op, Number(f.lvl), f.site, f.dir, f.bucket, f.dim));
+    if (!r) continue;
+    const keys = f.k.split(SEP);
+    for (let i = 0; i < keys.length; i++) {
+      r.at.set(keys[i], i);
+      r.keys.push(keys[i]);
+    }
+    fill(r.n, f.n);
+    fill(r.p, f.p);
+    fill(r.e, f.e);
+    fill(r.sp, f.sp);
+    fill(r.pp, f.pp);
+    fill(r.ep, f.ep);
   }
-  return out;
 }
 
-/** Writes whole rollup rows (insert or replace). Rows left without answers are not expected here (inserts only). */
-async function writeRows(tx: Tx, list: Row[]) {
+/** Writes whole rollup rows (insert or replace). */
+async function writeRows(tx: Tx, list: AnswerRow[]) {
   const STEP = 5000;
   for (let i = 0; i < list.length; i += STEP) {
     const part = list.slice(i, i + STEP);
-    const col = <K extends keyof RowKey>(k: K) => pgArray(part.map((r) => r[k]));
-    const sorted = part.map((r) => [...r.els.keys()].sort());
-    const lit = (f: (e: El) => number) => pgArray(part.map((r, j) => `{${sorted[j].map((k) => String(f(r.els.get(k)!))).join(',')}}`));
-    const keys = pgArray(sorted.map((ks) => pgArray(ks)));
+    const col = <K extends 'op' | 'lvl' | 'site' | 'dir' | 'bucket' | 'dim'>(k: K) => pgArray(part.map((r) => r[k]));
+    const lit = (k: 'n' | 'p' | 'e' | 'sp' | 'pp' | 'ep') => pgArray(part.map((r) => `{${r[k].join(',')}}`));
+    const keys = pgArray(part.map((r) => pgArray(r.keys)));
     await tx.execute(sql`
       insert into flow_dash_answers as t (operation_id, lvl, site_key, direction, bucket, dim, keys, surveys, people, est, surveys_pub, people_pub, est_pub)
       select u.op, u.lvl, u.site, u.dir, u.bucket, u.dim, u.keys::text[], u.n::int4[], u.p::int8[], u.e::float8[], u.sp::int4[], u.pp::int8[], u.ep::float8[]
         from unnest(${col('op')}::text[], ${col('lvl')}::int2[], ${col('site')}::text[], ${col('dir')}::text[], ${col('bucket')}::date[], ${col('dim')}::text[],
-                    ${keys}::text[], ${lit((e) => e.n)}::text[], ${lit((e) => e.p)}::text[], ${lit((e) => e.e)}::text[],
-                    ${lit((e) => e.sp)}::text[], ${lit((e) => e.pp)}::text[], ${lit((e) => e.ep)}::text[])
+                    ${keys}::text[], ${lit('n')}::text[], ${lit('p')}::text[], ${lit('e')}::text[], ${lit('sp')}::text[], ${lit('pp')}::text[], ${lit('ep')}::text[])
              as u(op, lvl, site, dir, bucket, dim, keys, n, p, e, sp, pp, ep)
       on conflict (operation_id, lvl, site_key, direction, bucket, dim) do update
         set keys = excluded.keys, surveys = excluded.surveys, people = excluded.people, est = excluded.est,
             surveys_pub = excluded.surveys_pub, people_pub = excluded.people_pub, est_pub = excluded.est_pub`);
   }
+}
+
+/** Site-week of inserted surveys: its answers' differences per dimension (answer → [surveys, people]). */
+interface WeekDelta {
+  op: string;
+  site: string;
+  week: string;
+  dir: string;
+  d: Map<string, [number, number]>[];
 }
 
 /**
@@ -140,26 +181,42 @@ async function writeRows(tx: Tx, list: Row[]) {
  */
 export async function addSurveysToRollups(tx: Tx, surveys: readonly SurveyAnswers[]): Promise<void> {
   if (!surveys.length) return;
-  // Differences per site-week and answer.
-  const weeks = new Map<string, { op: string; site: string; week: string; dir: string; d: Map<string, { n: number; p: number }> }>();
+  const weeks = new Map<string, WeekDelta>();
   for (const s of surveys) {
     const week = mondayOf(s.date);
     const id = `${s.operationId}|${s.siteId}|${week}|${s.direction}`;
     let w = weeks.get(id);
-    if (!w) weeks.set(id, (w = { op: s.operationId, site: s.siteId, week, dir: s.direction, d: new Map() }));
-    for (const [dim, keys] of DIMS(s))
-      for (const k of keys) {
-        const dk = `${dim}${SEP}${k}`;
-        const x = w.d.get(dk);
+    if (!w) weeks.set(id, (w = { op: s.operationId, site: s.siteId, week, dir: s.direction, d: DIM_NAMES.map(() => new Map()) }));
+    const answers = answersOf(s);
+    for (let j = 0; j < answers.length; j++)
+      for (const k of answers[j]) {
+        const x = w.d[j].get(k);
         if (x) {
-          x.n += 1;
-          x.p += s.groupSize;
-        } else w.d.set(dk, { n: 1, p: s.groupSize });
+          x[0] += 1;
+          x[1] += s.groupSize;
+        } else w.d[j].set(k, [1, s.groupSize]);
       }
   }
   const list = [...weeks.values()];
-  await tx.execute(sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`);
 
+  // Every row this touches: the site-weeks' 7 dimensions and the 4 blocks above each.
+  const want = new Map<string, AnswerRow>();
+  const row = (op: string, lvl: number, site: string, dir: string, bucket: string, dim: string) => {
+    const id = rowId(op, lvl, site, dir, bucket, dim);
+    let r = want.get(id);
+    if (!r) want.set(id, (r = new AnswerRow(op, lvl, site, dir, bucket, dim)));
+    return r;
+  };
+  const plan = list.map((w) => {
+    const b28 = blockOf(w.week, 28);
+    const b364 = blockOf(w.week, 364);
+    return DIM_NAMES.map((dim) => ({
+      level0: row(w.op, 0, w.site, w.dir, w.week, dim),
+      blocks: [row(w.op, 1, w.site, w.dir, b28, dim), row(w.op, 1, '*', w.dir, b28, dim), row(w.op, 2, w.site, w.dir, b364, dim), row(w.op, 2, '*', w.dir, b364, dim)],
+    }));
+  });
+
+  await tx.execute(sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`);
   // Counted flow of those site-weeks (all current versions, and published ones).
   const counted = new Map<string, { all: number; pub: number }>();
   const wk = <K extends 'op' | 'site' | 'week' | 'dir'>(k: K) => pgArray(list.map((w) => w[k]));
@@ -172,100 +229,63 @@ export async function addSurveysToRollups(tx: Tx, surveys: readonly SurveyAnswer
          group by k.op, k.site, k.week, k.dir`,
   ))
     counted.set(`${c.op}|${c.site}|${c.week}|${c.dir}`, { all: Number(c.c_all), pub: Number(c.c_pub) });
+  await readRows(tx, want);
 
-  // Level 0: the touched site-weeks' rows of every dimension, merged and recomputed.
-  const level0Keys: RowKey[] = [];
-  for (const w of list) for (const dim of ['all', 'doc', 'reason', 'stay', 'adm1', 'adm2', 'origin']) level0Keys.push({ op: w.op, lvl: 0, site: w.site, dir: w.dir, bucket: w.week, dim });
-  const old0 = await readRows(tx, level0Keys);
-  const out: Row[] = [];
-  const blockDiff = new Map<string, Row>();
-  const addDiff = (key: RowKey, k: string, d: El) => {
-    const id = rowId(key);
-    let r = blockDiff.get(id);
-    if (!r) blockDiff.set(id, (r = { ...key, els: new Map() }));
-    const x = r.els.get(k);
-    if (!x) r.els.set(k, { ...d });
-    else {
-      x.n += d.n;
-      x.p += d.p;
-      x.e += d.e;
-      x.sp += d.sp;
-      x.pp += d.pp;
-      x.ep += d.ep;
-    }
-  };
-  for (const w of list) {
+  list.forEach((w, wi) => {
     const c = counted.get(`${w.op}|${w.site}|${w.week}|${w.dir}`) ?? { all: 0, pub: 0 };
-    const rowsOfWeek = new Map<string, Row>();
-    const rowOf = (dim: string) => {
-      let r = rowsOfWeek.get(dim);
-      if (!r) {
-        const key: RowKey = { op: w.op, lvl: 0, site: w.site, dir: w.dir, bucket: w.week, dim };
-        const was = old0.get(rowId(key));
-        r = { ...key, els: new Map() };
-        if (was) for (const [k, e] of was.els) r.els.set(k, { ...e });
-        rowsOfWeek.set(dim, r);
+    const dims = plan[wi];
+    // Surveys' answers added first (the weights need the week's new surveyed people), old figures kept for the differences.
+    const old = dims.map(({ level0: r }, j) => {
+      const was = { n: r.n.slice(), p: r.p.slice() };
+      for (const [k, [dn, dp]] of w.d[j]) {
+        const i = r.index(k);
+        r.n[i] += dn;
+        r.p[i] += dp;
       }
-      return r;
-    };
-    for (const dim of ['all', 'doc', 'reason', 'stay', 'adm1', 'adm2', 'origin']) rowOf(dim);
-    for (const [dk, d] of w.d) {
-      const i = dk.indexOf(SEP);
-      const r = rowOf(dk.slice(0, i));
-      const k = dk.slice(i + 1);
-      const x = r.els.get(k);
-      if (x) {
-        x.n += d.n;
-        x.p += d.p;
-      } else r.els.set(k, { n: d.n, p: d.p, e: 0, sp: 0, pp: 0, ep: 0 });
-    }
-    const people = rowOf('all').els.get('')?.p ?? 0;
-    const b28 = blockOf(w.week, 28);
-    const b364 = blockOf(w.week, 364);
-    const blocks: RowKey[] = [];
-    for (const r of rowsOfWeek.values()) {
-      if (!r.els.size) continue;
-      const was = old0.get(rowId(r));
-      for (const [k, x] of r.els) {
+      r.changed = true;
+      return was;
+    });
+    const all = dims[0].level0;
+    const people = all.p[all.at.get('')!];
+    dims.forEach(({ level0: r, blocks }, j) => {
+      const was = old[j];
+      for (let i = 0; i < r.keys.length; i++) {
+        const n = r.n[i];
+        const p = r.p[i];
+        const on = i < was.n.length ? was.n[i] : 0;
+        const op = i < was.p.length ? was.p[i] : 0;
         // The expressions of flow_dash_surveys_apply / flow_dash_rebuild, in the same order.
-        x.e = (x.p * c.all) / people;
-        x.sp = c.pub > 0 ? x.n : 0;
-        x.pp = c.pub > 0 ? x.p : 0;
-        x.ep = (x.p * c.pub) / people;
-        const o = was?.els.get(k) ?? zero();
-        const d: El = { n: x.n - o.n, p: x.p - o.p, e: x.e - o.e, sp: x.sp - o.sp, pp: x.pp - o.pp, ep: x.ep - o.ep };
-        if (!d.n && !d.p && !d.e && !d.sp && !d.pp && !d.ep) continue;
-        blocks.length = 0;
-        blocks.push(
-          { op: w.op, lvl: 1, site: w.site, dir: w.dir, bucket: b28, dim: r.dim },
-          { op: w.op, lvl: 1, site: '*', dir: w.dir, bucket: b28, dim: r.dim },
-          { op: w.op, lvl: 2, site: w.site, dir: w.dir, bucket: b364, dim: r.dim },
-          { op: w.op, lvl: 2, site: '*', dir: w.dir, bucket: b364, dim: r.dim },
-        );
-        for (const b of blocks) addDiff(b, k, d);
+        const e = (p * c.all) / people;
+        const sp = c.pub > 0 ? n : 0;
+        const pp = c.pub > 0 ? p : 0;
+        const ep = (p * c.pub) / people;
+        const dn = n - on;
+        const dp = p - op;
+        const de = e - r.e[i];
+        const dsp = sp - r.sp[i];
+        const dpp = pp - r.pp[i];
+        const dep = ep - r.ep[i];
+        r.e[i] = e;
+        r.sp[i] = sp;
+        r.pp[i] = pp;
+        r.ep[i] = ep;
+        if (!dn && !dp && !de && !dsp && !dpp && !dep) continue;
+        const k = r.keys[i];
+        for (const b of blocks) {
+          const x = b.index(k);
+          b.n[x] += dn;
+          b.p[x] += dp;
+          b.e[x] += de;
+          b.sp[x] += dsp;
+          b.pp[x] += dpp;
+          b.ep[x] += dep;
+          b.changed = true;
+        }
       }
-      out.push(r);
-    }
-  }
-
-  // Blocks: as they are, plus the summed differences.
-  const diffs = [...blockDiff.values()];
-  const oldB = await readRows(tx, diffs);
-  for (const d of diffs) {
-    const r = oldB.get(rowId(d)) ?? { ...d, els: new Map<string, El>() };
-    for (const [k, x] of d.els) {
-      const o = r.els.get(k);
-      if (!o) r.els.set(k, { ...x });
-      else {
-        o.n += x.n;
-        o.p += x.p;
-        o.e += x.e;
-        o.sp += x.sp;
-        o.pp += x.pp;
-        o.ep += x.ep;
-      }
-    }
-    out.push(r);
-  }
-  await writeRows(tx, out);
+    });
+  });
+  await writeRows(
+    tx,
+    [...want.values()].filter((r) => r.changed && r.keys.length),
+  );
 }
