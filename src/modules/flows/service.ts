@@ -1,6 +1,6 @@
 import { isUniqueViolation } from '../../server/errors';
 import { canonicalHash } from '../../imports/canonical';
-import { and, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
@@ -25,6 +25,7 @@ import { DOCUMENTS_BY_ORIGIN, type CountStatus, type OriginCountry } from './kin
 import { areaFacts, operationSites, operationTimeZone, siteById, type SiteFacts } from './places-lookup';
 import { flowCounts, flowSurveys } from './schema';
 import { evaluateAlertsForCount } from './alerts-service';
+import { auditStep, changedMeanwhile, checkStep, correctionOf, firstVersion, historyAfterCorrection, retireVersion, stepColumns, versionsOf, workflowStamps, workflowSteps } from '../../server/workflow';
 
 export interface Page<T> {
   items: T[];
@@ -95,8 +96,6 @@ function checkFlowMonitoring(site: SiteFacts, issues: FieldIssue[]) {
 /** sha256 of the canonical JSON of a value (one implementation: src/imports/canonical.ts). */
 export const hashOf = canonicalHash;
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const stamp = (at: Date | null, by: string | null) => (at ? { at: at.toISOString(), by } : null);
 
 // ---------------------------------------------------------------------------------------------
 // Counts
@@ -163,9 +162,7 @@ function presentVersion(r: CountRow): CountDetail['history'][number] {
     notes: r.notes,
     createdAt: r.createdAt.toISOString(),
     createdBy: r.createdBy,
-    submitted: stamp(r.submittedAt, r.submittedBy),
-    verified: stamp(r.verifiedAt, r.verifiedBy),
-    published: stamp(r.publishedAt, r.publishedBy),
+    ...workflowStamps(r),
   };
 }
 
@@ -190,9 +187,7 @@ function auditFigures(r: CountRow | (FigureColumns & { status: CountStatus; vers
   return { version, status, total, men, women, boys, girls, afghan, otherNationality, deported, spontaneous, otherReason, transportFoot, transportCar, transportBus, transportTruck, transportOther, notes };
 }
 
-async function countVersions(tx: Tx, id: string): Promise<CountRow[]> {
-  return tx.select().from(flowCounts).where(eq(flowCounts.id, id)).orderBy(desc(flowCounts.version));
-}
+const countVersions = (tx: Tx, id: string): Promise<CountRow[]> => versionsOf(tx, flowCounts, id);
 
 async function detailOf(tx: Tx, versions: CountRow[], site?: SiteFacts): Promise<CountDetail> {
   const cur = versions.find((v) => v.current) ?? versions[0];
@@ -228,7 +223,7 @@ export async function createCount(tx: Tx, auth: AuthContext, actor: Actor, body:
   // Idempotency: the same id again answers the stored record when the body is the same.
   const existing = await countVersions(tx, body.id);
   if (existing.length) {
-    const first = existing[existing.length - 1];
+    const first = firstVersion(existing);
     const existingSite = await siteById(tx, first.siteId);
     if (!existingSite || !siteInScope(auth.grants, 'flows.read', existingSite)) throw conflict('This id is already used.', [{ path: 'body.id', message: 'Already used; generate a new id.' }]);
     if (first.bodyHash === bodyHash) return { created: false, count: await detailOf(tx, existing, existingSite) };
@@ -286,18 +281,8 @@ export async function correctCount(tx: Tx, auth: AuthContext, actor: Actor, id: 
   const key = { id: cur.id, operationId: cur.operationId, siteId: cur.siteId, date: cur.date, direction: cur.direction, neighbourCountry: cur.neighbourCountry };
   const bodyHash = countKeyHash(key, cols);
   // A re-sent correction (same figures as the current version) changes nothing.
-  if (bodyHash === cur.bodyHash && body.baseVersion <= cur.version) return detailOf(tx, versions, site);
-  if (body.baseVersion !== cur.version)
-    throw conflict(`The count is at version ${cur.version}, not ${body.baseVersion}: reload it and correct the current version.`, [
-      { path: 'body.baseVersion', message: `Current version is ${cur.version}.` },
-    ]);
-  // Lock the current version so that two corrections at once cannot both win.
-  const [locked] = await tx
-    .update(flowCounts)
-    .set({ current: false })
-    .where(and(eq(flowCounts.id, id), eq(flowCounts.version, cur.version), eq(flowCounts.current, true)))
-    .returning({ version: flowCounts.version });
-  if (!locked) throw conflict('The count changed meanwhile; reload it.');
+  if (correctionOf(cur, body.baseVersion, bodyHash, 'count') === 'unchanged') return detailOf(tx, versions, site);
+  await retireVersion(tx, flowCounts, id, cur.version, 'count');
   const [row] = await tx
     .insert(flowCounts)
     .values({ ...key, ...cols, version: cur.version + 1, current: true, status: 'draft', bodyHash, createdBy: actor.userId })
@@ -311,14 +296,10 @@ export async function correctCount(tx: Tx, auth: AuthContext, actor: Actor, id: 
     after: auditFigures(row),
   });
   await evaluateAlertsForCount(tx, actor, row); // surge alerts, in this transaction
-  return detailOf(tx, [row, ...versions.map((v) => (v.version === cur.version ? { ...v, current: false } : v))], site);
+  return detailOf(tx, historyAfterCorrection(row, versions, cur.version), site);
 }
 
-const TRANSITIONS = {
-  submit: { from: 'draft', to: 'submitted', permission: 'flows.count.write' },
-  verify: { from: 'submitted', to: 'verified', permission: 'flows.verify' },
-  publish: { from: 'verified', to: 'published', permission: 'flows.verify' },
-} as const satisfies Record<string, { from: CountStatus; to: CountStatus; permission: Permission }>;
+const TRANSITIONS = workflowSteps('flows.count.write', 'flows.verify');
 export type CountAction = keyof typeof TRANSITIONS;
 
 /** Moves the current version one step along draft → submitted → verified → published. */
@@ -326,30 +307,14 @@ export async function transitionCount(tx: Tx, auth: AuthContext, actor: Actor, i
   const step = TRANSITIONS[action];
   const { versions, site } = await reachableCount(tx, auth, step.permission, id);
   const cur = versions.find((v) => v.current)!;
-  if (cur.status !== step.from)
-    throw conflict(`Version ${cur.version} is ${cur.status}; only a ${step.from} count can be ${step.to}.`, [{ path: 'status', message: `Is ${cur.status}.` }]);
-  const now = new Date();
-  const set =
-    action === 'submit'
-      ? { status: step.to, submittedAt: now, submittedBy: actor.userId }
-      : action === 'verify'
-        ? { status: step.to, verifiedAt: now, verifiedBy: actor.userId }
-        : { status: step.to, publishedAt: now, publishedBy: actor.userId };
+  checkStep(step, cur.status, `Version ${cur.version}`, 'count');
   const [row] = await tx
     .update(flowCounts)
-    .set(set)
+    .set(stepColumns(action, step.to, actor.userId, new Date()))
     .where(and(eq(flowCounts.id, id), eq(flowCounts.version, cur.version), eq(flowCounts.status, step.from), eq(flowCounts.current, true)))
     .returning();
-  if (!row) throw conflict('The count changed meanwhile; reload it.');
-  await audit(tx, actor, {
-    action: `flow_count.${action}`,
-    entityType: 'flow_count',
-    entityId: id,
-    operationId: cur.operationId,
-    before: { status: cur.status },
-    after: { status: row.status },
-    details: { version: row.version },
-  });
+  if (!row) throw changedMeanwhile('count');
+  await auditStep(tx, actor, { entityType: 'flow_count', entityId: id, operationId: cur.operationId, action, before: cur.status, after: row.status, details: { version: row.version } });
   await evaluateAlertsForCount(tx, actor, row); // surge alerts, in this transaction
   return detailOf(tx, versions.map((v) => (v.version === row.version ? row : v)), site);
 }

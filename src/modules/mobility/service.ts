@@ -2,7 +2,7 @@ import { isUniqueViolation } from '../../server/errors';
 import { canonicalHash } from '../../imports/canonical';
 import { todayIn } from '../../shared/calendar';
 import { operationTimeZone } from '../flows/places-lookup';
-import { and, asc, count, desc, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
@@ -25,8 +25,9 @@ import type {
   assessmentsQuery,
   roundsQuery,
 } from './contract';
-import { ARRIVAL_PERIODS, BASELINE_GROUPS, type RoundKind, type RoundStatus } from './kinds';
+import { ARRIVAL_PERIODS, BASELINE_GROUPS, type RoundKind } from './kinds';
 import { mobilityAssessments, mobilityRounds } from './schema';
+import { auditStep, changedMeanwhile, checkStep, correctionOf, firstVersion, historyAfterCorrection, retireVersion, stepColumns, versionsOf as versionsIn, WORKFLOW_ACTIONS, workflowStamps, workflowSteps } from '../../server/workflow';
 
 export interface Page<T> {
   items: T[];
@@ -92,8 +93,6 @@ export async function gazetteer(tx: Tx, operationId: string): Promise<Gazetteer>
 
 const hashOf = canonicalHash;
 
-const stamp = (at: Date | null, by: string | null) => (at ? { at: at.toISOString(), by } : null);
-
 /** Today's date in the operation's time zone (an event dated today in Kabul may be tomorrow in UTC). */
 export async function operationToday(tx: Tx, operationId: string): Promise<string> {
   return todayIn((await operationTimeZone(tx, operationId)) ?? 'UTC');
@@ -135,9 +134,7 @@ function presentRound(r: RoundRow, assessments: number): RoundView {
     status: r.status,
     createdAt: r.createdAt.toISOString(),
     createdBy: r.createdBy,
-    submitted: stamp(r.submittedAt, r.submittedBy),
-    verified: stamp(r.verifiedAt, r.verifiedBy),
-    published: stamp(r.publishedAt, r.publishedBy),
+    ...workflowStamps(r),
     assessments,
   };
 }
@@ -258,13 +255,9 @@ export async function deleteRound(tx: Tx, auth: AuthContext, actor: Actor, id: s
   await audit(tx, actor, { action: 'mobility_round.delete', entityType: 'mobility_round', entityId: id, operationId: cur.operationId, before: roundAudit(cur) });
 }
 
-const TRANSITIONS = {
-  submit: { from: 'draft', to: 'submitted', permission: 'mobility.write' },
-  verify: { from: 'submitted', to: 'verified', permission: 'mobility.verify' },
-  publish: { from: 'verified', to: 'published', permission: 'mobility.verify' },
-} as const satisfies Record<string, { from: RoundStatus; to: RoundStatus; permission: Permission }>;
+const TRANSITIONS = workflowSteps('mobility.write', 'mobility.verify');
 export type RoundAction = keyof typeof TRANSITIONS;
-export const ROUND_ACTIONS = Object.keys(TRANSITIONS) as RoundAction[];
+export const ROUND_ACTIONS: RoundAction[] = WORKFLOW_ACTIONS;
 
 /** Moves a round one step along draft → submitted → verified → published. */
 export async function transitionRound(tx: Tx, auth: AuthContext, actor: Actor, id: string, action: RoundAction): Promise<RoundView> {
@@ -273,29 +266,19 @@ export async function transitionRound(tx: Tx, auth: AuthContext, actor: Actor, i
   // A round is operation-wide: submitting it for everyone takes a grant over the whole operation.
   if (areaScope(auth.grants, step.permission, cur.operationId) !== null)
     throw new AppError('FORBIDDEN', `Only someone holding "${step.permission}" for the whole operation can ${action} a round.`);
-  if (cur.status !== step.from)
-    throw conflict(`The round is ${cur.status}; only a ${step.from} round can be ${step.to}.`, [{ path: 'status', message: `Is ${cur.status}.` }]);
+  checkStep(step, cur.status, 'The round', 'round');
   if (action === 'submit') {
     const [{ n }] = await tx.select({ n: count() }).from(mobilityAssessments).where(and(eq(mobilityAssessments.roundId, id), eq(mobilityAssessments.current, true)));
     if (Number(n) === 0) throw conflict('The round has no assessments yet; enter some before submitting it.', [{ path: 'status', message: 'Empty round.' }]);
   }
   const now = new Date();
-  const set =
-    action === 'submit'
-      ? { status: step.to, submittedAt: now, submittedBy: actor.userId }
-      : action === 'verify'
-        ? { status: step.to, verifiedAt: now, verifiedBy: actor.userId }
-        : { status: step.to, publishedAt: now, publishedBy: actor.userId };
-  const [row] = await tx.update(mobilityRounds).set({ ...set, updatedAt: now }).where(and(eq(mobilityRounds.id, id), eq(mobilityRounds.status, step.from))).returning();
-  if (!row) throw conflict('The round changed meanwhile; reload it.');
-  await audit(tx, actor, {
-    action: `mobility_round.${action}`,
-    entityType: 'mobility_round',
-    entityId: id,
-    operationId: cur.operationId,
-    before: { status: cur.status },
-    after: { status: row.status },
-  });
+  const [row] = await tx
+    .update(mobilityRounds)
+    .set({ ...stepColumns(action, step.to, actor.userId, now), updatedAt: now })
+    .where(and(eq(mobilityRounds.id, id), eq(mobilityRounds.status, step.from)))
+    .returning();
+  if (!row) throw changedMeanwhile('round');
+  await auditStep(tx, actor, { entityType: 'mobility_round', entityId: id, operationId: cur.operationId, action, before: cur.status, after: row.status });
   return roundView(tx, auth, row);
 }
 
@@ -629,9 +612,7 @@ function checkRoundOpen(round: RoundRow) {
     throw conflict(`Round ${round.roundNumber} is ${round.status}: its assessments can no longer change.`, [{ path: 'roundStatus', message: `Is ${round.status}.` }]);
 }
 
-async function versionsOf(tx: Tx, id: string): Promise<AssessmentRow[]> {
-  return tx.select().from(mobilityAssessments).where(eq(mobilityAssessments.id, id)).orderBy(desc(mobilityAssessments.version));
-}
+const versionsOf = (tx: Tx, id: string): Promise<AssessmentRow[]> => versionsIn(tx, mobilityAssessments, id);
 
 /** The assessment's versions and round when the user reaches its district with `permission`; 404 otherwise. */
 async function reachableAssessment(tx: Tx, auth: AuthContext, permission: Permission, id: string): Promise<{ versions: AssessmentRow[]; round: RoundRow }> {
@@ -655,7 +636,7 @@ export async function createAssessment(tx: Tx, auth: AuthContext, actor: Actor, 
   const bodyHash = assessmentHash(roundId, cols);
   const existing = await versionsOf(tx, body.id);
   if (existing.length) {
-    const first = existing[existing.length - 1];
+    const first = firstVersion(existing);
     const cur = existing.find((v) => v.current)!;
     if (first.bodyHash === bodyHash && first.roundId === roundId && inAreaScope(areaScope(auth.grants, 'mobility.read', cur.operationId), cur.admin2Pcode))
       return { created: false, assessment: await detailOf(tx, auth, round, existing, g) };
@@ -698,18 +679,9 @@ export async function correctAssessment(tx: Tx, auth: AuthContext, actor: Actor,
   if (issues.length) throw invalid(issues);
   const bodyHash = assessmentHash(round.id, cols);
   // A re-sent correction (same figures as the current version) changes nothing.
-  if (bodyHash === cur.bodyHash && body.baseVersion <= cur.version) return detailOf(tx, auth, round, versions, g);
-  if (body.baseVersion !== cur.version)
-    throw conflict(`The assessment is at version ${cur.version}, not ${body.baseVersion}: reload it and correct the current version.`, [
-      { path: 'body.baseVersion', message: `Current version is ${cur.version}.` },
-    ]);
+  if (correctionOf(cur, body.baseVersion, bodyHash, 'assessment') === 'unchanged') return detailOf(tx, auth, round, versions, g);
   checkRoundOpen(round);
-  const [locked] = await tx
-    .update(mobilityAssessments)
-    .set({ current: false })
-    .where(and(eq(mobilityAssessments.id, id), eq(mobilityAssessments.version, cur.version), eq(mobilityAssessments.current, true)))
-    .returning({ version: mobilityAssessments.version });
-  if (!locked) throw conflict('The assessment changed meanwhile; reload it.');
+  await retireVersion(tx, mobilityAssessments, id, cur.version, 'assessment');
   let row: AssessmentRow;
   try {
     [row] = await tx
@@ -728,7 +700,7 @@ export async function correctAssessment(tx: Tx, auth: AuthContext, actor: Actor,
     before: auditColumns(cur),
     after: auditColumns(row),
   });
-  return detailOf(tx, auth, round, [row, ...versions.map((v) => (v.version === cur.version ? { ...v, current: false } : v))], g);
+  return detailOf(tx, auth, round, historyAfterCorrection(row, versions, cur.version), g);
 }
 
 /** Filters of a round's current assessments the user may see with `permission` (and an optional area prefix). */
