@@ -16,6 +16,7 @@ import { users } from '../access/schema';
 import type { AlertRuleCreate, AlertRuleUpdate, AlertRuleView, AlertView, alertRulesQuery, alertsQuery } from './alerts-contract';
 import type { AlertRuleKind, AlertWindow } from './alerts-kinds';
 import { flowAlertRules, flowAlerts } from './alerts-schema';
+import { addDays } from './dates';
 import type { Direction } from './kinds';
 import { siteById, sitesByIds, type SiteFacts } from './places-lookup';
 import { flowCounts } from './schema';
@@ -29,10 +30,6 @@ export const ALERTS_MANAGE: Permission = 'flows.verify';
 
 // ---------------------------------------------------------------------------------------------
 // Evaluation (pure)
-
-const DAY = 86_400_000;
-const ms = (d: string) => Date.parse(`${d}T00:00:00Z`);
-export const addDays = (d: string, n: number) => new Date(ms(d) + n * DAY).toISOString().slice(0, 10);
 
 export interface RuleSpec {
   kind: AlertRuleKind;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, evaluateRule, type RuleSpec } from './alerts-service';
+import { evaluateRule, type RuleSpec } from './alerts-service';
+import { addDays } from './dates';
 
 /** A daily series from a start day: values[k] is the flow on start + k (null = not counted). */
 function series(start: string, values: (number | null)[]): Map<string, number> {
