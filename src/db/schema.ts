@@ -11,3 +11,4 @@ export * from '../modules/flows/dashboard-schema';
 export * from '../modules/people/import-schema';
 export * from '../modules/linkage/schema';
 export * from '../modules/dedup/schema';
+export * from '../modules/people/lookup-schema';

@@ -35,6 +35,11 @@ export const jobs = pgTable(
     cancelRequested: boolean('cancel_requested').notNull().default(false),
     /** The runner (process) holding the job while it runs. */
     runner: text('runner'),
+    /**
+     * Set when the job needs something only one process holds in memory (a linkage secret): only
+     * that process's runner claims it, and the job fails once that process is gone (job_runners).
+     */
+    holder: text('holder'),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: createdAt(),
     startedAt: ts('started_at'),
@@ -53,3 +58,13 @@ export const jobs = pgTable(
 );
 
 export type JobRow = typeof jobs.$inferSelect;
+
+/**
+ * Server processes with a job runner, by the holder id their jobs are bound to (`jobs.holder`):
+ * the runner refreshes `heartbeat_at`; a stale or missing row means the process is gone.
+ */
+export const jobRunners = pgTable('job_runners', {
+  id: text('id').primaryKey(),
+  startedAt: ts('started_at').notNull().defaultNow(),
+  heartbeatAt: ts('heartbeat_at').notNull().defaultNow(),
+});
