@@ -78,6 +78,10 @@ export function blockingKeys(T: Tables, P: Prepared, i: number, out: string[] = 
     const sx = P.sex[i];
     if (gs) out.push(`l${l}|${sx}${gs}`);
     if (fs && fs !== gs) out.push(`l${l}|${sx}${fs}`);
+    // Without a family name (no family + father key), the father's name instead of the record's
+    // own: a mistyped or differently split given name ("Rasheed" / "Rahid", "Asifullha" /
+    // "Asif Ullah") shares no other key.
+    if (fas && !fs) out.push(`m${l}|${sx}${fas}`);
   }
   return out;
 }
@@ -202,6 +206,11 @@ export function placeHashes(T: Tables, P: Prepared, i: number, out: number[] | U
   const hl = fc(fc(fi(fc(FNV0, 108), l), C_BAR), 48 + P.sex[i]);
   if (gl) out[k++] = fs(hl, gS, 0, gl) >>> 0;
   if (fl && (fl !== gl || fs8 !== gs8)) out[k++] = fs(hl, fS, 0, fl) >>> 0;
+  const fa = P.father[i];
+  if (fa && !fl) {
+    const faS = N.skel[fa];
+    out[k++] = fs(fc(fc(fi(fc(FNV0, 109), l), C_BAR), 48 + P.sex[i]), faS, 0, faS.length < 8 ? faS.length : 8) >>> 0;
+  }
   return k;
 }
 

@@ -10,8 +10,11 @@
  * first and assigned one to one (a member of H1 is the same person as at most one member of H2);
  * an assigned pair below the match threshold gains `support1` when one other assigned pair of the
  * two households is a match, `support2` when two or more are. Pairs inside one household lose
- * `sameHousehold`. Typed arrays only: the (household, household) keys are hashed to 32 bits and
- * radix-sorted, runs are then split by the exact key.
+ * `sameHousehold`. A pair at review level that is alone between two households of two or more
+ * members (no other pair of two other members at review level beside it) loses `householdLone`:
+ * a household registered twice brings its members along, namesakes of two families do not.
+ * Typed arrays only: the (household, household) keys are hashed to 32 bits and radix-sorted, runs
+ * are then split by the exact key.
  */
 import { radixSortPairs, type Arena } from './block';
 
@@ -20,6 +23,8 @@ export interface HouseholdWeights {
   householdSupport2: number;
   sameHousehold: number;
   householdConflict: number;
+  /** A lone pair between two multi-member households (see applyHouseholdContext); 0 when absent. */
+  householdLone?: number;
 }
 
 export interface HouseholdResult {
@@ -29,6 +34,8 @@ export interface HouseholdResult {
   sameHousehold: number;
   /** Pairs lowered because one record already matches another member of the other household. */
   conflicts: number;
+  /** Lone pairs between two multi-member households, lowered. */
+  lone?: number;
 }
 
 /**
@@ -44,8 +51,15 @@ export function applyHouseholdContext(
   floor: number,
   W: HouseholdWeights,
   arena?: Arena,
+  review = match,
 ): HouseholdResult {
   const m = a.length;
+  const loneW = W.householdLone ?? 0;
+  // Records per household in this batch (households of one cannot bring co-members along).
+  let H = 0;
+  for (let i = 0; i < hh.length; i++) if (hh[i] > H) H = hh[i];
+  const hsize = new Uint32Array(H + 1);
+  for (let i = 0; i < hh.length; i++) hsize[hh[i]]++;
   let count = 0;
   let same = 0;
   for (let e = 0; e < m; e++) {
@@ -82,9 +96,28 @@ export function applyHouseholdContext(
   const accepted: number[] = [];
   let supported = 0;
   let conflicts = 0;
+  let lone = 0;
   const partner = new Set<number>();
   const matchedPartner = (e: number) => partner.has(a[e]) || partner.has(b[e]);
   const settle = () => {
+    if (loneW && hsize[hh[a[group[0]]]] >= 2 && hsize[hh[b[group[0]]]] >= 2) {
+      // Two households of two or more members: a household registered twice brings its members
+      // along, so a pair with no other member pair of the two households at review level beside
+      // it is more often two namesakes of two families than one person counted twice.
+      for (const e of group) {
+        if (score[e] < review) continue;
+        let other = false;
+        for (const f of group) {
+          if (f === e || score[f] < review) continue;
+          if (a[f] === a[e] || a[f] === b[e] || b[f] === a[e] || b[f] === b[e]) continue;
+          other = true;
+          break;
+        }
+        if (!other) {
+          loneE.push(e);
+        }
+      }
+    }
     if (group.length < 2) return;
     group.sort((x, y) => score[y] - score[x]);
     used.clear();
@@ -121,10 +154,15 @@ export function applyHouseholdContext(
       supported++;
     }
   };
+  const loneE: number[] = [];
   for (let s = 0; s < count; ) {
     let t = s + 1;
     while (t < count && key[t] === key[s]) t++;
-    if (t - s >= 2) {
+    if (t - s === 1) {
+      // The only pair between its two households: lone when both have two or more members.
+      const e = edge[s];
+      if (loneW && score[e] >= review && hsize[hh[a[e]]] >= 2 && hsize[hh[b[e]]] >= 2) loneE.push(e);
+    } else {
       // Split the run by the exact household pair (hash collisions are rare but possible).
       const run = Array.from(edge.subarray(s, t));
       run.sort((x, y) => lo(x) - lo(y) || hi(x) - hi(y));
@@ -140,7 +178,10 @@ export function applyHouseholdContext(
     }
     s = t;
   }
-  return { supported, sameHousehold: same, conflicts };
+  // Lowered after every group is settled, so that co-member support saw the unchanged scores.
+  for (const e of loneE) score[e] += loneW;
+  lone = loneE.length;
+  return { supported, sameHousehold: same, conflicts, lone };
 }
 
 /** Binary search: position of (x, y), x < y, among the candidate pairs (sorted by a, then b), or −1. */

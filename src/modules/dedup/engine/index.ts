@@ -100,16 +100,18 @@ function decide(score: number, match: number, review: number): Decision {
 
 /**
  * Thresholds. A pair's score is a log2 likelihood ratio; the more records, the more look-alikes
- * each person has, so by default the match threshold rises with log2(n): 12.5 + 0.6·log2(n)
- * (21.2 at 24k records, 22.6 at 119k, 24.6 at 1.19M), measured on the synthetic registry as
- * about the lowest that keeps match precision ≥ 0.999 at each size (re-checked with the household
- * registry generator: 0.9996 at 119k, 0.9995 at 356k; 1.5 lower gives 0.998 at 356k). The review
- * band sits 7 below it (at 356k records: recall counting review 0.980 with 1.7 % of records in
- * review; 6.5 gave 0.978 / 1.5 %, 7.5 gave 0.982 / 2.0 %). The febrl profile has fixed thresholds (12 / 8) tuned on febrl2.
+ * each person has, so by default the match threshold rises with log2(n): 16 + 0.35·log2(n)
+ * (21.1 at 24k records, 22.3 at 238k, 23.1 at 1.19M). With the lone-pair weight of household
+ * context (household.ts) the false matches that used to need the steeper 12.5 + 0.6·log2(n) are
+ * gone: at 238k records 1 lower than that formula kept precision at 0.9995, 2 lower fell to
+ * 0.9986; at 1.19M 1.55 lower keeps 0.9994. The review band sits 7 below the match threshold
+ * (at 1.19M records: recall counting review 0.980 with 1.74 % of records in review; the false
+ * pairs in the band pile up at its bottom, 7.5 would add about 0.4 % of records for 0.001 of
+ * recall). The febrl profile has fixed thresholds (12 / 8) tuned on febrl2.
  */
 export function thresholdsFor(n: number, opts: DedupOptions = {}): { match: number; review: number } {
   const febrl = opts.profile === 'febrl';
-  const match = opts.matchThreshold ?? (febrl ? 12 : Math.max(DEFAULT_MATCH_THRESHOLD, 12.5 + 0.6 * Math.log2(Math.max(n, 2))));
+  const match = opts.matchThreshold ?? (febrl ? 12 : Math.max(DEFAULT_MATCH_THRESHOLD, 16 + 0.35 * Math.log2(Math.max(n, 2))));
   const review = opts.reviewThreshold ?? (febrl ? 8 : match - 7);
   return { match, review };
 }
@@ -193,7 +195,7 @@ export function dedupe(records: readonly PersonRecord[], opts: DedupOptions = {}
       cand.b = b2;
       score = s2;
     }
-    hctx = { ...applyHouseholdContext(P.hh, cand.a, cand.b, score, match, floor, weights, arena), added: extra.a.length };
+    hctx = { ...applyHouseholdContext(P.hh, cand.a, cand.b, score, match, floor, weights, arena, review), added: extra.a.length };
   }
   const t3 = performance.now();
   const c3 = cpuMs();

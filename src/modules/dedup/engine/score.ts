@@ -69,6 +69,11 @@ export interface ScoreWeights {
   sameHousehold: number;
   /** One record already matches another member of the other household (household.ts). */
   householdConflict: number;
+  /**
+   * The pair is the only one at review level between two households that both have two or more
+   * members (household.ts).
+   */
+  householdLone: number;
 }
 
 export const DEFAULT_WEIGHTS: ScoreWeights = {
@@ -103,6 +108,13 @@ export const DEFAULT_WEIGHTS: ScoreWeights = {
   householdSupport2: 9,
   sameHousehold: -6,
   householdConflict: -6,
+  // log2(P(lone | same person) / P(lone | namesakes)): namesakes of two families are lone almost
+  // always; a person counted twice is lone when re-registered into another household of several
+  // (a marriage, a relative's household, a split), which we take to be a quarter of duplicates:
+  // log2(0.25) = −2. The synthetic registry has no such people (it registers people again on
+  // their own), so it measures what the weight gains but cannot measure what it costs; hence a
+  // prior, not a fitted value.
+  householdLone: -2,
 };
 
 /**
