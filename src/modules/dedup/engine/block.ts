@@ -11,9 +11,9 @@
 import type { Prepared, Tables } from './prepare';
 
 export interface BlockOptions {
-  /** Largest block whose pairs are all compared (default 20). */
+  /** Largest block whose pairs are all compared (default 14). */
   maxBlock?: number;
-  /** Sorted-neighbourhood window inside larger blocks (default 5). */
+  /** Sorted-neighbourhood window inside larger blocks (default 4). */
   window?: number;
 }
 
@@ -48,7 +48,8 @@ export function blockingKeys(T: Tables, P: Prepared, i: number, out: string[] = 
     // With the sex, like the place keys: at a million records a birth date alone is a block of 30.
     const sx = P.sex[i];
     out.push(`b${sx}${P.by[i]}-${P.bm[i]}-${P.bd[i]}`);
-    if (P.bm[i] !== P.bd[i]) out.push(`b${sx}${P.by[i]}-${Math.min(P.bm[i], P.bd[i])}-${Math.max(P.bm[i], P.bd[i])}x`);
+    // Day and month swapped: possible only when the day could be a month too.
+    if (P.bm[i] !== P.bd[i] && P.bd[i] <= 12) out.push(`b${sx}${P.by[i]}-${Math.min(P.bm[i], P.bd[i])}-${Math.max(P.bm[i], P.bd[i])}x`);
   }
   // Address: house number + first word of the street, and the first two words.
   const a0 = P.addrOff[i];
@@ -146,7 +147,7 @@ export function blockingHashes(T: Tables, P: Prepared, i: number, out: number[],
     const bd = P.bd[i];
     const hb = fc(fc(FNV0, 98), 48 + P.sex[i]);
     out[k++] = fi(fc(fi(fc(fi(hb, by), C_DASH), bm), C_DASH), bd) >>> 0;
-    if (bm !== bd) out[k++] = fc(fi(fc(fi(fc(fi(hb, by), C_DASH), bm < bd ? bm : bd), C_DASH), bm < bd ? bd : bm), 120) >>> 0;
+    if (bm !== bd && bd <= 12) out[k++] = fc(fi(fc(fi(fc(fi(hb, by), C_DASH), bm < bd ? bm : bd), C_DASH), bm < bd ? bd : bm), 120) >>> 0;
   }
   const a0 = P.addrOff[i];
   const a1 = P.addrOff[i + 1];
@@ -383,8 +384,8 @@ function nameOrder(P: Prepared, K: number): { rank: Uint32Array; byRank: Uint32A
  * counting sort by a and a last-seen marker per b.
  */
 export function candidatePairs(T: Tables, P: Prepared, index: BlockIndex, opts: BlockOptions = {}, split = 0, arena?: Arena): Candidates {
-  const maxBlock = opts.maxBlock ?? 20;
-  const window = opts.window ?? 5;
+  const maxBlock = opts.maxBlock ?? 14;
+  const window = opts.window ?? 4;
   const { hash, idx } = index;
   const n = P.n;
   const L = hash.length;

@@ -10,7 +10,7 @@ import { defaultWorkers, scoreInParallel } from './parallel';
 import { defaultVariantDictionary, type VariantDictionary } from './normalise';
 import { defaultPrepareWorkers, preparePossiblyParallel } from './prepare-parallel';
 import { newTables, prepare, type PersonRecord, type Prepared, type Tables, type Interner } from './prepare';
-import { DEFAULT_WEIGHTS, FEBRL_WEIGHTS, SCORE_PARTS, scorePair, type ScoreWeights } from './score';
+import { DEFAULT_WEIGHTS, FEBRL_WEIGHTS, nearPlaceTable, SCORE_PARTS, scorePair, type ScoreWeights } from './score';
 
 export type { PersonRecord } from './prepare';
 export { SCORE_PARTS } from './score';
@@ -346,6 +346,8 @@ export function buildIndex(records: readonly PersonRecord[], opts: DedupOptions 
   const P = prepareBatch(records, tables, opts.threads);
   const index: BlockIndex = buildBlockIndex(tables, P);
   tables.names.cacheBelow = tables.names.values.length;
+  // Over the indexed records' place codes only (a query's new code is compared directly).
+  nearPlaceTable(tables.locs);
   const perKeyCap = opts.perKeyCap ?? 1000;
   const keyBuf: number[] = [];
   const parts = new Float64Array(SCORE_PARTS.length);

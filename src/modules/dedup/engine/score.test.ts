@@ -78,3 +78,22 @@ describe('pair scores', () => {
     expect(DEFAULT_WEIGHTS.householdCap).toBeGreaterThan(0);
   });
 });
+
+describe('place agreement', () => {
+  it('treats place codes one edit apart as neither agreement nor disagreement, also for codes added after the first score', () => {
+    const T = newTables(undefined, { referenceYear: 2026 });
+    const p = (id: string, loc: string): PersonRecord => ({ id, givenName: 'Karim', fatherName: 'Nabi', sex: 'M', birthYear: 1990, locationPcode: loc });
+    const P = prepare([p('a', 'AF0101'), p('b', 'AF0102'), p('c', 'AF2301')], T);
+    const parts = new Float64Array(8);
+    scorePair(T, P, 0, P, 1, DEFAULT_WEIGHTS, parts);
+    expect(parts[6]).toBe(0);
+    scorePair(T, P, 0, P, 2, DEFAULT_WEIGHTS, parts);
+    expect(parts[6]).toBe(DEFAULT_WEIGHTS.locDisagree);
+    // A code interned after the table of near places was built (a lookup's query).
+    const Q = prepare([p('q', 'AF0103'), p('r', 'AF9999')], T, false);
+    scorePair(T, Q, 0, P, 0, DEFAULT_WEIGHTS, parts);
+    expect(parts[6]).toBe(0);
+    scorePair(T, Q, 1, P, 0, DEFAULT_WEIGHTS, parts);
+    expect(parts[6]).toBe(DEFAULT_WEIGHTS.locDisagree);
+  });
+});

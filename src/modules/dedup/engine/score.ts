@@ -283,6 +283,32 @@ function addrSimilarity(T: Interner, P: Prepared, x: number, Q: Prepared, y: num
   return (addrHalf(T, a0, a1, P, b0, b1, Q) + addrHalf(T, b0, b1, Q, a0, a1, P)) / 2;
 }
 
+/**
+ * Whether two place codes are within one edit (AF0101 / AF0102: a neighbouring district or a
+ * typo). Most candidate pairs are of two places, so the answers are kept per pair of place ids,
+ * in a table built at first use over the codes known then (place codes are few). A code added
+ * later (a lookup's query, dropped after it) is compared directly; so is an id whose code is no
+ * longer the one the table was built with.
+ */
+const NEAR_MAX = 2048;
+const nearTables = new WeakMap<Interner, { n: number; near: Uint8Array; vals: string[] }>();
+export function nearPlaceTable(L: Interner): { n: number; near: Uint8Array; vals: string[] } {
+  let t = nearTables.get(L);
+  if (!t) {
+    const n = Math.min(L.values.length, NEAR_MAX);
+    const near = new Uint8Array(n * n);
+    for (let x = 1; x < n; x++) for (let y = x; y < n; y++) if (withinOneEdit(L.values[x], L.values[y])) near[x * n + y] = near[y * n + x] = 1;
+    nearTables.set(L, (t = { n, near, vals: L.values.slice(0, n) }));
+  }
+  return t;
+}
+function nearPlaces(L: Interner, a: number, b: number): boolean {
+  const t = nearTables.get(L) ?? nearPlaceTable(L);
+  const V = L.values;
+  if (a < t.n && b < t.n && V[a] === t.vals[a] && V[b] === t.vals[b]) return t.near[a * t.n + b] === 1;
+  return withinOneEdit(V[a], V[b]);
+}
+
 /** Per-field contributions, in this order, for explanations (review UI) and tests. */
 export const SCORE_PARTS = ['names', 'father', 'birth', 'sex', 'document', 'phone', 'location', 'address'] as const;
 
@@ -354,7 +380,7 @@ export function scorePair(
   const lb = B[y + R_LOC];
   if (la && lb) {
     if (la === lb) loc = rarityWeight(T.locs.count(0, la), T.locs.totals[0], W.m, 0.5, W.locMaxAgree);
-    else loc = withinOneEdit(T.locs.values[la], T.locs.values[lb]) ? 0 : W.locDisagree;
+    else loc = nearPlaces(T.locs, la, lb) ? 0 : W.locDisagree;
   }
   let addr = 0;
   const as = addrSimilarity(T.addr, P, x, Q, y);
