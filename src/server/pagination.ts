@@ -5,6 +5,13 @@ import type { Tx } from '../db/client';
 import { AppError } from './errors';
 
 /** Query parameters every list accepts. */
+/** One page of a list: its items, the total over all pages, and the cursor of the next page (null on the last). */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  nextCursor: string | null;
+}
+
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.string().max(500).optional(),

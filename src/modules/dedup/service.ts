@@ -13,7 +13,7 @@ import { audit, auditRead, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, conflict, invalid, notFound } from '../../server/errors';
 import { getJobs, requestCancel, type JobRow } from '../../server/jobs';
-import { decodeCursor, encodeCursor, keysetPage } from '../../server/pagination';
+import { decodeCursor, encodeCursor, keysetPage, type Page } from '../../server/pagination';
 import { holds, scopesFor } from '../../server/permissions';
 import { uuidv7 } from '../../shared/ids';
 import {
@@ -38,11 +38,7 @@ import type { DecisionBody, DecisionResult, HouseholdFlags, MergeView, PairDetai
 import { activeRun, createRun } from './run';
 import { dedupDecisions, dedupMerges, dedupPairs, dedupRuns, type MergeRow, type PairRow, type RunRow } from './schema';
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  nextCursor: string | null;
-}
+export type { Page } from '../../server/pagination';
 
 // ---------------------------------------------------------------------------------------------
 // Access

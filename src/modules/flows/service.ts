@@ -6,7 +6,7 @@ import type { Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
-import { keysetPage } from '../../server/pagination';
+import { keysetPage, type Page } from '../../server/pagination';
 import { holds, type GrantScope, type Permission } from '../../server/permissions';
 import type {
   CountCorrection,
@@ -27,11 +27,7 @@ import { flowCounts, flowSurveys } from './schema';
 import { evaluateAlertsForCount } from './alerts-service';
 import { auditStep, changedMeanwhile, checkStep, correctionOf, firstVersion, historyAfterCorrection, retireVersion, stepColumns, versionsOf, workflowStamps, workflowSteps } from '../../server/workflow';
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  nextCursor: string | null;
-}
+export type { Page } from '../../server/pagination';
 
 type CountRow = typeof flowCounts.$inferSelect;
 type SurveyRow = typeof flowSurveys.$inferSelect;

@@ -8,7 +8,7 @@ import type { Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
-import { keysetPage } from '../../server/pagination';
+import { keysetPage, type Page } from '../../server/pagination';
 import { holds, scopesFor, type GrantScope, type Permission } from '../../server/permissions';
 import { areaNames, getSite, visibleSitesByIds } from '../places/service';
 import type {
@@ -29,11 +29,7 @@ import { ARRIVAL_PERIODS, BASELINE_GROUPS, type RoundKind } from './kinds';
 import { mobilityAssessments, mobilityRounds } from './schema';
 import { auditStep, changedMeanwhile, checkStep, correctionOf, firstVersion, historyAfterCorrection, retireVersion, stepColumns, versionsOf as versionsIn, WORKFLOW_ACTIONS, workflowStamps, workflowSteps } from '../../server/workflow';
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  nextCursor: string | null;
-}
+export type { Page } from '../../server/pagination';
 
 type RoundRow = typeof mobilityRounds.$inferSelect;
 type AssessmentRow = typeof mobilityAssessments.$inferSelect;

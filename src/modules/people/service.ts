@@ -13,7 +13,7 @@ import type { Tx } from '../../db/client';
 import { audit, auditRead, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
-import { decodeCursor, takePage } from '../../server/pagination';
+import { decodeCursor, takePage, type Page } from '../../server/pagination';
 import { allows, holds, scopesFor, type Permission } from '../../server/permissions';
 import { uuidv7 } from '../../shared/ids';
 import type {
@@ -54,11 +54,7 @@ export interface Touched {
   individualIds: string[];
 }
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  nextCursor: string | null;
-}
+export type { Page } from '../../server/pagination';
 
 const SENSITIVE_FIELDS = ['documents', 'phones', 'vulnerabilities', 'femaleHeaded'];
 

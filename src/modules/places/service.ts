@@ -7,7 +7,7 @@ import { audit } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { conflict, forbidden, invalid, notFound, type FieldIssue } from '../../server/errors';
 import { holds, type GrantScope, type Permission } from '../../server/permissions';
-import { decodeCursor, takePage } from '../../server/pagination';
+import { decodeCursor, takePage, type Page } from '../../server/pagination';
 import { foldForSearch } from '../../shared/text';
 import { adminAreas, operations, organisations, sites } from './schema';
 import { siteSearchText } from './reference';
@@ -26,11 +26,7 @@ import type {
   sitesQuery,
 } from './contract';
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  nextCursor: string | null;
-}
+export type { Page } from '../../server/pagination';
 
 /** `%`, `_` and `\` are LIKE wildcards: strip them from user text. */
 const likeSafe = (s: string) => s.replace(/[%_\\]/g, '');
