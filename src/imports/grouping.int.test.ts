@@ -100,10 +100,14 @@ describe('grouped imports', () => {
     expect(sheets.map((s) => s.name)).toEqual(['household', 'members']);
     const tab = joinRepeatSheet(sheets)!;
     expect(tab.headers).toEqual(['_uuid', 'village', '_index', 'name', 'role', 'members/_index', '_parent_index', '_parent_table_name']);
+    expect(tab.sheets).toEqual({ main: 'household', repeat: 'members', mainColumns: 3 });
     const out: { first: number; rows: string[][] }[] = [];
     for await (const b of tab.batches()) out.push(b);
     expect(out[0]).toEqual({
       first: 2,
+      // Each row's submission in the main sheet, so a report can name the main sheet's row.
+      sheet: 'members',
+      mainRows: [2, 2, 3],
       rows: [
         ['u-1', 'Kama', '1', 'Karim', 'head', '1', '1', 'household'],
         ['u-1', 'Kama', '1', 'Laila', 'spouse', '2', '1', 'household'],
@@ -111,7 +115,7 @@ describe('grouped imports', () => {
       ],
     });
     // A submission without repeat entries still comes, numbered as in the main sheet.
-    expect(out[1]).toEqual({ first: 4, rows: [['u-3', 'Surkh Rod', '3']] });
+    expect(out[1]).toEqual({ first: 4, rows: [['u-3', 'Surkh Rod', '3']], sheet: 'household', mainRows: [4] });
 
     const byUuid = writeXlsxSheets([
       { name: 'main', rows: [['_uuid', 'village'], ['u-9', 'Kama']] },
@@ -127,6 +131,8 @@ describe('grouped imports', () => {
     const r = await run({ ...familyAdapter(stored), joinRepeatSheets: true }, book, 'valid', true, 'xlsx');
     expect(r.summary).toMatchObject({ rows: 4, valid: 2, invalid: 1, inserted: 2 });
     expect(r.issues).toEqual([expect.objectContaining({ row: 4, field: 'name', message: 'A name is required.' }), expect.objectContaining({ row: 4, field: 'role' })]);
+    // The adapter did not name a sheet: the report names none.
+    expect(r.issues.some((i) => 'sheet' in i)).toBe(false);
     expect(stored).toEqual([
       { key: 'u-1', members: ['Karim', 'Laila'] },
       { key: 'u-2', members: ['Zahra'] },

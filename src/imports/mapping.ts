@@ -87,7 +87,35 @@ export function suggestMapping(headers: readonly string[], fields: readonly Impo
     taken.add(c.index);
     out[c.field.key] = headers[c.index];
   }
+  splitTwins(headers, normalized, fields, out, taken);
   return out;
+}
+
+/**
+ * Fields asked once per record and again per repeat entry (ImportField.twinOf): when the twin's
+ * question appears under two groups (`head/sex`, then `members/sex`: a Kobo workbook's main sheet
+ * comes before its repeat sheet), the first column goes to the once-per-record field and the second
+ * to the twin. Only when a required twin is among them (or its counterpart was found by name):
+ * a household phone in the main part beside the members' phones alone is not a head's.
+ */
+function splitTwins(headers: readonly string[], normalized: string[], fields: readonly ImportField[], out: Record<string, string>, taken: Set<number>) {
+  const byKey = new Map(fields.map((f) => [f.key, f]));
+  const splits: { once: ImportField; twin: ImportField; first: number; second: number }[] = [];
+  for (const once of fields) {
+    const twin = once.twinOf ? byKey.get(once.twinOf) : undefined;
+    if (!twin || out[once.key] !== undefined || out[twin.key] === undefined) continue;
+    const first = headers.indexOf(out[twin.key]);
+    if (first < 0) continue;
+    const second = headers.findIndex((_h, k) => k > first && !taken.has(k) && normalized[k] === normalized[first]);
+    if (second >= 0) splits.push({ once, twin, first, second });
+  }
+  const named = fields.some((f) => f.twinOf && out[f.key] !== undefined && byKey.get(f.twinOf)?.required);
+  if (!named && !splits.some((s) => s.twin.required)) return;
+  for (const s of splits) {
+    out[s.once.key] = headers[s.first];
+    out[s.twin.key] = headers[s.second];
+    taken.add(s.second);
+  }
 }
 
 export interface MappingProblem {

@@ -14,7 +14,7 @@ import type { AuthContext } from '../server/context';
 import { invalid } from '../server/errors';
 import { compileMapping } from './mapping';
 import { openTabular, type FileFormat, type TabularOptions } from './source';
-import type { ImportAdapter } from './types';
+import type { GroupRow, ImportAdapter } from './types';
 
 /** Rows per insert statement: PostgreSQL writes in one transaction beside other connections; PGlite's chunks each hold its only connection. */
 const WRITE_CHUNK_PG = 50_000;
@@ -30,6 +30,8 @@ export interface ImportIssue {
   /** The file's column that fed the field, when there is one. */
   column: string | null;
   message: string;
+  /** Joined Kobo/ODK workbooks: the sheet whose row `row` is (absent otherwise). */
+  sheet?: string;
   /** `warning`: the row is imported anyway (e.g. a possible duplicate); absent: an error. */
   severity?: 'warning';
 }
@@ -95,39 +97,54 @@ export async function readHeaders(bytes: Uint8Array, format: FileFormat, opts: T
   return { headers: tab.headers, estimatedRows: tab.estimatedRows, sample };
 }
 
+/** In a joined workbook, the sheet of the column mapped to a field: the main sheet's columns come first. */
+function sheetOfField(headers: readonly string[], sheets: { main: string; repeat: string; mainColumns: number }, columnOf: (field: string) => string | null) {
+  return (field: string): string | null => {
+    const column = columnOf(field);
+    if (column === null) return null;
+    let index = headers.indexOf(column);
+    // A select_multiple field mapped to its 0/1 option columns' common base.
+    if (index < 0) index = headers.findIndex((h) => h.length > column.length && h.startsWith(column) && '/.:_'.includes(h[column.length]));
+    return index >= 0 && index < sheets.mainColumns ? sheets.main : sheets.repeat;
+  };
+}
+
 export async function runImport(o: RunImportOptions): Promise<ImportRun> {
   const { database, adapter } = o;
   const maxIssues = o.maxIssues ?? 10_000;
   const tab = await openTabular(o.bytes, o.format, { joinRepeats: adapter.joinRepeatSheets });
   const mapper = compileMapping(tab.headers, adapter.fields, o.mapping);
   if (mapper.problems.length) throw invalid(mapper.problems.map((p) => ({ path: `mapping.${p.field}`, message: p.message })), 'The column mapping is not complete.');
-  const session = await adapter.begin({ tx: database.db, database, auth: o.auth, operationId: o.operationId, userId: o.userId, batch: o.batch });
+  const sheets = tab.sheets ? { main: tab.sheets.main, repeat: tab.sheets.repeat, of: sheetOfField(tab.headers, tab.sheets, mapper.columnOf) } : undefined;
+  const session = await adapter.begin({ tx: database.db, database, auth: o.auth, operationId: o.operationId, userId: o.userId, batch: o.batch, ...(sheets ? { sheets } : {}) });
   const progress = o.onProgress ?? (() => {});
   const cancelled = o.throwIfCancelled ?? (() => {});
 
   const issues: ImportIssue[] = [];
   let issueCount = 0;
-  const badRows = new Set<number>();
-  const addIssue = (row: number, field: string, message: string) => {
-    badRows.add(row);
+  // Rows with a problem; in a joined workbook the same number may be a row of either sheet.
+  const badRows = new Set<number | string>();
+  const rowId = (row: number, sheet?: string) => (sheet === undefined ? row : `${sheet}\u0000${row}`);
+  const addIssue = (row: number, field: string, message: string, sheet?: string, countRow = true) => {
+    if (countRow) badRows.add(rowId(row, sheet));
     issueCount++;
-    if (issues.length < maxIssues) issues.push({ row, field, column: mapper.columnOf(field), message });
+    if (issues.length < maxIssues) issues.push({ row, field, column: mapper.columnOf(field), message, ...(sheet === undefined ? {} : { sheet }) });
   };
 
   // 1. Validate every row (or, for grouped kinds, gather the rows and validate each group).
-  let records: { row: number; rec: unknown; key: string }[] = [];
+  let records: { row: number; sheet?: string; rec: unknown; key: string }[] = [];
   const firstRowOf = new Map<string, number>();
-  const accept = (row: number, rec: unknown) => {
+  const accept = (row: number, rec: unknown, sheet?: string) => {
     const key = session.key(rec);
     const earlier = firstRowOf.get(key);
     if (earlier !== undefined) {
-      addIssue(row, adapter.fields[0]?.key ?? '', `Same record as row ${earlier}: it appears twice in the file.`);
+      addIssue(row, adapter.fields[0]?.key ?? '', `Same record as row ${earlier}: it appears twice in the file.`, sheet);
       return;
     }
     firstRowOf.set(key, row);
-    records.push({ row, rec, key });
+    records.push({ row, rec, key, ...(sheet === undefined ? {} : { sheet }) });
   };
-  const grouped = session.groupKey && session.validateGroup ? new Map<string, { row: number; values: ReturnType<typeof mapper.map> }[]>() : null;
+  const grouped = session.groupKey && session.validateGroup ? new Map<string, GroupRow[]>() : null;
   let rows = 0;
   const total = Math.max(1, tab.estimatedRows);
   for await (const batch of tab.batches()) {
@@ -139,10 +156,14 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
       rows++;
       if (grouped) {
         const values = mapper.map(cells);
-        const g = session.groupKey!(values) ?? `\u0000${row}`;
+        const g = session.groupKey!(values) ?? `\u0000${rowId(row, batch.sheet)}`;
+        const entry: GroupRow = { row, values };
+        if (batch.sheet !== undefined) entry.sheet = batch.sheet;
+        const mainRow = batch.mainRows?.[i];
+        if (mainRow !== undefined) entry.mainRow = mainRow;
         const list = grouped.get(g);
-        if (list) list.push({ row, values });
-        else grouped.set(g, [{ row, values }]);
+        if (list) list.push(entry);
+        else grouped.set(g, [entry]);
         continue;
       }
       let bad = false;
@@ -161,16 +182,18 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
   if (grouped)
     for (const list of grouped.values()) {
       let bad = false;
-      const rec = session.validateGroup!(list, (row, field, message) => {
+      // A group with a problem counts all its rows as invalid (below), not the rows its issues name
+      // (a head of household's problem may name the main sheet's row of a joined workbook).
+      const rec = session.validateGroup!(list, (row, field, message, sheet) => {
         bad = true;
-        addIssue(row, field, message);
+        addIssue(row, field, message, sheet, false);
       });
       if (bad || rec === null) {
-        if (!bad) addIssue(list[0].row, '', 'The record is not valid.');
-        for (const r of list) badRows.add(r.row);
+        if (!bad) addIssue(list[0].row, '', 'The record is not valid.', list[0].sheet, false);
+        for (const r of list) badRows.add(rowId(r.row, r.sheet));
         continue;
       }
-      accept(list[0].row, rec);
+      accept(list[0].row, rec, list[0].sheet);
     }
   await progress('validating', rows, rows);
 
@@ -186,7 +209,7 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
       const e = found.get(r.key);
       if (!e) fresh.push(r);
       else if (e.same) existing++;
-      else addIssue(r.row, e.field, e.message);
+      else addIssue(r.row, e.field, e.message, r.sheet);
     }
     await progress('checking', Math.min(i + chunk, records.length), records.length);
   }
@@ -195,11 +218,12 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
   let warnings = 0;
   if (session.warnings && records.length) {
     cancelled();
-    const rowOf = new Map(records.map((r) => [r.key, r.row]));
+    const recordOf = new Map(records.map((r) => [r.key, r]));
     for (const w of await session.warnings(database.db, records.map((r) => r.rec))) {
       warnings++;
       issueCount++;
-      if (issues.length < maxIssues) issues.push({ row: w.row ?? rowOf.get(w.key) ?? 0, field: w.field, column: mapper.columnOf(w.field), message: w.message, severity: 'warning' });
+      const sheet = w.row !== undefined ? w.sheet : recordOf.get(w.key)?.sheet;
+      if (issues.length < maxIssues) issues.push({ row: w.row ?? recordOf.get(w.key)?.row ?? 0, field: w.field, column: mapper.columnOf(w.field), message: w.message, ...(sheet === undefined ? {} : { sheet }), severity: 'warning' });
     }
   }
   issues.sort((a, b) => a.row - b.row);

@@ -128,4 +128,27 @@ describe('column mapping', () => {
     const bad = compileMapping(headers, fields, { date: 'nope', extra: 'bcp' });
     expect(bad.problems.map((p) => p.field).sort()).toEqual(['date', 'extra', 'site']);
   });
+
+  it('a question asked under two groups (the main part, then a repeat group) feeds the once-per-record twin first', () => {
+    const twins: ImportField[] = [
+      { key: 'name', label: 'Name' },
+      { key: 'sex', label: 'Sex', required: true },
+      { key: 'phone', label: 'Phone' },
+      { key: 'headName', label: 'Head name', twinOf: 'name', aliases: ['hoh_name'] },
+      { key: 'headSex', label: 'Head sex', twinOf: 'sex', aliases: ['hoh_sex'] },
+      { key: 'headPhone', label: 'Head phone', twinOf: 'phone' },
+    ];
+    expect(suggestMapping(['g_head/name', 'g_head/sex', 'hh/phone', 'members/name', 'members/sex', 'members/phone'], twins)).toEqual({
+      headName: 'g_head/name',
+      headSex: 'g_head/sex',
+      headPhone: 'hh/phone',
+      name: 'members/name',
+      sex: 'members/sex',
+      phone: 'members/phone',
+    });
+    // Only a phone asked twice (a household's contact beside the members'): no head is split off.
+    expect(suggestMapping(['hh/phone', 'members/name', 'members/sex', 'members/phone'], twins)).toEqual({ name: 'members/name', sex: 'members/sex', phone: 'hh/phone' });
+    // A head found by its own name (hoh_sex) splits the other questions asked twice.
+    expect(suggestMapping(['hoh_sex', 'g/name', 'members/name', 'members/sex'], twins)).toEqual({ headSex: 'hoh_sex', headName: 'g/name', name: 'members/name', sex: 'members/sex' });
+  });
 });

@@ -21,7 +21,21 @@ export interface Tabular {
    * Data rows in batches; `first` is the spreadsheet row number of the batch's first row: the
    * file's own numbering, blank rows before the header counted (header on row 1 → data from 2).
    */
-  batches(): AsyncGenerator<{ first: number; rows: string[][] }>;
+  batches(): AsyncGenerator<TabularBatch>;
+  /**
+   * A Kobo/ODK workbook read joined with its repeat sheet (joinRepeatSheet): the two sheets' names;
+   * the first `mainColumns` headers are the main sheet's.
+   */
+  sheets?: { main: string; repeat: string; mainColumns: number };
+}
+
+export interface TabularBatch {
+  first: number;
+  rows: string[][];
+  /** Joined workbooks: the sheet whose row numbers these are (the repeat sheet, or the main sheet for a submission without repeat entries). */
+  sheet?: string;
+  /** Joined workbooks: per row, the row of its submission in the main sheet (undefined for a repeat entry without one). */
+  mainRows?: (number | undefined)[];
 }
 
 function countLines(bytes: Uint8Array): number {
@@ -149,7 +163,8 @@ const headerRow = (sheet: XlsxSheet) => {
  * then the repeat sheet's (a name the main sheet already has, such as `_index`, becomes
  * `<sheet name>/_index`). Rows are numbered as in the repeat sheet, in its order; a submission
  * without repeat entries comes after them as one row with its own columns only, numbered as in the
- * main sheet.
+ * main sheet. Each batch names the sheet its row numbers belong to and, per row, the main sheet's
+ * row of its submission (`sheet`, `mainRows`), so a report can name either sheet's row.
  */
 export function joinRepeatSheet(sheets: XlsxSheet[]): Tabular | null {
   const main = sheets[0];
@@ -183,10 +198,12 @@ export function joinRepeatSheet(sheets: XlsxSheet[]): Tabular | null {
       format: 'xlsx',
       headers,
       estimatedRows: Math.max(0, child.rowCount - 1) + order.length,
+      sheets: { main: main.name, repeat: child.name, mainColumns: mainHeaders.length },
       async *batches() {
         if (used) throw new Error('rows can be read once');
         used = true;
         let rows: string[][] = [];
+        let mainRows: (number | undefined)[] = [];
         let start = 2;
         let r = 0;
         for (const cells of child.rows()) {
@@ -195,14 +212,16 @@ export function joinRepeatSheet(sheets: XlsxSheet[]): Tabular | null {
           const parent = parents.get((cells[by.c] ?? '').trim());
           if (parent) parent.used = true;
           rows.push(cells.every((c) => c === '') ? [] : [...pad(parent?.cells ?? []), ...cells]);
+          mainRows.push(parent?.row);
           if (rows.length >= BATCH) {
-            yield { first: start, rows };
+            yield { first: start, rows, sheet: child.name, mainRows };
             start += rows.length;
             rows = [];
+            mainRows = [];
           }
         }
-        if (rows.length) yield { first: start, rows };
-        for (const p of order) if (!p.used) yield { first: p.row, rows: [pad(p.cells)] };
+        if (rows.length) yield { first: start, rows, sheet: child.name, mainRows };
+        for (const p of order) if (!p.used) yield { first: p.row, rows: [pad(p.cells)], sheet: main.name, mainRows: [p.row] };
       },
     };
   }

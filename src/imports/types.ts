@@ -26,6 +26,14 @@ export interface ImportField {
   /** Other header names meaning this field, compared without group prefixes, case and punctuation. */
   aliases?: readonly string[];
   description?: string;
+  /**
+   * This field is the once-per-record counterpart of the field `twinOf` (e.g. the head of
+   * household's given name asked in a Kobo form's main part, beside the members' given name in its
+   * repeat group). When the same question appears under two groups of the file (`head/sex` and
+   * `members/sex`), the mapping suggestion gives the first to this field and the second to the twin,
+   * provided this happens for at least one required twin (src/imports/mapping.ts).
+   */
+  twinOf?: string;
 }
 
 /**
@@ -49,16 +57,25 @@ export interface ImportScope {
   database?: Database;
   /** The import batch being run (id and file name), when the run belongs to one. */
   batch?: { id: string; name: string };
+  /**
+   * A Kobo/ODK workbook read joined with its repeat sheet (ImportAdapter.joinRepeatSheets): the two
+   * sheets' names, and the sheet of the column mapped to a field (null when the field is not mapped).
+   */
+  sheets?: { main: string; repeat: string; of(field: string): string | null };
 }
 
 /** One row of a group (see ImportSession.groupKey): its spreadsheet row number and mapped values. */
 export interface GroupRow {
   row: number;
   values: MappedRow;
+  /** Joined workbooks: the sheet `row` is a row of (the repeat sheet; the main sheet for a submission without repeat entries). */
+  sheet?: string;
+  /** Joined workbooks: the row of the entry's submission in the main sheet. */
+  mainRow?: number;
 }
 
-/** Reports one problem of a row of the group being validated. */
-export type GroupIssueSink = (row: number, field: string, message: string) => void;
+/** Reports one problem of a row of the group being validated (`sheet`: which sheet's row, in a joined workbook). */
+export type GroupIssueSink = (row: number, field: string, message: string, sheet?: string) => void;
 
 /** A warning about a valid record (it is still imported): shown in the report beside the errors. */
 export interface ImportWarning {
@@ -66,12 +83,14 @@ export interface ImportWarning {
   key: string;
   /** The row to name; default the record's first row. */
   row?: number;
+  /** The sheet of `row` (joined workbooks). */
+  sheet?: string;
   field: string;
   message: string;
 }
 
 /** What already exists for a record's natural key. */
-export type Existing = { same: true } | { same: false; field: string; message: string };
+export type Existing = { same: true } | { same: false; field: string; message: string; /** The row to name (default the record's first row), and its sheet. */ row?: number; sheet?: string };
 
 export interface ImportSession<R> {
   /** Converts and checks one row; reports each problem through `issue`; null when the row is invalid. */

@@ -34,7 +34,8 @@ export const importKinds = z.object({ items: z.array(importKind) });
 export const kindsQuery = z.object({ operation });
 export type ImportKindView = z.infer<typeof importKind>;
 
-export const importIssue = z.object({ row: z.number().int(), field: z.string(), column: z.string().nullable(), message: z.string(), severity: z.literal('warning').optional() });
+/** `sheet`: in a Kobo/ODK workbook read with its repeat sheet, the sheet whose row `row` is. */
+export const importIssue = z.object({ row: z.number().int(), sheet: z.string().optional(), field: z.string(), column: z.string().nullable(), message: z.string(), severity: z.literal('warning').optional() });
 export type ImportIssueView = z.infer<typeof importIssue>;
 
 export const IMPORT_STATUS_VALUES = ['uploaded', 'validating', 'validated', 'committing', 'committed', 'unchanged', 'failed', 'cancelled'] as const;
