@@ -1,3 +1,5 @@
+import { notFound } from './errors';
+
 /**
  * The catalogue of dot-named permissions. A role is a set of these; a grant gives a role to a user
  * in one operation, optionally limited to an admin-area subtree and/or one organisation.
@@ -117,6 +119,16 @@ export function allows(grants: readonly GrantScope[], permission: Permission, ta
 /** True when the user holds `permission` somewhere (optionally in one operation). */
 export function holds(grants: readonly GrantScope[], permission: Permission, operationId?: string): boolean {
   return grants.some((g) => g.permissions.has(permission) && (!operationId || g.operationId === operationId));
+}
+
+/**
+ * The operation an API call names (any case), upper-cased, when the user holds `permission`
+ * there; otherwise 404 "No operation …" (an operation the user may not see does not exist for them).
+ */
+export function operationHeld(grants: readonly GrantScope[], permission: Permission, operationIn: string): string {
+  const operationId = operationIn.toUpperCase();
+  if (!holds(grants, permission, operationId)) throw notFound(`No operation ${operationIn}.`);
+  return operationId;
 }
 
 /**

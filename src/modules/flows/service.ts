@@ -7,7 +7,7 @@ import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
 import { keysetPage, type Page } from '../../server/pagination';
-import { holds, type GrantScope, type Permission } from '../../server/permissions';
+import { holds, operationHeld, type GrantScope, type Permission } from '../../server/permissions';
 import type {
   CountCorrection,
   CountCreate,
@@ -51,11 +51,7 @@ export function siteInScope(grants: readonly GrantScope[], permission: Permissio
 }
 
 /** 404 unless the user holds `permission` somewhere in the operation. */
-function requireOperation(auth: AuthContext, permission: Permission, operationIn: string): string {
-  const operationId = operationIn.toUpperCase();
-  if (!holds(auth.grants, permission, operationId)) throw notFound(`No operation ${operationIn}.`);
-  return operationId;
-}
+const requireOperation = (auth: AuthContext, permission: Permission, operationIn: string): string => operationHeld(auth.grants, permission, operationIn);
 
 /** The operation's sites the user reaches with `permission` (flow data of other sites stays hidden). */
 export async function visibleSites(tx: Tx, auth: AuthContext, permission: Permission, operationIn: string): Promise<{ operationId: string; sites: SiteFacts[] }> {

@@ -9,7 +9,7 @@ import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
 import { keysetPage, type Page } from '../../server/pagination';
-import { holds, scopesFor, type GrantScope, type Permission } from '../../server/permissions';
+import { holds, operationHeld, scopesFor, type GrantScope, type Permission } from '../../server/permissions';
 import { areaNames, getSite, visibleSitesByIds } from '../places/service';
 import type {
   AssessmentCorrection,
@@ -62,11 +62,7 @@ function scopeFilter(scope: string[] | null): SQL | undefined {
 }
 
 /** 404 unless the user holds `permission` somewhere in the operation. */
-function requireOperation(auth: AuthContext, permission: Permission, operationIn: string): string {
-  const operationId = operationIn.toUpperCase();
-  if (!holds(auth.grants, permission, operationId)) throw notFound(`No operation ${operationIn}.`);
-  return operationId;
-}
+const requireOperation = (auth: AuthContext, permission: Permission, operationIn: string): string => operationHeld(auth.grants, permission, operationIn);
 
 // ---------------------------------------------------------------------------------------------
 // Gazetteer (from the places module): provinces and districts of an operation.
