@@ -155,6 +155,124 @@ describe.each(BACKENDS)('household import on %s', (backend) => {
     expect(hh.reference).toBe(existingRef);
   });
 
+  it('a Kobo export with the head in the main sheet and the other members in the repeat sheet: suggested mapping, households built head first, problems on the right sheet and row, re-run adds nothing', async () => {
+    const main = [
+      ['start', 'g_head/given_name', 'g_head/father_name', 'g_head/family_name', 'g_head/sex', 'g_head/birth_year', 'g_head/doc_type', 'g_head/doc_number', 'g_head/phone', 'g_hh/population_group', 'g_hh/current_pcode', 'g_hh/consent', 'g_hh/specific_needs', '_uuid', '_index'],
+      ['2024-06-01T08:00:00', 'Shir', 'Aqa', 'Popal', 'male', '1979', 'tazkira', '1401-0202-77777', '0700222333', 'returnee_deported', 'AF0601', 'yes', '', 'beef0000-0000-4000-8000-000000000001', 1],
+      // A head alone: no repeat entries.
+      ['2024-06-01T08:10:00', 'Torpekai', 'Nazar', 'Achakzai', 'female', '1968', '', '', '', 'returnee_spontaneous', 'AF0601', 'yes', '', 'beef0000-0000-4000-8000-000000000002', 2],
+      // A head whose sex is not a sex: the problem is on the main sheet's row 4.
+      ['2024-06-01T08:20:00', 'Jawed', 'Sami', 'Hotak', 'x', '1985', '', '', '', 'idp', 'AF0601', 'yes', '', 'beef0000-0000-4000-8000-000000000003', 3],
+      // A member with a birth in the future: the problem is on the repeat sheet's row.
+      ['2024-06-01T08:30:00', 'Fawad', 'Rahim', 'Barakzai', 'male', '1990', '', '', '', 'idp', 'AF0601', 'yes', '', 'beef0000-0000-4000-8000-000000000004', 4],
+    ];
+    const repeat = [
+      ['members/relationship', 'members/given_name', 'members/father_name', 'members/family_name', 'members/sex', 'members/birth_year', '_index', '_parent_index', '_parent_table_name', '_submission__uuid'],
+      ['spouse', 'Gulalai', 'Hamid', 'Popal', 'female', '1983', 1, 1, 'registration', 'beef0000-0000-4000-8000-000000000001'],
+      ['child', 'Mirwais', 'Shir', 'Popal', 'male', '2010', 2, 1, 'registration', 'beef0000-0000-4000-8000-000000000001'],
+      ['child', 'Palwasha', 'Shir', 'Popal', 'female', '2014', 3, 1, 'registration', 'beef0000-0000-4000-8000-000000000001'],
+      ['spouse', 'Marzia', 'Karim', 'Hotak', 'female', '1988', 4, 3, 'registration', 'beef0000-0000-4000-8000-000000000003'],
+      ['child', 'Yama', 'Fawad', 'Barakzai', 'male', '2099', 5, 4, 'registration', 'beef0000-0000-4000-8000-000000000004'],
+    ];
+    const book = writeXlsxSheets([
+      { name: 'registration', rows: main },
+      { name: 'members', rows: repeat },
+    ]);
+    const up = await registrar.request({ method: 'POST', url: '/api/v1/imports?operation=AFG&kind=people.households&fileName=kobo-heads.xlsx', payload: Buffer.from(book), headers: { 'content-type': XLSX_MIME } });
+    expect(up.statusCode, up.body).toBe(201);
+    const batch = up.json();
+    // The questions asked in both sheets: the main sheet's go to the head, the repeat sheet's to the members.
+    expect(batch.suggestedMapping).toMatchObject({
+      householdKey: '_uuid',
+      headGivenName: 'g_head/given_name',
+      headFatherName: 'g_head/father_name',
+      headFamilyName: 'g_head/family_name',
+      headSex: 'g_head/sex',
+      headBirthYear: 'g_head/birth_year',
+      givenName: 'members/given_name',
+      fatherName: 'members/father_name',
+      familyName: 'members/family_name',
+      sex: 'members/sex',
+      birthYear: 'members/birth_year',
+      relationship: 'members/relationship',
+      populationGroup: 'g_hh/population_group',
+    });
+    // The head's document and phone have no twin in the repeat sheet: chosen in the mapping step.
+    const mapping = { ...batch.suggestedMapping, headDocumentType: 'g_head/doc_type', headDocumentNumber: 'g_head/doc_number', headPhone: 'g_head/phone' };
+    delete mapping.documentType;
+    delete mapping.documentNumber;
+    delete mapping.phone;
+    const v = await registrar.post(`/api/v1/imports/${batch.id}/validate`, { mapping });
+    expect(v.statusCode, v.body).toBe(202);
+    await runner.drain();
+    const report = (await registrar.get(`/api/v1/imports/${batch.id}`)).json();
+    const errors = report.issues.filter((i: { severity?: string }) => !i.severity);
+    expect(errors).toEqual([
+      expect.objectContaining({ sheet: 'registration', row: 4, field: 'headSex', column: 'g_head/sex' }),
+      expect.objectContaining({ sheet: 'members', row: 6, field: 'birthYear', column: 'members/birth_year', message: expect.stringContaining('future') }),
+    ]);
+    // Rows read: the five repeat entries and the head alone; the two bad households' rows are invalid.
+    expect(report.summary).toMatchObject({ rows: 6, valid: 2, invalid: 2 });
+    const c = await registrar.post(`/api/v1/imports/${batch.id}/commit`, { mode: 'valid', mapping });
+    expect(c.statusCode, c.body).toBe(202);
+    await runner.drain();
+    const done = (await registrar.get(`/api/v1/imports/${batch.id}`)).json();
+    expect(done.status, done.message).toBe('committed');
+    expect(done.summary.inserted).toBe(2);
+
+    const list = (await registrar.get('/api/v1/people/households?operation=AFG&limit=50')).json();
+    const shir = list.items.find((h: { headName: string }) => h.headName === 'Shir Popal');
+    expect(shir).toMatchObject({ size: 4, populationGroup: 'returnee_deported', currentPcode: 'AF0601' });
+    const detail = (await registrar.get(`/api/v1/people/households/${shir.id}`)).json();
+    expect(detail.members.map((m: { givenName: string; relationship: string }) => `${m.relationship}:${m.givenName}`)).toEqual(['head:Shir', 'spouse:Gulalai', 'son:Mirwais', 'daughter:Palwasha']);
+    expect(detail.members[0]).toMatchObject({ sex: 'male', fatherName: 'Aqa', birth: { precision: 'year' }, phones: [{ number: '0700222333' }] });
+    expect(detail.members[0].documents[0]).toMatchObject({ type: 'tazkira', number: '1401-0202-77777', issuingCountry: 'AFG' });
+    expect(detail.consents).toEqual([expect.objectContaining({ purpose: 'registration', individualId: detail.members[0].id })]);
+    const torpekai = list.items.find((h: { headName: string }) => h.headName === 'Torpekai Achakzai');
+    expect(torpekai).toMatchObject({ size: 1, populationGroup: 'returnee_spontaneous' });
+    expect(list.items.some((h: { headName: string }) => h.headName === 'Jawed Hotak' || h.headName === 'Fawad Barakzai')).toBe(false);
+
+    // The same workbook again (the file's hash aside: one cell of a bad household changed) adds nothing new.
+    const [u] = await db().select().from(users).where(eq(users.username, 'registrar'));
+    const auth = { user: { id: u.id, username: u.username, displayName: u.displayName, organisationId: u.organisationId, language: u.language, isDemo: false }, grants: await loadGrants(db(), u.id), via: 'token' } as AuthContext;
+    const book2 = writeXlsxSheets([
+      { name: 'registration', rows: main.map((r, i) => (i === 3 ? r.map((c, j) => (j === 4 ? 'male' : c)) : r)) },
+      { name: 'members', rows: repeat },
+    ]);
+    const individualsBefore = await count(peopleIndividuals);
+    const again = await runImport({ database: t.db.database, adapter: householdsImport as never, auth, userId: u.id, operationId: 'AFG', bytes: book2, format: 'xlsx', mapping, mode: 'valid', commit: true });
+    // Shir's and Torpekai's households exist; Jawed's (fixed now) is the only one added; Fawad's still has its problem.
+    expect(again.summary).toMatchObject({ existing: 2, inserted: 1, invalid: 1 });
+    expect(await count(peopleIndividuals)).toBe(individualsBefore + 2);
+    const third = await runImport({ database: t.db.database, adapter: householdsImport as never, auth, userId: u.id, operationId: 'AFG', bytes: book2, format: 'xlsx', mapping, mode: 'valid', commit: true });
+    expect(third.summary).toMatchObject({ existing: 3, inserted: 0 });
+    expect(await count(peopleIndividuals)).toBe(individualsBefore + 2);
+  });
+
+  it('a member of the repeat sheet marked head beside a head in the main sheet is an error on that member\'s row', async () => {
+    const book = writeXlsxSheets([
+      {
+        name: 'registration',
+        rows: [
+          ['g_head/given_name', 'g_head/sex', 'g_head/age', 'population_group', 'current_pcode', '_uuid', '_index'],
+          ['Nabi', 'male', '50', 'idp', 'AF0601', 'beef0000-0000-4000-8000-0000000000aa', 1],
+        ],
+      },
+      {
+        name: 'members',
+        rows: [
+          ['members/relationship', 'members/given_name', 'members/sex', 'members/age', '_parent_index'],
+          ['spouse', 'Shirin', 'female', '45', 1],
+          ['head', 'Nabi', 'male', '50', 1],
+        ],
+      },
+    ]);
+    const r = await importFile(t.db.database, 'registrar', 'people.households', Buffer.from(book), { operation: 'AFG', fileName: 'two-heads.xlsx' });
+    expect(r.mapping).toMatchObject({ headGivenName: 'g_head/given_name', givenName: 'members/given_name', headAge: 'g_head/age', age: 'members/age' });
+    expect(r.issues.filter((i) => !i.severity)).toEqual([expect.objectContaining({ sheet: 'members', row: 3, field: 'relationship', message: expect.stringContaining('row 2 (registration)') })]);
+    expect(r.summary).toMatchObject({ rows: 2, valid: 0, invalid: 2, inserted: 0 });
+  });
+
   it('one row per household with its head only (no key column)', async () => {
     const file = csv([
       ['given_name', 'family_name', 'gender', 'year_of_birth', 'population_group', 'district_pcode'],

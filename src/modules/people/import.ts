@@ -21,7 +21,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { rows as queryRows, type Tx } from '../../db/client';
 import { canonicalHash } from '../../imports/canonical';
 import { derivedUuid } from '../../imports/ids';
-import type { GroupRow, ImportAdapter, ImportField, ImportSession, ImportWarning, MappedRow } from '../../imports/types';
+import type { Existing, GroupIssueSink, GroupRow, ImportAdapter, ImportField, ImportSession, ImportWarning, MappedRow } from '../../imports/types';
 import { asciiDigits } from '../../imports/values';
 import { audit } from '../../server/audit';
 import type { FieldIssue } from '../../server/errors';
@@ -75,19 +75,28 @@ const WG_FIELDS = WG_DOMAINS.map((d) => `wg${d[0].toUpperCase()}${d.slice(1)}`);
 /** Fields of one household (taken from its first row that has them; other rows must agree). */
 const HOUSEHOLD_FIELDS = ['populationGroup', 'currentPcode', 'originPcode', 'destinationPcode', 'crossingPoint', 'crossingDate', 'femaleHeaded', 'consent', 'consentDate', 'consentPurposes', 'notes'] as const;
 
-export const HOUSEHOLD_IMPORT_FIELDS: readonly ImportField[] = [
+/**
+ * The person fields a Kobo form may ask of the head of household in its main part (one row per
+ * submission), with the other members in the repeat group: each has a `head…` field (twinOf).
+ */
+const HEAD_PERSON_FIELDS = ['givenName', 'fatherName', 'familyName', 'givenNameAr', 'fatherNameAr', 'familyNameAr', 'sex', 'birthDate', 'birthYear', 'age', 'birthDateSh', 'documentType', 'documentNumber', 'documentCountry', 'phone', 'specificNeeds'] as const;
+const headKey = (f: string) => `head${f[0].toUpperCase()}${f.slice(1)}`;
+const HEAD_OF = new Map<string, string>(HEAD_PERSON_FIELDS.map((f) => [f, headKey(f)]));
+const HEAD_KEYS = HEAD_PERSON_FIELDS.map(headKey);
+
+const PERSON_IMPORT_FIELDS: readonly ImportField[] = [
   { key: 'householdKey', label: 'Household key', aliases: ['household_key', 'household_id', 'hh_id', 'hhid', 'family_id', 'household', '_uuid', 'uuid', 'instanceID'], description: 'Rows with the same key are one household; also makes a re-import add nothing (a Kobo export: _uuid). Without it each row is a household.' },
-  { key: 'relationship', label: 'Relationship to head', aliases: ['relation', 'relationship_to_head', 'rel_hoh'], options: RELATIONSHIPS, description: 'head marks the head of household' },
-  { key: 'givenName', label: 'Given name', aliases: ['given_name', 'first_name', 'name'] },
+  { key: 'relationship', label: 'Relationship to head', aliases: ['relation', 'relationship_to_head', 'rel_hoh', 'member_relationship'], options: RELATIONSHIPS, description: 'head marks the head of household' },
+  { key: 'givenName', label: 'Given name', aliases: ['given_name', 'first_name', 'name', 'member_name', 'member_given_name'] },
   { key: 'fatherName', label: "Father's name", aliases: ['father_name', 'fathers_name', 'father'] },
   { key: 'familyName', label: 'Family or tribe name', aliases: ['family_name', 'last_name', 'surname', 'tribe'] },
   { key: 'givenNameAr', label: 'Given name (Arabic script)', aliases: ['given_name_ar', 'first_name_ar', 'name_ar', 'given_name_fa'] },
   { key: 'fatherNameAr', label: "Father's name (Arabic script)", aliases: ['father_name_ar', 'father_name_fa'] },
   { key: 'familyNameAr', label: 'Family name (Arabic script)', aliases: ['family_name_ar', 'last_name_ar', 'family_name_fa'] },
-  { key: 'sex', label: 'Sex', required: true, aliases: ['gender'], options: ['male', 'female'] },
+  { key: 'sex', label: 'Sex', required: true, aliases: ['gender', 'member_sex', 'member_gender'], options: ['male', 'female'] },
   { key: 'birthDate', label: 'Date of birth', aliases: ['birth_date', 'dob', 'date_of_birth'], description: 'YYYY-MM-DD (or YYYY-MM, YYYY)' },
   { key: 'birthYear', label: 'Year of birth', aliases: ['birth_year', 'year_of_birth', 'yob'] },
-  { key: 'age', label: 'Age (years)', aliases: ['age_years', 'estimated_age'] },
+  { key: 'age', label: 'Age (years)', aliases: ['age_years', 'estimated_age', 'member_age'] },
   { key: 'birthDateSh', label: 'Date of birth (Solar Hijri)', aliases: ['birth_date_sh', 'dob_sh', 'dob_solar_hijri'], description: '1365/04/12 or 1365' },
   { key: 'populationGroup', label: 'Population group', required: true, aliases: ['population_group', 'pop_group'], options: POPULATION_GROUPS },
   { key: 'documentType', label: 'Document type', aliases: ['document_type', 'doc_type', 'id_type'], options: DOCUMENT_TYPES },
@@ -97,6 +106,27 @@ export const HOUSEHOLD_IMPORT_FIELDS: readonly ImportField[] = [
   { key: 'specificNeeds', label: 'Specific needs', multiple: true, aliases: ['specific_needs', 'needs'], options: SPECIFIC_NEEDS },
   { key: 'uasc', label: 'Unaccompanied or separated child', aliases: ['unaccompanied', 'separated_child'] },
   ...WG_DOMAINS.map((d, i) => ({ key: WG_FIELDS[i], label: `Washington Group: ${d}`, aliases: [`wg_${d}`, d], options: WG_LEVELS })),
+];
+
+/** `hh_head/sex` → headSex: the member field's names with a head_ or hoh_ prefix. */
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const HEAD_IMPORT_FIELDS: ImportField[] = HEAD_PERSON_FIELDS.map((f) => {
+  const member = PERSON_IMPORT_FIELDS.find((m) => m.key === f)!;
+  const names = [snake(f), ...(member.aliases ?? []).filter((a) => !a.startsWith('member_'))];
+  return {
+    key: headKey(f),
+    label: `Head of household: ${member.label[0].toLowerCase()}${member.label.slice(1)}`,
+    aliases: [...names.map((n) => `head_${n}`), ...names.map((n) => `hoh_${n}`), ...names.map((n) => `${n}_hoh`)],
+    twinOf: f,
+    ...(member.multiple ? { multiple: true } : {}),
+    ...(member.options ? { options: member.options } : {}),
+    description: 'When the form asks the head in its main part (one row per household) and the other members in a repeat group.',
+  };
+});
+
+export const HOUSEHOLD_IMPORT_FIELDS: readonly ImportField[] = [
+  ...PERSON_IMPORT_FIELDS,
+  ...HEAD_IMPORT_FIELDS,
   { key: 'femaleHeaded', label: 'Female-headed household', aliases: ['female_headed', 'fhh'] },
   { key: 'currentPcode', label: 'Current place (P-code)', aliases: ['current_pcode', 'location_pcode', 'district_pcode', 'adm2_pcode', 'pcode'] },
   { key: 'originPcode', label: 'Place of origin (P-code)', aliases: ['origin_pcode', 'origin'] },
@@ -170,10 +200,29 @@ function fieldOfPath(rest: (string | number)[], birthField: string | null): stri
 
 // Records ----------------------------------------------------------------------------------------
 
+/** A row of a sheet (`sheet` only in a joined workbook). */
+interface Loc {
+  row: number;
+  sheet?: string;
+}
+
+/** One member being built: the head from a household's own row, or a member's row. */
+interface Entry {
+  values: MappedRow;
+  head: boolean;
+  /** The import field that feeds a member field for this entry (headGivenName for the head from the household's row). */
+  field(memberField: string): string;
+  at(field: string): Loc;
+}
+
 export interface HouseholdImport {
   key: string;
-  /** The first row of each member (in member order). */
+  /** The row of each member (in member order), its sheet in a joined workbook, and the field of its given name. */
   rows: number[];
+  sheets: (string | undefined)[];
+  nameFields: string[];
+  /** Where the household key is (for a conflict with an earlier import). */
+  keyAt: Loc;
   body: HouseholdCreate;
   hash: string;
   household: Omit<HouseholdRow, 'reference' | 'qrToken' | 'createdBy'>;
@@ -223,27 +272,53 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
     lastWrite = null;
     const actor = { userId: scope.userId, requestId: null };
 
-    function build(rows: GroupRow[], issue: (row: number, field: string, message: string) => void): HouseholdImport | null {
+    /** Where a field's value of a row lives: a main-sheet column of a joined workbook is on its submission's row. */
+    const locate = (field: string, r: GroupRow): Loc => (r.mainRow !== undefined && scope.sheets?.of(field) === scope.sheets?.main ? { row: r.mainRow, sheet: scope.sheets!.main } : { row: r.row, sheet: r.sheet });
+    const named = (l: Loc) => `row ${l.row}${l.sheet ? ` (${l.sheet})` : ''}`;
+    const present = (v: string | string[] | undefined) => v !== undefined && (!Array.isArray(v) || v.length > 0);
+
+    function build(rows: GroupRow[], issue: GroupIssueSink): HouseholdImport | null {
       const first = rows[0];
       const hh: Partial<Record<(typeof HOUSEHOLD_FIELDS)[number], string | string[]>> = {};
-      const hhRow: Partial<Record<string, number>> = {};
+      const hhRow: Partial<Record<string, Loc>> = {};
+      // Household fields, and the head's fields when the form asks the head apart from the other
+      // members (a Kobo main sheet): from the first row that has them; other rows must agree.
       for (const r of rows)
-        for (const f of HOUSEHOLD_FIELDS) {
+        for (const f of [...HOUSEHOLD_FIELDS, ...HEAD_KEYS]) {
           const v = r.values[f];
-          if (v === undefined || (Array.isArray(v) && !v.length)) continue;
-          if (hh[f] === undefined) {
-            hh[f] = v;
-            hhRow[f] = r.row;
-          } else if (JSON.stringify(hh[f]) !== JSON.stringify(v)) issue(r.row, f, `Differs from row ${hhRow[f]} of the same household.`);
+          if (!present(v)) continue;
+          const l = locate(f, r);
+          if (hh[f as keyof typeof hh] === undefined) {
+            hh[f as keyof typeof hh] = v;
+            hhRow[f] = l;
+          } else if (JSON.stringify(hh[f as keyof typeof hh]) !== JSON.stringify(v)) issue(l.row, f, `Differs from ${named(hhRow[f]!)} of the same household.`, l.sheet);
         }
+      const firstLoc: Loc = { row: first.row, sheet: first.sheet };
+      const at = (field: string): Loc => hhRow[field] ?? locate(field, first);
       const key = text(first.values.householdKey) ?? `row:${canonicalHash(first.values)}`;
       const id = derivedUuid(`people.households/${operationId}/${key}`);
+      // The members: the head from the head fields (when any has a value), then each row that
+      // holds a member (a submission's own row in a joined workbook holds none).
+      const headValues: MappedRow | null = HEAD_KEYS.some((k) => present((hh as MappedRow)[k])) ? Object.fromEntries(HEAD_PERSON_FIELDS.map((f) => [f, (hh as MappedRow)[headKey(f)]])) : null;
+      const entries: Entry[] = [];
+      const headLoc = hhRow[HEAD_KEYS.find((k) => hhRow[k]) ?? ''];
+      if (headValues && headLoc) entries.push({ values: { ...headValues, relationship: 'head' }, head: true, field: (f) => HEAD_OF.get(f) ?? f, at: (f) => hhRow[f] ?? headLoc });
+      for (const r of rows) {
+        if (headValues && !HEAD_PERSON_FIELDS.some((f) => present(r.values[f])) && !present(r.values.relationship)) continue;
+        entries.push({ values: r.values, head: false, field: (f) => f, at: () => ({ row: r.row, sheet: r.sheet }) });
+      }
+      if (headValues)
+        for (const e of entries.slice(1))
+          if (choice(e.values.relationship, RELATION) === 'head') {
+            const l = e.at('relationship');
+            issue(l.row, 'relationship', `The head of household is given in the household's own row (${named(entries[0].at('givenName'))}); a member of the repeat group cannot be the head too.`, l.sheet);
+          }
       const birthFields: (string | null)[] = [];
-      const members: HouseholdCreate['members'] = rows.map((r, i) => {
+      const members: HouseholdCreate['members'] = entries.map((r, i) => {
         const v = r.values;
         const memberId = derivedUuid(`${id}/member/${i}`);
         const sex = choice(v.sex, SEX);
-        let relationship = choice(v.relationship, RELATION) ?? (rows.length === 1 ? 'head' : undefined);
+        let relationship = choice(v.relationship, RELATION) ?? (entries.length === 1 ? 'head' : undefined);
         if (relationship === 'child') relationship = sex === 'female' ? 'daughter' : 'son';
         let birth: { precision: string; value: string } | null = null;
         let birthField: string | null = null;
@@ -267,7 +342,7 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
           if (level) wg[d] = level;
         });
         const uasc = lower(v.uasc);
-        if (uasc !== undefined && !YES.has(uasc) && !NO.has(uasc)) issue(r.row, 'uasc', `"${v.uasc}" is not yes or no.`);
+        if (uasc !== undefined && !YES.has(uasc) && !NO.has(uasc)) issue(r.at('uasc').row, 'uasc', `"${v.uasc}" is not yes or no.`, r.at('uasc').sheet);
         return {
           id: memberId,
           relationship,
@@ -286,18 +361,18 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
           documents,
         } as unknown as HouseholdCreate['members'][number];
       });
-      const at = (field: string) => hhRow[field] ?? first.row;
+
       // Crossing point by site code or id.
       let crossingSiteId: string | null = null;
       const cp = text(hh.crossingPoint as string | undefined);
       if (cp) {
         crossingSiteId = siteByCode.get(cp.toUpperCase()) ?? (sites.has(cp.toLowerCase()) ? cp.toLowerCase() : null);
-        if (!crossingSiteId) issue(at('crossingPoint'), 'crossingPoint', `No crossing point ${cp} in ${operationId}.`);
+        if (!crossingSiteId) issue(at('crossingPoint').row, 'crossingPoint', `No crossing point ${cp} in ${operationId}.`, at('crossingPoint').sheet);
       }
       const consentValue = lower(hh.consent as string | undefined);
-      if (consentValue !== undefined && !YES.has(consentValue) && !NO.has(consentValue)) issue(at('consent'), 'consent', `"${hh.consent}" is not yes or no.`);
+      if (consentValue !== undefined && !YES.has(consentValue) && !NO.has(consentValue)) issue(at('consent').row, 'consent', `"${hh.consent}" is not yes or no.`, at('consent').sheet);
       const femaleHeaded = lower(hh.femaleHeaded as string | undefined);
-      if (femaleHeaded !== undefined && !YES.has(femaleHeaded) && !NO.has(femaleHeaded)) issue(at('femaleHeaded'), 'femaleHeaded', `"${hh.femaleHeaded}" is not yes or no.`);
+      if (femaleHeaded !== undefined && !YES.has(femaleHeaded) && !NO.has(femaleHeaded)) issue(at('femaleHeaded').row, 'femaleHeaded', `"${hh.femaleHeaded}" is not yes or no.`, at('femaleHeaded').sheet);
       const consentOn = text(hh.consentDate as string | undefined) ? asciiDigits(text(hh.consentDate as string)!).slice(0, 10) : today;
       const purposes = consentValue !== undefined && YES.has(consentValue) ? ['registration', ...((hh.consentPurposes as string[] | undefined) ?? []).filter((p) => p !== 'registration')] : [];
       const draft = {
@@ -317,19 +392,21 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
         consents: purposes.map((purpose) => ({ id: derivedUuid(`${id}/consent/${purpose}`), purpose, givenOn: consentOn })),
       };
       // 1. The contract's schema, as for a request.
-      const rowOfMember = (i: unknown) => (typeof i === 'number' && rows[i] ? rows[i].row : first.row);
       const parsed = householdCreate.safeParse(draft);
       // Fields the schema already refused: the service's checks below do not repeat them.
       const refused = new Set<string>();
-      const report = (row: number, field: string, message: string, fromSchema = false) => {
-        const k = `${row}/${field}`;
+      const report = (l: Loc, field: string, message: string, fromSchema = false) => {
+        const k = `${l.sheet ?? ''}/${l.row}/${field}`;
         if (fromSchema) refused.add(k);
         else if (refused.has(k)) return;
-        issue(row, field, message);
+        issue(l.row, field, message, l.sheet);
       };
       const place = (p: (string | number)[], message: string, fromSchema = false) => {
-        if (p[0] === 'members' && typeof p[1] === 'number' && p.length > 2) report(rowOfMember(p[1]), fieldOfPath(p.slice(2), birthFields[p[1]]), message, fromSchema);
-        else if (p[0] === 'members') report(first.row, 'relationship', message, fromSchema);
+        if (p[0] === 'members' && typeof p[1] === 'number' && p.length > 2 && entries[p[1]]) {
+          const e = entries[p[1]];
+          const f = e.field(fieldOfPath(p.slice(2), birthFields[p[1]]));
+          report(e.at(f), f, message, fromSchema);
+        } else if (p[0] === 'members') report(firstLoc, 'relationship', message, fromSchema);
         else if (p[0] === 'consents') report(at('consent'), p[2] === 'givenOn' ? 'consentDate' : 'consentPurposes', message, fromSchema);
         else {
           const f = fieldOfPath(p, null);
@@ -346,7 +423,8 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
       try {
         places = placeColumnsFrom(ctx, body, known, sites);
         ensureWritable(auth, { operationId, areaPcode: places.currentPcode ?? null, organisationId }, ctx.issues);
-        headCheck(body.members, 'body.members', ctx.issues);
+        // A head from the household's own row is the one head (a second one is reported above).
+        if (!headValues) headCheck(body.members, 'body.members', ctx.issues);
         memberCols = body.members.map((m, i) => {
           if (!hasAnyName(m)) ctx.issues.push({ path: `body.members.${i}.givenName`, message: 'At least one name (any script) is required.' });
           m.documents.forEach((d, j) => checkDocument(d, `body.members.${i}.documents.${j}`, ctx.issues));
@@ -373,7 +451,10 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
       });
       return {
         key,
-        rows: rows.map((r) => r.row),
+        rows: entries.map((e) => e.at(e.field('givenName')).row),
+        sheets: entries.map((e) => e.at(e.field('givenName')).sheet),
+        nameFields: entries.map((e) => e.field('givenName')),
+        keyAt: at('householdKey'),
         body,
         hash: canonicalHash({ ...body, operationId }),
         household: {
@@ -407,14 +488,14 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
       validateGroup: (rows, issue) => build(rows, issue),
       key: (r) => r.key,
       async existing(db, list) {
-        const out = new Map<string, { same: true } | { same: false; field: string; message: string }>();
+        const out = new Map<string, Existing>();
         if (!list.length) return out;
         const found = await db.select({ id: peopleHouseholds.id, bodyHash: peopleHouseholds.bodyHash }).from(peopleHouseholds).where(inArray(peopleHouseholds.id, list.map((r) => r.household.id!)));
         const byId = new Map(found.map((f) => [f.id, f.bodyHash]));
         for (const r of list) {
           const h = byId.get(r.household.id!);
           if (h === undefined) continue;
-          out.set(r.key, h === r.hash ? { same: true } : { same: false, field: 'householdKey', message: `Household ${r.key} was imported before with other content; it is left as it is (edit it in the registry).` });
+          out.set(r.key, h === r.hash ? { same: true } : { same: false, field: 'householdKey', row: r.keyAt.row, ...(r.keyAt.sheet ? { sheet: r.keyAt.sheet } : {}), message: `Household ${r.key} was imported before with other content; it is left as it is (edit it in the registry).` });
         }
         return out;
       },
@@ -435,7 +516,7 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
         const name = (rec: HouseholdImport, member: number) => displayName(rec.body.members[member]) || `member ${member + 1}`;
         const add = (rec: HouseholdImport, member: number, f: Flag, message: string) => {
           (flags.get(rec.key) ?? flags.set(rec.key, []).get(rec.key)!).push(f);
-          warnings.push({ key: rec.key, row: rec.rows[member], field: 'givenName', message });
+          warnings.push({ key: rec.key, row: rec.rows[member], ...(rec.sheets[member] ? { sheet: rec.sheets[member] } : {}), field: rec.nameFields[member], message });
         };
         // Against the registry: only households the user may see are named (others stay hidden).
         let registryPairs = 0;
@@ -459,7 +540,7 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
             if (!a || !b || a.rec === b.rec) continue;
             batchPairs++;
             const [early, late] = a.rec.rows[a.member] <= b.rec.rows[b.member] ? [a, b] : [b, a];
-            add(late.rec, late.member, { member: late.member, candidateIndividualId: early.rec.members[early.member].id, candidateHouseholdId: early.rec.household.id!, source: 'batch', score: p.score, decision: p.decision }, `${name(late.rec, late.member)} may be the same person as row ${early.rec.rows[early.member]} (${p.decision}, score ${p.score}).`);
+            add(late.rec, late.member, { member: late.member, candidateIndividualId: early.rec.members[early.member].id, candidateHouseholdId: early.rec.household.id!, source: 'batch', score: p.score, decision: p.decision }, `${name(late.rec, late.member)} may be the same person as ${named({ row: early.rec.rows[early.member], sheet: early.rec.sheets[early.member] })} (${p.decision}, score ${p.score}).`);
           }
         }
         lastDuplicateCheck = { registry: registry.records.length, batch: batch.length, ms: Math.round(performance.now() - t0), warnings: warnings.length };
