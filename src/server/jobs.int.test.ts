@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../../test/helpers/db';
-import { defineJob, enqueueJob, getJob, JobCancelled, JobRunner, requestCancel, waitForJob, type JobRow } from './jobs';
-import { jobs } from './jobs-schema';
+import { defineJob, enqueueJob, getJob, HOLDER_GONE_MESSAGE, JobCancelled, JobRunner, requestCancel, waitForJob, type JobRow } from './jobs';
+import { jobRunners, jobs } from './jobs-schema';
 
 const seen: string[] = [];
 let gate: (() => void) | null = null;
@@ -105,6 +105,42 @@ describe.each(BACKENDS)('background jobs on %s', (backend) => {
     expect(mine.sort()).toEqual([...ids].sort());
     const rows: JobRow[] = await db.database.db.select().from(jobs).where(sql`${jobs.id} in ${ids}`);
     expect(rows.every((r) => r.status === 'succeeded' && r.attempts === 1)).toBe(true);
+  });
+
+  it('a job bound to a process is claimed only by that process, and failed once that process is gone', async () => {
+    const d = db.database.db;
+    const hourAgo = new Date(Date.now() - 3600_000);
+    const here = await new JobRunner(db.database, { kinds: ['test.none'], holder: 'host-a:1:aaaa', pollMs: 60_000 }).start();
+    const elsewhere = new JobRunner(db.database, { kinds, holder: 'host-b:2:bbbb', staleAfterMs: 1000 });
+    const bound = await enqueueJob(d, { kind: 'test.once', holder: 'host-a:1:aaaa' });
+    expect(await elsewhere.claim()).toBeNull();
+    await elsewhere.drain();
+    expect((await getJob(d, bound.id))!).toMatchObject({ status: 'queued', holder: 'host-a:1:aaaa' });
+    await d.update(jobs).set({ createdAt: hourAgo }).where(eq(jobs.id, bound.id));
+    if (backend === 'postgres') {
+      // Its process is alive (a fresh heartbeat): kept, however old the job.
+      await elsewhere.recover();
+      expect((await getJob(d, bound.id))!.status).toBe('queued');
+      // A holder whose heartbeat stopped, and one never seen: failed, unless the job is too young
+      // for its runner to have started.
+      await d.insert(jobRunners).values({ id: 'host-c:3:cccc', heartbeatAt: hourAgo });
+      const silent = await enqueueJob(d, { kind: 'test.once', holder: 'host-c:3:cccc' });
+      const young = await enqueueJob(d, { kind: 'test.once', holder: 'host-d:4:dddd' });
+      await d.update(jobs).set({ createdAt: hourAgo }).where(eq(jobs.id, silent.id));
+      const { failed } = await elsewhere.recover();
+      expect(failed).toContain(silent.id);
+      expect(failed).not.toContain(young.id);
+      expect((await getJob(d, young.id))!.status).toBe('queued');
+      await requestCancel(d, young.id);
+    }
+    await here.stop();
+    const { failed } = await elsewhere.recover();
+    expect(failed).toContain(bound.id);
+    expect((await getJob(d, bound.id))!).toMatchObject({ status: 'failed', message: HOLDER_GONE_MESSAGE, finishedAt: expect.any(Date) });
+    expect(abandoned).toContain(bound.id);
+    // Unbound jobs are anyone's.
+    const free = await enqueueJob(d, { kind: 'test.once' });
+    expect((await elsewhere.claim())?.id).toBe(free.id);
   });
 
   it('JobCancelled is an Error', () => {

@@ -16,15 +16,26 @@
  *   one whose heartbeat is older than `staleAfterMs`, checked again every minute) is queued again
  *   while it has attempts left and its kind allows it, otherwise failed, and the kind's
  *   `onAbandoned` hook lets its module tidy up (e.g. mark an import batch failed).
+ * - Jobs bound to a process: a job that needs something only the process that queued it holds in
+ *   memory (a linkage secret, never stored) is queued with `holder: PROCESS_HOLDER`. Only a runner
+ *   of that process claims it (`runner.holder`); each started runner keeps a row in job_runners
+ *   with a heartbeat, and recovery fails a bound queued job whose process is gone (PostgreSQL: no
+ *   fresh heartbeat of its holder; PGlite: any holder but this process) and calls `onAbandoned`.
  */
 import os from 'node:os';
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client';
 import { uuidv7 } from '../shared/ids';
 import { AppError } from './errors';
-import { jobs, type JobRow, type JobStatus } from './jobs-schema';
+import { jobRunners, jobs, type JobRow, type JobStatus } from './jobs-schema';
 
 export { jobs, type JobRow, type JobStatus };
+
+/** This process, as the holder of jobs bound to it (see the file comment). */
+export const PROCESS_HOLDER = `${os.hostname()}:${process.pid}:${uuidv7().slice(-8)}`;
+
+/** Why a bound job was given up: its process stopped before a runner there claimed it. */
+export const HOLDER_GONE_MESSAGE = 'The server process that accepted this job stopped before it ran, and what the job needs was kept only in that process: start again.';
 
 export interface JobContext {
   job: JobRow;
@@ -77,6 +88,8 @@ export interface NewJob {
   progressTotal?: number | null;
   runAfter?: Date;
   id?: string;
+  /** Only a runner of this process may claim it (`PROCESS_HOLDER`; see the file comment). */
+  holder?: string | null;
 }
 
 /** Queues a job inside the caller's transaction: it exists only if that transaction commits. */
@@ -91,6 +104,7 @@ export async function enqueueJob(tx: Tx, input: NewJob): Promise<JobRow> {
       createdBy: input.createdBy ?? null,
       maxAttempts: input.maxAttempts ?? 3,
       progressTotal: input.progressTotal ?? null,
+      holder: input.holder ?? null,
       ...(input.runAfter ? { runAfter: input.runAfter } : {}),
     })
     .returning();
@@ -160,6 +174,8 @@ export interface RunnerOptions {
   concurrency?: number;
   /** Only these kinds (default: every defined kind). */
   kinds?: string[];
+  /** The process this runner claims bound jobs for (default PROCESS_HOLDER; tests stand in for another process). */
+  holder?: string;
   log?: { info(obj: object, msg?: string): void; error(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
 }
 
@@ -174,7 +190,9 @@ const quietLog = { info() {}, error() {}, warn() {} };
 
 export class JobRunner {
   readonly id = `${os.hostname()}:${process.pid}:${uuidv7().slice(-8)}`;
-  private readonly opts: Required<Omit<RunnerOptions, 'kinds' | 'log'>> & Pick<RunnerOptions, 'kinds'>;
+  readonly holder: string;
+  private readonly opts: Required<Omit<RunnerOptions, 'kinds' | 'log' | 'holder'>> & Pick<RunnerOptions, 'kinds'>;
+  private beat: NodeJS.Timeout | null = null;
   private readonly log: NonNullable<RunnerOptions['log']>;
   private running = new Map<string, Promise<void>>();
   private abort = new AbortController();
@@ -194,6 +212,15 @@ export class JobRunner {
       kinds: options.kinds,
     };
     this.log = options.log ?? quietLog;
+    this.holder = options.holder ?? PROCESS_HOLDER;
+  }
+
+  /** Says this runner's process is alive (job_runners), so its bound jobs are not given up. */
+  private async heartbeat(): Promise<void> {
+    await this.database.db
+      .insert(jobRunners)
+      .values({ id: this.holder })
+      .onConflictDoUpdate({ target: jobRunners.id, set: { heartbeatAt: sql`now()` } });
   }
 
   /** Recovers jobs interrupted by a dead process, then polls. */
@@ -201,6 +228,9 @@ export class JobRunner {
     this.stopped = false;
     this.abort = new AbortController();
     runners.set(this.database, this);
+    await this.heartbeat();
+    this.beat = setInterval(() => void this.heartbeat().catch((err) => this.log.warn({ err }, 'job runner: heartbeat failed')), this.opts.heartbeatMs);
+    this.beat.unref?.();
     await this.recover();
     this.schedule(0);
     return this;
@@ -211,10 +241,14 @@ export class JobRunner {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.beat) clearInterval(this.beat);
+    this.beat = null;
     if (runners.get(this.database) === this) runners.delete(this.database);
     this.abort.abort();
     const all = Promise.allSettled([...this.running.values(), this.pumping ?? Promise.resolve()]);
     await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
+    // Gone: jobs bound to this process can no longer run (the next recovery anywhere fails them).
+    await this.database.db.delete(jobRunners).where(eq(jobRunners.id, this.holder)).catch(() => {});
   }
 
   wake(): void {
@@ -283,7 +317,7 @@ export class JobRunner {
     const list = this.kindList();
     if (!list.length) return null;
     const lock = this.database.kind === 'postgres' ? sql`for update skip locked` : sql``;
-    const next = sql`(select ${jobs.id} from ${jobs} where ${jobs.status} = 'queued' and ${jobs.runAfter} <= now() and ${inArray(jobs.kind, list)} order by ${jobs.runAfter}, ${jobs.createdAt} limit 1 ${lock})`;
+    const next = sql`(select ${jobs.id} from ${jobs} where ${jobs.status} = 'queued' and ${jobs.runAfter} <= now() and ${inArray(jobs.kind, list)} and (${jobs.holder} is null or ${jobs.holder} = ${this.holder}) order by ${jobs.runAfter}, ${jobs.createdAt} limit 1 ${lock})`;
     const [row] = await this.database.db
       .update(jobs)
       .set({ status: 'running', runner: this.id, attempts: sql`${jobs.attempts} + 1`, startedAt: sql`coalesce(${jobs.startedAt}, now())`, heartbeatAt: sql`now()` })
@@ -331,8 +365,36 @@ export class JobRunner {
         }
       }
     }
+    failed.push(...(await this.abandonBound()));
     if (requeued.length || failed.length) this.log.warn({ requeued: requeued.length, failed: failed.length }, 'job runner: recovered interrupted jobs');
     return { requeued, failed };
+  }
+
+  /**
+   * Queued jobs bound to a process that is gone (see the file comment): failed with
+   * HOLDER_GONE_MESSAGE, and the kind's `onAbandoned` hook is called. On PostgreSQL a holder is
+   * gone when job_runners has no heartbeat of it within `staleAfterMs` (and the job is older than
+   * that, so a process whose runner is still starting keeps its jobs).
+   */
+  private async abandonBound(): Promise<string[]> {
+    const db = this.database.db;
+    const stale = sql`now() - make_interval(secs => ${this.opts.staleAfterMs / 1000})`;
+    const gone =
+      this.database.kind === 'pglite'
+        ? sql`true`
+        : sql`${jobs.createdAt} < ${stale} and not exists (select 1 from ${jobRunners} r where r.id = ${jobs.holder} and r.heartbeat_at >= ${stale})`;
+    const list = await db
+      .update(jobs)
+      .set({ status: 'failed', message: HOLDER_GONE_MESSAGE, finishedAt: new Date(), runner: null })
+      .where(and(eq(jobs.status, 'queued'), sql`${jobs.holder} is not null and ${jobs.holder} <> ${this.holder} and ${gone}`))
+      .returning();
+    for (const j of list)
+      await kinds
+        .get(j.kind)
+        ?.options.onAbandoned?.(this.database, j, HOLDER_GONE_MESSAGE)
+        .catch((err) => this.log.error({ err, job: j.id }, 'job onAbandoned failed'));
+    await db.delete(jobRunners).where(lt(jobRunners.heartbeatAt, sql`now() - interval '1 day'`));
+    return list.map((j) => j.id);
   }
 
   private async execute(job: JobRow): Promise<void> {

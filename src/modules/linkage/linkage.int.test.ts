@@ -7,7 +7,8 @@ import { eq, sql } from 'drizzle-orm';
 import { BACKENDS } from '../../../test/helpers/db';
 import { rows } from '../../db/client';
 import { createTestApp, type Agent, type TestApp } from '../../../test/helpers/app';
-import { JobRunner } from '../../server/jobs';
+import { getJob, HOLDER_GONE_MESSAGE, JobRunner, PROCESS_HOLDER } from '../../server/jobs';
+import { jobs } from '../../server/jobs-schema';
 import { auditLog } from '../access/schema';
 import { encodePeople, filterToBase64 } from '../dedup/pprl';
 import { householdBody } from '../people/fixtures';
@@ -118,6 +119,32 @@ describe.each(BACKENDS)('privacy-preserving linkage on %s', (backend) => {
     const other = await registrar.post('/api/v1/linkage/matches', { operationId: 'AFG', secret: 'another-secret-for-another-day', partner: 'Partner NGO', content });
     await runner.drain();
     expect((await registrar.get(`/api/v1/linkage/matches/${other.json().id}/links`)).json().total).toBe(0);
+  });
+
+  it('a job is bound to the process holding its secret: another process does not claim it, and fails it once that process is gone', async () => {
+    const partner = encodePeople([{ id: 'P-1', givenName: 'Mohammad Karim', familyName: 'Ahmadzai', fatherName: 'Abdurrahman', sex: 'm', birthYear: 1984, locationPcode: 'AF0601' }], { secret: SECRET });
+    const content = `id,clk\nP-1,${filterToBase64(partner.bits, 0)}\n`;
+    const res = await registrar.post('/api/v1/linkage/matches', { operationId: 'AFG', secret: SECRET, partner: 'Partner NGO', content });
+    expect(res.statusCode, res.body).toBe(202);
+    const { id, job } = res.json();
+    expect((await getJob(db(), job.id))!.holder).toBe(PROCESS_HOLDER);
+    // A runner of another server process on the same database leaves it alone.
+    const elsewhere = new JobRunner(t.db.database, { holder: 'other-host:99:0000cafe', staleAfterMs: 1000 });
+    await elsewhere.drain();
+    expect((await registrar.get(`/api/v1/linkage/matches/${id}`)).json()).toMatchObject({ status: 'queued', job: { status: 'queued' } });
+    // The process that accepted it (and holds the secret) stops before running it: the other
+    // process's recovery fails the job and the match, saying why.
+    await db().update(jobs).set({ holder: 'gone-host:1:0000dead', createdAt: new Date(Date.now() - 3600_000) }).where(eq(jobs.id, job.id));
+    const { failed } = await elsewhere.recover();
+    expect(failed).toContain(job.id);
+    const view = (await registrar.get(`/api/v1/linkage/matches/${id}`)).json();
+    expect(view).toMatchObject({ status: 'failed', message: HOLDER_GONE_MESSAGE, job: { status: 'failed', message: HOLDER_GONE_MESSAGE } });
+    expect(view.finishedAt).toEqual(expect.any(String));
+    // A new match, run by this process's runner, works as before.
+    const again = await registrar.post('/api/v1/linkage/matches', { operationId: 'AFG', secret: SECRET, partner: 'Partner NGO', content });
+    await elsewhere.drain();
+    await runner.drain();
+    expect((await registrar.get(`/api/v1/linkage/matches/${again.json().id}`)).json()).toMatchObject({ status: 'ready', partnerRecords: 1 });
   });
 
   it('refuses short secrets and files that are not encodings, naming the field', async () => {

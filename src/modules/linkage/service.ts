@@ -5,8 +5,11 @@
  *
  * The secret: it arrives in a request body and is put in `secrets` (this process's memory), keyed by
  * the export or match, until its job has run; it is never written to the database, the job's
- * payload, the audit log or the logs. A job that finds no secret (the server restarted in between)
- * fails with a message asking to start again.
+ * payload, the audit log or the logs. The job is therefore bound to this process (`holder`): with
+ * several server processes on one PostgreSQL database only this process's runner claims it, and
+ * if this process stops before it ran, the others' job recovery fails it (HOLDER_GONE_MESSAGE)
+ * and marks the export or match failed. A job that finds no secret all the same fails with a
+ * message asking to start again; a secret left unclaimed is forgotten after SECRET_TTL_MS.
  *
  * Pseudonyms: an export's file names people by random ids made for that export only; which person
  * each stands for is kept in linkage_pseudonyms, so the partner learns nothing from the ids and two
@@ -19,7 +22,7 @@ import type { Database, Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, invalid, notFound } from '../../server/errors';
-import { defineJob, enqueueJob, getJob, getJobs, presentJob, type JobContext, type JobRow } from '../../server/jobs';
+import { defineJob, enqueueJob, getJob, getJobs, presentJob, PROCESS_HOLDER, type JobContext, type JobRow } from '../../server/jobs';
 import { decodeCursor, takePage } from '../../server/pagination';
 import { holds } from '../../server/permissions';
 import { uuidv7 } from '../../shared/ids';
@@ -36,7 +39,14 @@ export const MATCH_JOB = 'linkage.match';
 const PERMISSION = 'people.linkage' as const;
 
 /** Secrets waiting for their job, by export or match id (memory only; see the file comment). */
-const secrets = new Map<string, string>();
+const secrets = new Map<string, { secret: string; at: number }>();
+const SECRET_TTL_MS = 24 * 3600_000;
+
+function keepSecret(id: string, secret: string) {
+  const now = Date.now();
+  for (const [k, v] of secrets) if (now - v.at > SECRET_TTL_MS) secrets.delete(k);
+  secrets.set(id, { secret, at: now });
+}
 
 const notFoundExport = () => notFound('No such linkage export.');
 const notFoundMatch = () => notFound('No such linkage match.');
@@ -107,10 +117,10 @@ async function pendingOf(tx: Tx, matchIds: string[]): Promise<Map<string, number
 export async function createExport(tx: Tx, auth: AuthContext, actor: Actor, body: { operationId: string; secret: string }): Promise<ExportView> {
   const operationId = requireOperation(auth, body.operationId);
   const id = uuidv7();
-  const job = await enqueueJob(tx, { kind: EXPORT_JOB, operationId, createdBy: auth.user.id, payload: { exportId: id } });
+  const job = await enqueueJob(tx, { kind: EXPORT_JOB, operationId, createdBy: auth.user.id, payload: { exportId: id }, holder: PROCESS_HOLDER });
   const [e] = await tx.insert(linkageExports).values({ id, operationId, status: 'queued', jobId: job.id, createdBy: auth.user.id }).returning(EXPORT_META);
   await audit(tx, actor, { action: 'linkage.export', entityType: 'linkage_export', entityId: id, operationId, details: { scheme: 'hamrah-clk-v1' } });
-  secrets.set(id, body.secret);
+  keepSecret(id, body.secret);
   return presentExport(e, job);
 }
 
@@ -167,7 +177,7 @@ async function authOf(tx: Tx, userId: string): Promise<AuthContext> {
 }
 
 function takeSecret(id: string): string {
-  const s = secrets.get(id);
+  const s = secrets.get(id)?.secret;
   secrets.delete(id);
   if (!s) throw new AppError('CONFLICT', 'The secret is kept only in memory until the job runs and the server restarted meanwhile: start again.');
   return s;
@@ -272,13 +282,13 @@ export async function createMatch(tx: Tx, auth: AuthContext, actor: Actor, body:
   const operationId = requireOperation(auth, body.operationId);
   const enc = await parseEncodings(body.content);
   const id = uuidv7();
-  const job = await enqueueJob(tx, { kind: MATCH_JOB, operationId, createdBy: auth.user.id, payload: { matchId: id } });
+  const job = await enqueueJob(tx, { kind: MATCH_JOB, operationId, createdBy: auth.user.id, payload: { matchId: id }, holder: PROCESS_HOLDER });
   const [m] = await tx
     .insert(linkageMatches)
     .values({ id, operationId, status: 'queued', partner: body.partner, fileName: body.fileName, content: gzipSync(Buffer.from(body.content)), partnerRecords: enc.ids.length, jobId: job.id, createdBy: auth.user.id })
     .returning(MATCH_META);
   await audit(tx, actor, { action: 'linkage.match', entityType: 'linkage_match', entityId: id, operationId, details: { partner: body.partner, fileName: body.fileName, partnerRecords: enc.ids.length } });
-  secrets.set(id, body.secret);
+  keepSecret(id, body.secret);
   return presentMatch(m, job, 0);
 }
 
