@@ -267,7 +267,7 @@ function Outcome({ batch }: { batch: Batch }) {
                 <Table.Tbody>
                   {batch.issues.map((i, n) => (
                     <Table.Tr key={n} data-severity={i.severity ?? 'error'}>
-                      <Table.Td>{f.number(i.row)}</Table.Td>
+                      <Table.Td>{i.sheet ? t('imports.sheetRow', { sheet: i.sheet, row: f.number(i.row) }) : f.number(i.row)}</Table.Td>
                       <Table.Td>{t(`imports.fields.${i.field}`, { defaultValue: i.field })}</Table.Td>
                       <Table.Td>
                         <Text size="xs" ff="monospace">
