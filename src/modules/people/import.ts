@@ -5,7 +5,11 @@
  *   (b) a Kobo/ODK XLSX export whose members are a repeat group: the main sheet one row per
  *       household, a second sheet one row per member linked by `_parent_index` (or
  *       `_submission__uuid`); the pipeline joins them, the household key is the submission's `_uuid`;
- *   (c) one row per household with its single head (no key column needed).
+ *   (c) one row per household with its single head (no key column needed);
+ *   (d) a Kobo/ODK workbook whose main sheet asks the head of household (the `head…` fields) and
+ *       whose repeat sheet holds only the other members: chosen by mapping the head fields (the
+ *       suggestion does when a question is asked in both sheets); each household is the head from
+ *       its main row, then its repeat rows. Problems name the sheet and row the value is on.
  *
  * Each household is turned into the same request body as registering by hand (`householdCreate`
  * of contract.ts) and checked by the same rules as service.ts (the contract's schema, then
