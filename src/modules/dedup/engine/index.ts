@@ -140,10 +140,10 @@ function scoreAll(T: Tables, P: Prepared, a: Uint32Array, b: Uint32Array, W: Sco
 
 /**
  * Arena for one batch over n records: index keys and radix scratch, candidate CSR, pairs and
- * scores (about 600 bytes per record at 1M synthetic records; only touched pages use memory).
+ * scores, and the household pass's pairs (only touched pages use memory).
  */
 function batchArena(n: number): Arena {
-  return new Arena(640 * n + (1 << 20));
+  return new Arena(800 * n + (1 << 20));
 }
 
 /** prepare() on two threads when the batch is large enough (and `threads` is not 1). */
@@ -179,18 +179,37 @@ export function dedupe(records: readonly PersonRecord[], opts: DedupOptions = {}
     // add the pairs it did not propose.
     const floor = review - Math.max(weights.householdSupport1, weights.householdSupport2);
     const extra = householdCandidates(P.hh, cand.a, cand.b, score, match);
-    for (const e of extra.existing) if (score[e] < review) score[e] = scorePairLocal(tables, P, cand.a[e], P, cand.b[e], weights, undefined, floor);
+    // One more scoring pass, on all cores like the first: the proposed pairs that scored below
+    // `review` (again, down to `floor`), then the added ones.
+    const ex = extra.existing;
+    let k = 0;
+    for (let q = 0; q < ex.length; q++) if (score[ex[q]] < review) k++;
+    const total = k + extra.a.length;
+    const ja = arena.u32(total);
+    const jb = arena.u32(total);
+    const at = new Uint32Array(k);
+    for (let q = 0, w = 0; q < ex.length; q++) {
+      const e = ex[q];
+      if (score[e] >= review) continue;
+      at[w] = e;
+      ja[w] = cand.a[e];
+      jb[w++] = cand.b[e];
+    }
+    ja.set(extra.a, k);
+    jb.set(extra.b, k);
+    const js = total ? scoreAll(tables, P, ja, jb, weights, floor, undefined, arena, opts.threads) : new Float32Array(0);
+    for (let q = 0; q < k; q++) score[at[q]] = js[q];
     if (extra.a.length) {
       const m = cand.a.length;
-      const a2 = new Uint32Array(m + extra.a.length);
-      const b2 = new Uint32Array(m + extra.a.length);
-      const s2 = new Float32Array(m + extra.a.length);
+      const a2 = arena.u32(m + extra.a.length);
+      const b2 = arena.u32(m + extra.a.length);
+      const s2 = arena.f32(m + extra.a.length);
       a2.set(cand.a);
       b2.set(cand.b);
       s2.set(score);
       a2.set(extra.a, m);
       b2.set(extra.b, m);
-      for (let e = 0; e < extra.a.length; e++) s2[m + e] = scorePairLocal(tables, P, extra.a[e], P, extra.b[e], weights, undefined, floor);
+      s2.set(js.subarray(k), m);
       cand.a = a2;
       cand.b = b2;
       score = s2;
