@@ -105,6 +105,8 @@ describe.each(BACKENDS)('household context in whole-registry dedup runs on %s', 
       const son = byKey.get(f.son.join(' '));
       expect(son, 'the son pair is stored').toBeTruthy();
       expect(son!.score).toBeGreaterThanOrEqual(th.review);
+      // Its per-field weights are there for the side-by-side page, though it scores below review on its own.
+      expect(son!.parts, 'the son pair has field weights').not.toBeNull();
       expect(byKey.has(pairKey(f.first.members[0].id, f.again.members[0].id))).toBe(true);
     }
     expect(run.stats.householdSupported).toBeGreaterThanOrEqual(2);

@@ -34,8 +34,12 @@ export async function computeParts(records: readonly PersonRecord[], pairs: Stor
     // Match and review hits only: the pair scored at least the review threshold in the batch, and
     // building the parts of every distinct candidate costs more than the lookup itself.
     const hits = index.lookup(byId.get(a)!, { limit: 200 });
+    let wider: typeof hits | null = null;
     for (const p of list) {
-      const hit = hits.find((h) => h.id === p.b);
+      let hit = hits.find((h) => h.id === p.b);
+      // A pair raised by household context (co-members matching) scores below review on its own
+      // fields, so a lookup without household context lists it only among distinct candidates.
+      if (!hit) hit = (wider ??= index.lookup(byId.get(a)!, { limit: 1000, includeDistinct: true })).find((h) => h.id === p.b);
       if (hit) p.parts = hit.parts;
     }
     done += list.length;
