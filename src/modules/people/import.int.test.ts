@@ -273,6 +273,23 @@ describe.each(BACKENDS)('household import on %s', (backend) => {
     expect(r.summary).toMatchObject({ rows: 2, valid: 0, invalid: 2, inserted: 0 });
   });
 
+  it('a CSV with the columns of the head on each member row: the head once, then the members', async () => {
+    const file = csv([
+      ['hh_id', 'hoh_name', 'hoh_sex', 'hoh_age', 'population_group', 'current_pcode', 'member_relationship', 'member_name', 'member_sex', 'member_age'],
+      ['CSV-1', 'Qadir', 'male', '41', 'idp', 'AF0601', 'spouse', 'Nazifa', 'female', '35'],
+      ['CSV-1', 'Qadir', 'male', '41', 'idp', 'AF0601', 'child', 'Sana', 'female', '7'],
+      ['CSV-2', 'Basir', 'male', '30', 'idp', 'AF0601', 'son', 'Elham', 'male', '3'],
+      ['CSV-2', 'Bashir', 'male', '30', 'idp', 'AF0601', 'daughter', 'Hadia', 'female', '1'],
+    ]);
+    const r = await importFile(t.db.database, 'registrar', 'people.households', Buffer.from(file), { operation: 'AFG', fileName: 'heads-on-rows.csv', mode: 'valid' });
+    expect(r.mapping).toMatchObject({ headGivenName: 'hoh_name', headSex: 'hoh_sex', givenName: 'member_name', sex: 'member_sex', relationship: 'member_relationship' });
+    expect(r.issues.filter((i) => !i.severity)).toEqual([expect.objectContaining({ row: 5, field: 'headGivenName', column: 'hoh_name', message: 'Differs from row 4 of the same household.' })]);
+    expect(r.summary).toMatchObject({ inserted: 1, invalid: 2 });
+    const list = (await registrar.get('/api/v1/people/households?operation=AFG&limit=50')).json();
+    const qadir = list.items.find((h: { headName: string }) => h.headName === 'Qadir');
+    expect(qadir).toMatchObject({ size: 3 });
+  });
+
   it('one row per household with its head only (no key column)', async () => {
     const file = csv([
       ['given_name', 'family_name', 'gender', 'year_of_birth', 'population_group', 'district_pcode'],
