@@ -69,3 +69,23 @@ describe('candidatePairs', () => {
     expect(Array.from(d.b)).toEqual(Array.from(c.b));
   });
 });
+
+describe('records of unknown sex', () => {
+  it('share the sex-bearing keys (birth date, place + name) of either sex', () => {
+    const records: PersonRecord[] = [
+      { id: 'a', givenName: 'Zainab', sex: 'F', birthDate: '2003-07-22', locationPcode: 'AF0101' },
+      { id: 'b', givenName: 'Qudsia', sex: '', birthDate: '2003-07-22', locationPcode: 'AF0909' },
+      { id: 'c', givenName: 'Halima', fatherName: 'Nabi', sex: 'F', birthYear: 2022, locationPcode: 'AF0202' },
+      { id: 'd', givenName: 'Halima', fatherName: 'Ahmad', birthYear: 1990, locationPcode: 'AF0202' },
+      { id: 'e', givenName: 'Karim', sex: 'M', birthDate: '1990-01-05', locationPcode: 'AF0303' },
+    ];
+    const T = newTables(undefined, { referenceYear: 2026 });
+    const P = prepare(records, T);
+    const c = candidatePairs(T, P, buildBlockIndex(T, P));
+    const pairs = Array.from(c.a, (a, k) => `${a}-${c.b[k]}`);
+    // a–b: only the birth date in common; c–d: only place + given name.
+    expect(pairs).toContain('0-1');
+    expect(pairs).toContain('2-3');
+    expect(pairs.some((p) => p.includes('4'))).toBe(false);
+  });
+});

@@ -44,12 +44,15 @@ export function blockingKeys(T: Tables, P: Prepared, i: number, out: string[] = 
   if (gs && fas) out.push(`q${gs}|${fas}`);
   // A single given name with no family name (common in Afghan registrations): full given key.
   if (g && !f && !fa) out.push(`o${N.values[g]}`);
+  // Keys with the sex: a record whose sex is unknown emits them for both sexes.
+  const sexes = P.sex[i] ? [P.sex[i]] : [1, 2];
   if (P.bprec[i] === 3) {
     // With the sex, like the place keys: at a million records a birth date alone is a block of 30.
-    const sx = P.sex[i];
-    out.push(`b${sx}${P.by[i]}-${P.bm[i]}-${P.bd[i]}`);
-    // Day and month swapped: possible only when the day could be a month too.
-    if (P.bm[i] !== P.bd[i] && P.bd[i] <= 12) out.push(`b${sx}${P.by[i]}-${Math.min(P.bm[i], P.bd[i])}-${Math.max(P.bm[i], P.bd[i])}x`);
+    for (const sx of sexes) {
+      out.push(`b${sx}${P.by[i]}-${P.bm[i]}-${P.bd[i]}`);
+      // Day and month swapped: possible only when the day could be a month too.
+      if (P.bm[i] !== P.bd[i] && P.bd[i] <= 12) out.push(`b${sx}${P.by[i]}-${Math.min(P.bm[i], P.bd[i])}-${Math.max(P.bm[i], P.bd[i])}x`);
+    }
   }
   // Address: house number + first word of the street, and the first two words.
   const a0 = P.addrOff[i];
@@ -75,14 +78,15 @@ export function blockingKeys(T: Tables, P: Prepared, i: number, out: string[] = 
   if (ph) out.push(`t${T.phones.values[ph].slice(-7)}`);
   const l = P.loc[i];
   if (l) {
-    // With the sex (0 when unknown): a common given name in a populous district is a large block.
-    const sx = P.sex[i];
-    if (gs) out.push(`l${l}|${sx}${gs}`);
-    if (fs && fs !== gs) out.push(`l${l}|${sx}${fs}`);
-    // Without a family name (no family + father key), the father's name instead of the record's
-    // own: a mistyped or differently split given name ("Rasheed" / "Rahid", "Asifullha" /
-    // "Asif Ullah") shares no other key.
-    if (fas && !fs) out.push(`m${l}|${sx}${fas}`);
+    // With the sex: a common given name in a populous district is a large block.
+    for (const sx of sexes) {
+      if (gs) out.push(`l${l}|${sx}${gs}`);
+      if (fs && fs !== gs) out.push(`l${l}|${sx}${fs}`);
+      // Without a family name (no family + father key), the father's name instead of the
+      // record's own: a mistyped or differently split given name ("Rasheed" / "Rahid",
+      // "Asifullha" / "Asif Ullah") shares no other key.
+      if (fas && !fs) out.push(`m${l}|${sx}${fas}`);
+    }
   }
   return out;
 }
@@ -145,9 +149,13 @@ export function blockingHashes(T: Tables, P: Prepared, i: number, out: number[],
     const by = P.by[i];
     const bm = P.bm[i];
     const bd = P.bd[i];
-    const hb = fc(fc(FNV0, 98), 48 + P.sex[i]);
-    out[k++] = fi(fc(fi(fc(fi(hb, by), C_DASH), bm), C_DASH), bd) >>> 0;
-    if (bm !== bd && bd <= 12) out[k++] = fc(fi(fc(fi(fc(fi(hb, by), C_DASH), bm < bd ? bm : bd), C_DASH), bm < bd ? bd : bm), 120) >>> 0;
+    // Unknown sex: the keys of both sexes.
+    const sx0 = P.sex[i];
+    for (let sx = sx0 || 1; sx <= (sx0 || 2); sx++) {
+      const hb = fc(fc(FNV0, 98), 48 + sx);
+      out[k++] = fi(fc(fi(fc(fi(hb, by), C_DASH), bm), C_DASH), bd) >>> 0;
+      if (bm !== bd && bd <= 12) out[k++] = fc(fi(fc(fi(fc(fi(hb, by), C_DASH), bm < bd ? bm : bd), C_DASH), bm < bd ? bd : bm), 120) >>> 0;
+    }
   }
   const a0 = P.addrOff[i];
   const a1 = P.addrOff[i + 1];
@@ -204,13 +212,15 @@ export function placeHashes(T: Tables, P: Prepared, i: number, out: number[] | U
   const s8 = N.skel8;
   const gs8 = g < s8.length ? s8[g] : gS.slice(0, 8);
   const fs8 = f < s8.length ? s8[f] : fS.slice(0, 8);
-  const hl = fc(fc(fi(fc(FNV0, 108), l), C_BAR), 48 + P.sex[i]);
-  if (gl) out[k++] = fs(hl, gS, 0, gl) >>> 0;
-  if (fl && (fl !== gl || fs8 !== gs8)) out[k++] = fs(hl, fS, 0, fl) >>> 0;
   const fa = P.father[i];
-  if (fa && !fl) {
-    const faS = N.skel[fa];
-    out[k++] = fs(fc(fc(fi(fc(FNV0, 109), l), C_BAR), 48 + P.sex[i]), faS, 0, faS.length < 8 ? faS.length : 8) >>> 0;
+  const faS = fa && !fl ? N.skel[fa] : '';
+  const sx0 = P.sex[i];
+  // Unknown sex: the keys of both sexes.
+  for (let sx = sx0 || 1; sx <= (sx0 || 2); sx++) {
+    const hl = fc(fc(fi(fc(FNV0, 108), l), C_BAR), 48 + sx);
+    if (gl) out[k++] = fs(hl, gS, 0, gl) >>> 0;
+    if (fl && (fl !== gl || fs8 !== gs8)) out[k++] = fs(hl, fS, 0, fl) >>> 0;
+    if (faS) out[k++] = fs(fc(fc(fi(fc(FNV0, 109), l), C_BAR), 48 + sx), faS, 0, faS.length < 8 ? faS.length : 8) >>> 0;
   }
   return k;
 }
