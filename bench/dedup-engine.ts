@@ -1,17 +1,24 @@
 /**
  * Matching-engine benchmark (issue 4, part 9):
  *   npm run bench:dedup -- [--n 1000000] [--lookups 1000] [--match T] [--review T] [--threads K]
- *                          [--no-households] [--help]
+ *                          [--no-households] [--diagnose] [--help]
  *
  * Generates N synthetic individuals (src/modules/dedup/engine/synthetic.ts, plus their duplicate
  * records), runs the batch end to end (normalise, block, score, cluster) and then 1,000 single
  * lookups against an index of the same registry. Prints time per stage, candidate pairs, peak RSS
- * and lookup p50/p95; the last line is `BENCH {json}`.
+ * and lookup p50/p95; the last line is `BENCH {json}`. With --diagnose, after the quality line:
+ * the true pairs that ended neither match nor review, by whether blocking proposed them and by
+ * what their two records differ in, and the false pairs in review by which fields agree (this
+ * prepares and blocks the records a second time: memory and timing figures are then not the
+ * benchmark's).
  * Targets on the 2-core machine: batch ≤ 30 s, peak memory ≤ 4 GB, lookup p95 ≤ 20 ms.
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { buildIndex, dedupe } from '../src/modules/dedup/engine/index';
+import { buildIndex, dedupe, thresholdsFor } from '../src/modules/dedup/engine/index';
+import { buildBlockIndex, candidatePairs } from '../src/modules/dedup/engine/block';
+import { newTables, prepare } from '../src/modules/dedup/engine/prepare';
+import { DEFAULT_WEIGHTS, SCORE_PARTS, scorePair } from '../src/modules/dedup/engine/score';
 import { lastPrepare } from '../src/modules/dedup/engine/prepare-parallel';
 import { generateRegistry } from '../src/modules/dedup/engine/synthetic';
 
@@ -28,7 +35,8 @@ if (argv.includes('--help')) {
       '  --match T        match threshold (default: thresholdsFor(records))\n' +
       '  --review T       review threshold (default: match - 7)\n' +
       '  --threads K      scoring threads (default: all cores, up to 4)\n' +
-      '  --no-households  ignore household ids (no household context)\n',
+      '  --no-households  ignore household ids (no household context)\n' +
+      '  --diagnose       list what the missed true pairs and the false review pairs are\n',
   );
   process.exit(0);
 }
@@ -127,6 +135,92 @@ log(
   `quality: match precision ${precision.toFixed(4)}, recall ${recall.toFixed(4)} (${tp}/${truthPairs} true pairs), ` +
     `recall counting review ${recallWithReview.toFixed(4)}, review pairs ${(100 * reviewShare).toFixed(2)} % of records`,
 );
+
+if (argv.includes('--diagnose')) diagnose();
+
+/**
+ * What recall and the review band are made of (--diagnose). Tags describe how the two records of
+ * a pair differ, read from the records themselves: the kind of registration (from the synthetic
+ * registry's household ids: the original, a household registered again, a person registered
+ * again alone), a missing father's name or family name, Arabic script on one side only, the
+ * birth forms, another district, a missing document.
+ */
+function diagnose() {
+  const R = reg.records;
+  const E = reg.entity;
+  const { review } = thresholdsFor(R.length, thresholds);
+  const T = newTables(undefined, { referenceYear: reg.referenceYear });
+  const P = prepare(R, T);
+  const cand = candidatePairs(T, P, buildBlockIndex(T, P), {});
+  const proposed = (x: number, y: number) => {
+    let lo = 0;
+    let hi = cand.a.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (cand.a[m] < x || (cand.a[m] === x && cand.b[m] < y)) lo = m + 1;
+      else hi = m;
+    }
+    return lo < cand.a.length && cand.a[lo] === x && cand.b[lo] === y;
+  };
+  const kind = (h: string | null | undefined) => (!h ? '?' : /r\d+$/.test(h) ? 'again' : /s\d+$/.test(h) ? 'alone' : 'first');
+  const birth = (r: (typeof R)[number]) => (r.birthDate ? 'date' : r.birthDateSh ? 'sh' : r.birthYear != null ? 'year' : r.age != null ? 'age' : 'none');
+  const arabic = (r: (typeof R)[number]) => /[\u0600-\u06ff]/.test(`${r.givenName ?? ''}${r.fullName ?? ''}`);
+  const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  const show = (m: Map<string, number>, top = 20) => [...m].sort((x, y) => y[1] - x[1]).slice(0, top).map(([k, v]) => `  ${String(v).padStart(7)}  ${k}`).join('\n');
+  const inReview = new Set<string>();
+  for (const p of res.pairs) if (p.decision === 'review') inReview.add(`${position.get(p.a)}|${position.get(p.b)}`).add(`${position.get(p.b)}|${position.get(p.a)}`);
+  const byEntity = new Map<string, number[]>();
+  E.forEach((e, i) => {
+    const g = byEntity.get(e);
+    if (g) g.push(i);
+    else byEntity.set(e, [i]);
+  });
+  const tags = new Map<string, number>();
+  const scores = new Map<string, number>();
+  let missed = 0;
+  let notProposed = 0;
+  for (const g of byEntity.values())
+    for (let x = 0; x < g.length; x++)
+      for (let y = x + 1; y < g.length; y++) {
+        const a = Math.min(g[x], g[y]);
+        const b = Math.max(g[x], g[y]);
+        if (res.labels[a] === res.labels[b] || inReview.has(`${a}|${b}`)) continue;
+        missed++;
+        const ra = R[a];
+        const rb = R[b];
+        const was = proposed(a, b);
+        if (!was) notProposed++;
+        const t = [was ? 'proposed' : 'not proposed', [kind(ra.householdId), kind(rb.householdId)].sort().join('+')];
+        if (!ra.fatherName || !rb.fatherName) t.push('father missing');
+        if (!ra.familyName && !rb.familyName && !ra.fullName && !rb.fullName) t.push('no family name');
+        if (arabic(ra) !== arabic(rb)) t.push('Arabic / Latin');
+        t.push(`birth ${[birth(ra), birth(rb)].sort().join('/')}`);
+        if (ra.locationPcode !== rb.locationPcode) t.push('other district');
+        if (!ra.documentNumber || !rb.documentNumber) t.push('document missing');
+        else if (ra.documentNumber !== rb.documentNumber) t.push('document differs');
+        for (const k of t) count(tags, k);
+        const s = scorePair(T, P, a, P, b, DEFAULT_WEIGHTS);
+        count(scores, s >= review ? 'raw score ≥ review (household context or blocking lost it)' : s >= review - 4 ? 'within 4 below review' : 'further below');
+      }
+  log(`diagnose: ${missed} true pairs neither match nor review (${notProposed} never proposed by blocking); review threshold ${review.toFixed(2)}`);
+  log(show(tags, 30));
+  log(show(scores));
+  const falseReview = new Map<string, number>();
+  const parts = new Float64Array(SCORE_PARTS.length);
+  let nFalse = 0;
+  for (const p of res.pairs) {
+    if (p.decision !== 'review') continue;
+    const a = position.get(p.a)!;
+    const b = position.get(p.b)!;
+    if (E[a] === E[b]) continue;
+    nFalse++;
+    scorePair(T, P, a, P, b, DEFAULT_WEIGHTS, parts);
+    const agree = SCORE_PARTS.map((name, k) => (parts[k] > 0.5 ? name : parts[k] < -0.5 ? `!${name}` : '')).filter(Boolean).join(' ');
+    count(falseReview, `${agree} · ${[kind(R[a].householdId), kind(R[b].householdId)].sort().join('+')}`);
+  }
+  log(`diagnose: ${nFalse} of ${s.reviewPairs} review pairs are false; by fields that agree (!: disagree) and registrations:`);
+  log(show(falseReview));
+}
 
 t = performance.now();
 const index = buildIndex(reg.records, { referenceYear: reg.referenceYear, ...thresholds });
