@@ -9,34 +9,15 @@
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
-import { openDatabase } from '../src/db/client';
-import { prepareDatabase } from '../src/server/bootstrap';
-import { demoPlaces, generateHouseholds, insertHouseholds, plantedHouseholds } from '../src/modules/people/demo';
+import { arg, cpu, loadRegistry, openBenchDatabase } from './registry-setup';
 import { computeRun } from '../src/modules/dedup/run';
 
-const arg = (name: string, def: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
 const PEOPLE = arg('people', 40_000);
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 async function main() {
-  const database = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir: 'memory://' });
-  await prepareDatabase(database);
+  const database = await openBenchDatabase();
   const db = database.db;
-  const places = await demoPlaces(db);
-  const households = Math.round(PEOPLE / 4.4);
-  let loaded = 0;
-  for (let i = 0, batch = 5000; i < households; i += batch) {
-    const list = generateHouseholds(places, { households: Math.min(batch, households - i), operationId: 'AFG', seed: 1000 + i, days: 365 });
-    if (i === 0) list.push(...plantedHouseholds(places).filter((h) => h.operationId === 'AFG'));
-    loaded += (await db.transaction((tx) => insertHouseholds(tx, list, { snapshots: false }))).individuals;
-  }
-  await db.execute(sql`analyze`);
+  const loaded = await loadRegistry(database, PEOPLE);
   process.stderr.write(`loaded ${loaded} people\n`);
 
   const figures: Record<string, { value: number; unit: string }> = { people: { value: loaded, unit: 'people' } };

@@ -10,46 +10,18 @@
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
-import { openDatabase } from '../src/db/client';
-import { prepareDatabase } from '../src/server/bootstrap';
-import type { AuthContext } from '../src/server/context';
-import { BUILT_IN_ROLES } from '../src/server/permissions';
-import { demoPlaces, generateHouseholds, insertHouseholds, plantedHouseholds } from '../src/modules/people/demo';
+import { arg, cpu, loadRegistry, openBenchDatabase, registrarAuth } from './registry-setup';
 import { computeRun, createRun, storeRun } from '../src/modules/dedup/run';
 import { getPair, listPairs } from '../src/modules/dedup/service';
 
-const arg = (name: string, def: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
 const PEOPLE = arg('people', 100_000);
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 async function main() {
-  const database = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir: 'memory://' });
-  await prepareDatabase(database);
+  const database = await openBenchDatabase();
   const db = database.db;
-  const registrar = BUILT_IN_ROLES.find((r) => r.id === 'registrar')!;
-  const auth: AuthContext = {
-    user: { id: '00000000-0000-7000-8000-000000000001', username: 'bench', displayName: 'Bench', organisationId: null, language: 'en', isDemo: false },
-    grants: [{ roleId: 'registrar', operationId: 'AFG', areaPcode: null, organisationId: null, permissions: new Set(registrar.permissions) }],
-    via: 'token',
-  };
+  const auth = registrarAuth();
   const actor = { userId: null, requestId: 'bench' };
-
-  const places = await demoPlaces(db);
-  const households = Math.round(PEOPLE / 4.4);
-  let loaded = 0;
-  for (let i = 0, batch = 5000; i < households; i += batch) {
-    const list = generateHouseholds(places, { households: Math.min(batch, households - i), operationId: 'AFG', seed: 1000 + i, days: 365 });
-    if (i === 0) list.push(...plantedHouseholds(places).filter((h) => h.operationId === 'AFG'));
-    const r = await db.transaction((tx) => insertHouseholds(tx, list, { snapshots: false }));
-    loaded += r.individuals;
-  }
-  await db.execute(sql`analyze`);
+  const loaded = await loadRegistry(database, PEOPLE);
   process.stderr.write(`loaded ${loaded} people\n`);
 
   const run = await db.transaction((tx) => createRun(tx, 'AFG', 'manual', null, true));

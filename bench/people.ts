@@ -10,18 +10,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
-import { openDatabase, rows } from '../src/db/client';
-import { prepareDatabase } from '../src/server/bootstrap';
-import type { AuthContext } from '../src/server/context';
-import { BUILT_IN_ROLES } from '../src/server/permissions';
-import { demoPlaces, generateHouseholds, insertHouseholds, plantedHouseholds } from '../src/modules/people/demo';
+import { rows } from '../src/db/client';
+import { arg, loadRegistry, openBenchDatabase, registrarAuth } from './registry-setup';
 import { lookup, LookupIndexes } from '../src/modules/people/lookup';
 import { search } from '../src/modules/people/search';
 
-const arg = (name: string, def: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
 const PEOPLE = arg('people', 100_000);
 const RUNS = arg('runs', 40);
 
@@ -31,35 +24,19 @@ const pct = (xs: number[], p: number) => {
 };
 
 async function main() {
-  const database = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir: 'memory://' });
-  await prepareDatabase(database);
+  const database = await openBenchDatabase();
   const db = database.db;
-  const registrar = BUILT_IN_ROLES.find((r) => r.id === 'registrar')!;
-  const auth: AuthContext = {
-    user: { id: '00000000-0000-7000-8000-000000000001', username: 'bench', displayName: 'Bench', organisationId: null, language: 'en', isDemo: false },
-    grants: [{ roleId: 'registrar', operationId: 'AFG', areaPcode: null, organisationId: null, permissions: new Set(registrar.permissions) }],
-    via: 'token',
-  };
+  const auth = registrarAuth();
   const actor = { userId: null, requestId: 'bench' };
 
-  // Load ----------------------------------------------------------------------------------------
+  // Load (the search index built once at the end: far faster than row by row) -----------------
   const t0 = performance.now();
-  const places = await demoPlaces(db);
-  const households = Math.round(PEOPLE / 4.4);
-  let loaded = 0;
-  for (let i = 0, batch = 5000; i < households; i += batch) {
-    const list = generateHouseholds(places, { households: Math.min(batch, households - i), operationId: 'AFG', seed: 1000 + i, days: 365 });
-    if (i === 0) list.push(...plantedHouseholds(places).filter((h) => h.operationId === 'AFG'));
-    const last = i + batch >= households;
-    const r = await db.transaction(async (tx) => {
-      if (i === 0) await tx.execute(sql`drop index if exists people_individuals_search_idx`);
-      const res = await insertHouseholds(tx, list, { snapshots: false });
-      if (last) await tx.execute(sql`create index people_individuals_search_idx on people_individuals using gin (search_keys) with (fastupdate = false)`);
-      return res;
-    });
-    loaded += r.individuals;
-  }
-  await database.exec('analyze');
+  const loaded = await loadRegistry(database, PEOPLE, async (tx, step, insert) => {
+    if (step.first) await tx.execute(sql`drop index if exists people_individuals_search_idx`);
+    const res = await insert();
+    if (step.last) await tx.execute(sql`create index people_individuals_search_idx on people_individuals using gin (search_keys) with (fastupdate = false)`);
+    return res;
+  });
   const loadMs = performance.now() - t0;
   process.stderr.write(`loaded ${loaded} individuals in ${Math.round(loadMs)} ms (${database.kind})\n`);
 
@@ -129,7 +106,7 @@ async function main() {
   const out = {
     backend: database.kind,
     individuals: loaded,
-    households,
+    households: Math.round(PEOPLE / 4.4),
     loadMs: Math.round(loadMs),
     search: { runsPerQuery: RUNS, p50: pct(allSearch, 50), p95: pct(allSearch, 95), byQuery: searchMs },
     lookup: {
