@@ -41,12 +41,10 @@ const SEP = '\u001f';
 /** Runs `insert` with the survey trigger standing aside, then adds `surveys` (what it inserted) to the rollups. */
 export async function insertWithRollups<T>(tx: Tx, insert: () => Promise<{ result: T; inserted: readonly SurveyAnswers[] }>): Promise<T> {
   await tx.execute(sql`select set_config('hamrah.dash_surveys_by_caller', 'on', true)`);
-  let out: { result: T; inserted: readonly SurveyAnswers[] };
-  try {
-    out = await insert();
-  } finally {
-    await tx.execute(sql`select set_config('hamrah.dash_surveys_by_caller', 'off', true)`);
-  }
+  // No finally: a failed insert has lost the transaction (and the setting with it), and a reset
+  // sent then would only replace the insert's error with "transaction is aborted".
+  const out = await insert();
+  await tx.execute(sql`select set_config('hamrah.dash_surveys_by_caller', 'off', true)`);
   await addSurveysToRollups(tx, out.inserted);
   return out.result;
 }
