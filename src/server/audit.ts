@@ -43,10 +43,10 @@ export function diff(
   return out;
 }
 
-/** Writes one audit row inside the caller's transaction: if the change rolls back, so does this. */
-export async function audit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
+/** The audit_log row of an entry. */
+function auditRow(actor: Actor, entry: AuditEntry) {
   const changes = entry.before !== undefined || entry.after !== undefined ? diff(entry.before, entry.after) : null;
-  await tx.insert(auditLog).values({
+  return {
     actorId: actor.userId,
     operationId: entry.operationId ?? null,
     action: entry.action,
@@ -55,27 +55,17 @@ export async function audit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<vo
     changes: entry.details ? { ...(changes ?? {}), _details: entry.details } : changes,
     sensitiveRead: entry.sensitiveRead ?? false,
     requestId: actor.requestId,
-  });
+  };
 }
 
-/** Writes many audit rows with one statement (bulk work such as an import raising alerts). */
+/** Writes one audit row inside the caller's transaction: if the change rolls back, so does this. */
+export async function audit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
+  await tx.insert(auditLog).values(auditRow(actor, entry));
+}
+
+/** Writes many audit rows, one statement per 1,000 (bulk work such as an import raising alerts). */
 export async function auditMany(tx: Tx, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
-  for (let i = 0; i < entries.length; i += 1000)
-    await tx.insert(auditLog).values(
-      entries.slice(i, i + 1000).map((entry) => {
-        const changes = entry.before !== undefined || entry.after !== undefined ? diff(entry.before, entry.after) : null;
-        return {
-          actorId: actor.userId,
-          operationId: entry.operationId ?? null,
-          action: entry.action,
-          entityType: entry.entityType,
-          entityId: entry.entityId ?? null,
-          changes: entry.details ? { ...(changes ?? {}), _details: entry.details } : changes,
-          sensitiveRead: entry.sensitiveRead ?? false,
-          requestId: actor.requestId,
-        };
-      }),
-    );
+  for (let i = 0; i < entries.length; i += 1000) await tx.insert(auditLog).values(entries.slice(i, i + 1000).map((e) => auditRow(actor, e)));
 }
 
 export interface SensitiveRead {
