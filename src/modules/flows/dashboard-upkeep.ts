@@ -18,6 +18,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../../db/client';
 import { pgArray } from '../../imports/ids';
 import { blockOf, mondayOf } from './dates';
+import { SURVEY_DIMS } from './dashboard-contract';
 
 /** The answers of one survey the rollup counts. */
 export interface SurveyAnswers {
@@ -49,9 +50,10 @@ export async function insertWithRollups<T>(tx: Tx, insert: () => Promise<{ resul
   return out.result;
 }
 
-const DIM_NAMES = ['all', 'doc', 'reason', 'stay', 'adm1', 'adm2', 'origin'] as const;
+// The rollup's dimensions: 'all' (one '' answer per survey) and the dashboard's survey dimensions.
+const DIM_NAMES = ['all', ...SURVEY_DIMS] as const;
 
-/** The answers of a survey per dimension, in DIM_NAMES order. */
+/** The answers of a survey per dimension, in DIM_NAMES order (checked against SURVEY_DIMS below). */
 const answersOf = (s: SurveyAnswers): readonly (readonly string[])[] => [
   [''],
   s.documents,
@@ -61,6 +63,8 @@ const answersOf = (s: SurveyAnswers): readonly (readonly string[])[] => [
   [s.destinationAdm2 ?? ''],
   [s.originCountry],
 ];
+
+if (DIM_NAMES.join() !== 'all,doc,reason,stay,adm1,adm2,origin') throw new Error('answersOf must follow the survey dimensions of dashboard-contract.ts');
 
 /**
  * One rollup row (a site or '*' × level × bucket × direction × dimension) with its answers in
