@@ -28,7 +28,8 @@ import type { AuthContext } from '../src/server/context';
 import { ALL_PERMISSIONS, type GrantScope } from '../src/server/permissions';
 import { addDays, dashboard, dashboardScope, dashboardSeries, dashboardSurveyDim, dashboardSurveyDims, dashboardTotals } from '../src/modules/flows/dashboard';
 import { SURVEY_DIMS, type DashboardQuery, type Granularity } from '../src/modules/flows/dashboard-contract';
-import { benchExport, benchImport, type SideResult } from './flows-io';
+import { benchImport, type SideResult } from './flows-io';
+import { benchExport } from './flows-export';
 
 const argv = process.argv.slice(2);
 const arg = (name: string) => {
