@@ -1,6 +1,10 @@
 /**
  * Flow monitoring benchmark (issue 3, part 10):
- *   npm run bench:flows -- [--years 10] [--surveys 2000000] [--runs 200] [--import 100000] [--export 1000000] [--backend pglite|postgres] [--dir D] [--parts dashboard,import,export] [--no-vacuum] [--keep]
+ *   npm run bench:flows -- [--years 10] [--surveys 2000000] [--runs 200] [--import 100000] [--export 1000000] [--backend pglite|postgres] [--dir D] [--db NAME] [--parts dashboard,import,export] [--no-vacuum] [--keep]
+ *
+ * --dir D (PGlite) and --db NAME (PostgreSQL, created when missing) keep the database and reuse
+ * it: the load is skipped when it already holds the bench's counts and surveys (run with
+ * `--parts export` or `--parts dashboard` then, as an import adds surveys). --help prints this.
  *
  * Creates a fresh PGlite database (and, when BENCH_DATABASE_URL points at a PostgreSQL server, a
  * fresh database there too, dropped afterwards), loads daily counts for every AFG border crossing
@@ -32,6 +36,10 @@ import { benchImport, type SideResult } from './flows-io';
 import { benchExport } from './flows-export';
 
 const argv = process.argv.slice(2);
+if (argv.includes('--help')) {
+  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0].replace(/^\/\*\*\n/, '').replace(/^ \* ?/gm, '') + '\n');
+  process.exit(0);
+}
 const arg = (name: string) => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
@@ -158,6 +166,17 @@ async function load(database: Database): Promise<{ counts: number; surveys: numb
   return { counts, surveys: SURVEYS, msCounts, msSurveys, msRollup };
 }
 
+/** A reused database (--dir, --db) that already holds the bench's data: its sizes, and no load. */
+async function loadedBefore(database: Database): Promise<Awaited<ReturnType<typeof load>> | null> {
+  const [r] = await rows<{ c: string; s: string }>(database.db, sql`select (select count(*) from flow_counts where body_hash = 'bench') as c, (select count(*) from flow_surveys where body_hash = 'bench') as s`);
+  const counts = Number(r.c);
+  const surveys = Number(r.s);
+  if (!counts && !surveys) return null;
+  if (surveys !== SURVEYS) throw new Error(`The database holds ${surveys} bench surveys, not --surveys ${SURVEYS}: use a fresh --dir / --db`);
+  log(`reusing the loaded database: ${counts.toLocaleString('en')} counts and ${surveys.toLocaleString('en')} surveys (no load)`);
+  return { counts, surveys, msCounts: 0, msSurveys: 0, msRollup: 0 };
+}
+
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : 0;
@@ -257,18 +276,21 @@ async function run(kind: 'pglite' | 'postgres'): Promise<BackendResult> {
     };
   } else {
     const base = process.env.BENCH_DATABASE_URL!;
-    const name = `hamrah_bench_${randomBytes(4).toString('hex')}`;
+    const reuse = arg('--db');
+    if (reuse !== undefined && !/^[a-z_][a-z0-9_]*$/.test(reuse)) throw new Error(`--db ${reuse}: a plain lower-case database name`);
+    const name = reuse ?? `hamrah_bench_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: base });
     await admin.connect();
-    await admin.query(`create database ${name}`);
+    const exists = reuse !== undefined && (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+    if (!exists) await admin.query(`create database ${name}`);
     await admin.end();
     const url = new URL(base);
     url.pathname = `/${name}`;
     database = await openDatabase({ url: url.toString(), poolSize: 4 });
     cleanup = async () => {
       await database.close();
-      if (KEEP) {
-        log(`kept database ${name} (--keep)`);
+      if (KEEP || reuse !== undefined) {
+        log(`kept database ${name} (${reuse !== undefined ? '--db' : '--keep'})`);
         return;
       }
       const c = new pg.Client({ connectionString: base });
@@ -279,7 +301,7 @@ async function run(kind: 'pglite' | 'postgres'): Promise<BackendResult> {
   }
   try {
     await prepareDatabase(database);
-    const loaded = await load(database);
+    const loaded = (await loadedBefore(database)) ?? (await load(database));
     const q = PARTS.has('dashboard') ? await queries(database) : [];
     log(`dashboard queries on ${kind} (${RUNS} runs each with varied filters; ms):`);
     for (const r of q)
