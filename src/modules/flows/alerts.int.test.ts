@@ -8,6 +8,12 @@ import { seedFlowAlertsDemo, DEMO_ALERT_RULES } from './alerts-demo';
 import { seedFlowsDemo, demoSeries } from './demo';
 import { evaluateAlertsForCounts } from './alerts-service';
 import { flowCounts } from './schema';
+import { flowCountsImport } from './import-counts';
+import { runImport } from '../../imports/pipeline';
+import { suggestMapping } from '../../imports/mapping';
+import type { ImportAdapter } from '../../imports/types';
+import { ALL_PERMISSIONS } from '../../server/permissions';
+import type { AuthContext } from '../../server/context';
 
 const DAY = 86_400_000;
 const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
@@ -228,6 +234,46 @@ describe.each(BACKENDS)('flow surge alerts on %s', (backend) => {
     expect(raised.map((a) => [a.date, a.observed]).sort()).toEqual(want);
     const list = await alertsOf(analyst, `rule=${res.json().id}`);
     expect(list.total).toBe(want.length);
+  });
+
+  it('an import that fails after its first written chunk leaves no alert open from the rows it took back', async () => {
+    const rule = await analyst.post('/api/v1/flows/alert-rules', { operationId: 'AFG', siteId: site['BCP-GHULAM-KHAN'], direction: 'in', kind: 'absolute', window: '1d', threshold: 500 });
+    expect(rule.statusCode, rule.body).toBe(201);
+    const header = ['bcp', 'date', 'direction', 'total', 'men', 'women', 'boys', 'girls', 'deported', 'spontaneous', 'other_reason'];
+    const lines = [header.join(',')];
+    // Ten days; the third (900) fires the rule, and it is in the first chunk of five written.
+    for (let i = 0; i < 10; i++) {
+      const total = i === 2 ? 900 : 100;
+      lines.push(['BCP-GHULAM-KHAN', addDays('2021-05-01', i), 'in', total, total, 0, 0, 0, 0, total, 0].join(','));
+    }
+    const auth: AuthContext = {
+      user: { id: uuidv7(), username: 'importer', displayName: 'importer', organisationId: null, language: 'en', isDemo: false },
+      grants: [{ roleId: 'admin', organisationId: null, operationId: 'AFG', areaPcode: null, permissions: new Set(ALL_PERMISSIONS) }],
+      via: 'session',
+    };
+    // Cancelled once the first chunk is written: on PGlite that chunk was committed and is taken
+    // back; on PostgreSQL the one transaction rolls back.
+    let written = 0;
+    const adapter = { ...flowCountsImport, writeChunkSize: 5 } as unknown as ImportAdapter<unknown>;
+    await expect(
+      runImport({
+        database: t.db.database, adapter, auth, userId: null, operationId: 'AFG', bytes: Buffer.from(lines.join('\r\n') + '\r\n'), format: 'csv',
+        mapping: suggestMapping(header, flowCountsImport.fields), mode: 'all', commit: true,
+        onProgress: (phase, done) => {
+          if (phase === 'writing') written = done;
+        },
+        throwIfCancelled: () => {
+          if (written >= 5) throw new Error('cancelled by the user');
+        },
+      }),
+    ).rejects.toThrow('cancelled by the user');
+    expect(written).toBe(5);
+    const counts = await admin.get(`/api/v1/flows/counts?operation=AFG&site=${site['BCP-GHULAM-KHAN']}&from=2021-05-01&to=2021-05-10`);
+    expect(counts.statusCode, counts.body).toBe(200);
+    expect(counts.json().items).toEqual([]);
+    const list = await alertsOf(analyst, `rule=${rule.json().id}`);
+    expect(list.items.filter((a: { status: string }) => a.status !== 'withdrawn')).toEqual([]);
+    if (backend === 'pglite') expect(list.items.map((a: { date: string; status: string }) => [a.date, a.status])).toEqual([['2021-05-03', 'withdrawn']]);
   });
 
   it('a correction that lowers the flow below the rule withdraws its alert (open or acknowledged); raising it again re-opens it', async () => {

@@ -14,7 +14,7 @@ import { choiceValue, dateValue, intValue, uuidValue } from '../../imports/value
 import { DIRECTIONS } from './kinds';
 import { COUNTRY_SYNONYMS, DIRECTION_SYNONYMS, siteResolver } from './import-common';
 import { countKeyHash, figureColumns } from './service';
-import { evaluateAlertsForCounts } from './alerts-service';
+import { evaluateAlertsForCounts, reviseAlertsForCounts } from './alerts-service';
 
 type Cols = ReturnType<typeof figureColumns>;
 
@@ -175,7 +175,11 @@ export const flowCountsImport: ImportAdapter<CountRecord> = {
         return Number(res[0]?.n ?? 0);
       },
       async remove(tx: Tx, recs: CountRecord[]) {
-        if (recs.length) await tx.execute(sql`delete from flow_counts where version = 1 and id = any(${pgArray(recs.map((r) => r.id))}::uuid[])`);
+        if (!recs.length) return;
+        await tx.execute(sql`delete from flow_counts where version = 1 and id = any(${pgArray(recs.map((r) => r.id))}::uuid[])`);
+        // The chunk's insert raised alerts from these rows (PGlite commits chunk by chunk): with the
+        // rows gone their windows no longer fire, so those alerts are withdrawn, audited.
+        await reviseAlertsForCounts(tx, { userId, requestId: null }, recs.map((r) => ({ siteId: r.siteId, direction: r.direction, date: r.date })));
       },
     };
   },
