@@ -19,7 +19,7 @@
  * Targets: dashboard query p95 ≤ 100 ms; import ≥ 20,000 rows/s; export ≥ 100,000 rows/s with flat memory.
  * The last line is `BENCH {json}`.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -269,6 +269,7 @@ async function run(kind: 'pglite' | 'postgres'): Promise<BackendResult> {
   let cleanup: () => Promise<void>;
   if (kind === 'pglite') {
     const dir = arg('--dir') ?? mkdtempSync(path.join(tmpdir(), 'hamrah-bench-flows-'));
+    mkdirSync(dir, { recursive: true });
     database = await openDatabase({ dataDir: dir, lock: false });
     cleanup = async () => {
       await database.close();
