@@ -302,7 +302,7 @@ export function mergeParts(tables: Tables, records: readonly PersonRecord[], A: 
     withHousehold: A.withHousehold + b.withHousehold,
     partHashes: { from: na, off: B.hashOff, hash: B.hash, redo },
   };
-  P.rec = interleave(P);
+  P.rec = interleave(P, tables.docs.values);
   return P;
 }
 

@@ -101,59 +101,73 @@ export class Interner {
 }
 
 /**
- * Open-addressing hash map (id, id) → similarity in typed arrays: no per-entry allocation.
- * Starts small (a lookup index per operation should not hold megabytes it never uses) and doubles
- * when half full, up to 2^maxBits slots; at that size it is cleared when half full instead.
+ * Open-addressing hash map (id, id) → similarity in typed arrays: no per-entry allocation. A slot
+ * is 16 bytes in one buffer, the two ids and the value side by side (one cache line per look-up;
+ * with keys and values in three arrays a look-up in a table far larger than the cache cost three
+ * misses). Starts small (a lookup index per operation should not hold megabytes it never uses)
+ * and doubles when half full, up to 2^maxBits slots; at that size it is cleared when half full
+ * instead.
  */
 export class PairCache {
-  private ka: Int32Array;
-  private kb: Int32Array;
+  /** Slot h: ids at k[4h], k[4h + 1] (k[4h] = −1: empty); the value at v[2h + 1]. */
+  private k: Int32Array;
   private v: Float64Array;
+  private mask: number;
   private used = 0;
   constructor(
     bits = 14,
     private readonly maxBits = 22,
   ) {
-    this.ka = new Int32Array(1 << bits).fill(-1);
-    this.kb = new Int32Array(1 << bits);
-    this.v = new Float64Array(1 << bits);
+    [this.k, this.v] = PairCache.alloc(1 << bits);
+    this.mask = (1 << bits) - 1;
+  }
+  private static alloc(slots: number): [Int32Array, Float64Array] {
+    const buf = new ArrayBuffer(slots * 16);
+    const k = new Int32Array(buf);
+    for (let h = 0; h < k.length; h += 4) k[h] = -1;
+    return [k, new Float64Array(buf)];
   }
   private slot(a: number, b: number): number {
-    const mask = this.ka.length - 1;
+    const k = this.k;
+    const mask = this.mask;
     let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) & mask;
-    while (this.ka[h] !== -1 && (this.ka[h] !== a || this.kb[h] !== b)) h = (h + 1) & mask;
-    return h;
+    for (;;) {
+      const x = k[h << 2];
+      if (x === -1 || (x === a && k[(h << 2) + 1] === b)) return h;
+      h = (h + 1) & mask;
+    }
   }
   /** The cached value, or −1. */
   get(a: number, b: number): number {
     const h = this.slot(a, b);
-    return this.ka[h] === -1 ? -1 : this.v[h];
+    return this.k[h << 2] === -1 ? -1 : this.v[(h << 1) + 1];
   }
   set(a: number, b: number, value: number): void {
-    if (this.used * 2 >= this.ka.length) {
-      if (this.ka.length < 1 << this.maxBits) this.grow();
+    if (this.used * 2 >= this.mask + 1) {
+      if (this.mask + 1 < 1 << this.maxBits) this.grow();
       else {
-        this.ka.fill(-1);
+        const k = this.k;
+        for (let h = 0; h < k.length; h += 4) k[h] = -1;
         this.used = 0;
       }
     }
     const h = this.slot(a, b);
-    if (this.ka[h] === -1) this.used++;
-    this.ka[h] = a;
-    this.kb[h] = b;
-    this.v[h] = value;
+    if (this.k[h << 2] === -1) this.used++;
+    this.k[h << 2] = a;
+    this.k[(h << 2) + 1] = b;
+    this.v[(h << 1) + 1] = value;
   }
   private grow(): void {
-    const { ka, kb, v } = this;
-    this.ka = new Int32Array(ka.length * 2).fill(-1);
-    this.kb = new Int32Array(ka.length * 2);
-    this.v = new Float64Array(ka.length * 2);
-    for (let s = 0; s < ka.length; s++) {
-      if (ka[s] === -1) continue;
-      const h = this.slot(ka[s], kb[s]);
-      this.ka[h] = ka[s];
-      this.kb[h] = kb[s];
-      this.v[h] = v[s];
+    const { k, v } = this;
+    const slots = (this.mask + 1) * 2;
+    [this.k, this.v] = PairCache.alloc(slots);
+    this.mask = slots - 1;
+    for (let s = 0; s < k.length; s += 4) {
+      if (k[s] === -1) continue;
+      const h = this.slot(k[s], k[s + 1]);
+      this.k[h << 2] = k[s];
+      this.k[(h << 2) + 1] = k[s + 1];
+      this.v[(h << 1) + 1] = v[(s >> 1) + 1];
     }
   }
 }
@@ -227,7 +241,7 @@ export interface Prepared {
    * separate arrays there cost fourteen cache misses per pair at 1M records.
    */
   rec: Int32Array;
-  /** Household per record (interned householdId; 0 when not given), also at R_HH in `rec`. */
+  /** Household per record (interned householdId; 0 when not given). */
   hh: Int32Array;
   /** Number of records with a household. */
   withHousehold: number;
@@ -257,9 +271,26 @@ export const R_PHONE = 11;
 export const R_LOC = 12;
 export const R_ADDR0 = 13;
 export const R_ADDR1 = 14;
-export const R_HH = 15;
+/** Document-number signature (docSignature), so that most pairs of two numbers skip the edit check. */
+export const R_DOCSIG = 15;
 
-export function interleave(p: Prepared): Int32Array {
+/**
+ * Signature of a document number for withinOneEdit: 0 for numbers shorter than 7 characters, else
+ * bit 30 set, a 15-bit hash of the first three characters and one of the last three. Two numbers
+ * of 7 or more characters within one edit (substitution, adjacent swap, insertion, deletion) share
+ * the first three or the last three (an edit in the first three leaves the last three in place,
+ * counted from the end), so when both halves of two signatures differ they are not.
+ */
+export function docSignature(d: string): number {
+  const L = d.length;
+  if (L < 7) return 0;
+  const p = (d.charCodeAt(0) * 961 + d.charCodeAt(1) * 31 + d.charCodeAt(2)) & 0x7fff;
+  const q = (d.charCodeAt(L - 3) * 961 + d.charCodeAt(L - 2) * 31 + d.charCodeAt(L - 1)) & 0x7fff;
+  return (1 << 30) | p | (q << 15);
+}
+
+/** The interleaved rows of p; `docs` are the document numbers by id (for R_DOCSIG). */
+export function interleave(p: Prepared, docs: readonly string[]): Int32Array {
   const r = new Int32Array(p.n * REC_STRIDE);
   for (let i = 0, o = 0; i < p.n; i++, o += REC_STRIDE) {
     r[o + R_GIVEN] = p.given[i];
@@ -277,7 +308,7 @@ export function interleave(p: Prepared): Int32Array {
     r[o + R_LOC] = p.loc[i];
     r[o + R_ADDR0] = p.addrOff[i];
     r[o + R_ADDR1] = p.addrOff[i + 1];
-    r[o + R_HH] = p.hh[i];
+    r[o + R_DOCSIG] = p.doc[i] ? docSignature(docs[p.doc[i]]) : 0;
   }
   return r;
 }
@@ -470,6 +501,6 @@ export function prepare(records: readonly PersonRecord[], tables: Tables, count 
   }
   p.addrTok = addr.slice(0, na);
   if (part) p.hhKeys = ['', ...households.keys()];
-  else p.rec = interleave(p);
+  else p.rec = interleave(p, tables.docs.values);
   return p;
 }

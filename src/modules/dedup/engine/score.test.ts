@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { newTables, prepare, type PersonRecord } from './prepare';
+import { docSignature, newTables, PairCache, prepare, type PersonRecord } from './prepare';
+import { withinOneEdit } from './jaro';
 import { DEFAULT_WEIGHTS, rarityWeight, scorePair } from './score';
 
 function scoreOf(records: PersonRecord[], i: number, j: number) {
@@ -95,5 +96,53 @@ describe('place agreement', () => {
     expect(parts[6]).toBe(0);
     scorePair(T, Q, 1, P, 0, DEFAULT_WEIGHTS, parts);
     expect(parts[6]).toBe(DEFAULT_WEIGHTS.locDisagree);
+  });
+});
+
+describe('document-number signature', () => {
+  // The filter of scorePair: both signatures set and both halves different.
+  const ruledOut = (a: string, b: string) => {
+    const x = docSignature(a);
+    const y = docSignature(b);
+    const d = x ^ y;
+    return !!(x && y && d & 0x7fff && d & 0x3fff8000);
+  };
+  const edit = (s: string, kind: number, at: number, c: string) => {
+    const k = s.length ? at % s.length : 0;
+    if (kind === 0) return s.slice(0, k) + c + s.slice(k + 1);
+    if (kind === 1) return s.slice(0, k) + c + s.slice(k);
+    if (kind === 2) return s.slice(0, k) + s.slice(k + 1);
+    return k + 1 < s.length ? s.slice(0, k) + s[k + 1] + s[k] + s.slice(k + 2) : s;
+  };
+
+  it('never rules out two numbers within one edit', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Z0-9]{0,16}$/), fc.integer({ min: 0, max: 3 }), fc.nat(), fc.constantFrom('0', '7', 'A', 'Z'), (a, kind, at, c) => {
+        const b = edit(a, kind, at, c);
+        expect(withinOneEdit(a, b)).toBe(true);
+        expect(ruledOut(a, b)).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('rules out most unrelated numbers and leaves short ones to the full check', () => {
+    expect(ruledOut('1234567', '7654321')).toBe(true);
+    expect(ruledOut('AF1234567', 'AF1876543')).toBe(false); // same first three: checked in full
+    expect(ruledOut('123456', '654321')).toBe(false); // shorter than 7
+    expect(docSignature('12345')).toBe(0);
+  });
+});
+
+describe('PairCache', () => {
+  it('keeps values through growth and forgets them when cleared at its largest size', () => {
+    const c = new PairCache(4, 6);
+    for (let a = 0; a < 20; a++) c.set(a, a + 1, a / 100);
+    for (let a = 0; a < 20; a++) expect(c.get(a, a + 1)).toBe(a / 100);
+    expect(c.get(1, 3)).toBe(-1);
+    // 64 slots at most: cleared when half full, so the first entries are gone.
+    for (let a = 20; a < 40; a++) c.set(a, a + 1, 0.5);
+    expect(c.get(0, 1)).toBe(-1);
+    expect(c.get(39, 40)).toBe(0.5);
   });
 });

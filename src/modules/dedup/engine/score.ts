@@ -25,6 +25,7 @@ const R_BY = layout.R_BY;
 const R_BYHI = layout.R_BYHI;
 const R_BYLO = layout.R_BYLO;
 const R_DOC = layout.R_DOC;
+const R_DOCSIG = layout.R_DOCSIG;
 const R_FAMILY = layout.R_FAMILY;
 const R_FATHER = layout.R_FATHER;
 const R_GIVEN = layout.R_GIVEN;
@@ -343,7 +344,14 @@ export function scorePair(
   if (da && db) {
     // A document number is meant to be unique: full weight, less when several records share it.
     if (da === db) doc = W.docMaxAgree - Math.log2(Math.max(T.docs.count(0, da) - 1, 1));
-    else doc = withinOneEdit(T.docs.values[da], T.docs.values[db]) ? W.docOneEdit : W.docDisagree;
+    else {
+      // Two signatures that differ in both halves: not within one edit (docSignature), without
+      // reading the two strings (two or three cache misses at a million records).
+      const sx = A[x + R_DOCSIG];
+      const sy = B[y + R_DOCSIG];
+      const d = sx ^ sy;
+      doc = sx && sy && d & 0x7fff && d & 0x3fff8000 ? W.docDisagree : withinOneEdit(T.docs.values[da], T.docs.values[db]) ? W.docOneEdit : W.docDisagree;
+    }
   }
   if (!parts && birth + sex + doc + W.nameMaxAgree + Math.min(W.householdCap, 3 * W.nameMaxAgree + 20) < floor) return birth + sex + doc;
   const N = T.names;
