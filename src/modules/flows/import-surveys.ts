@@ -74,6 +74,8 @@ export const SURVEY_FIELDS: readonly ImportField[] = [
 const SEX_SYNONYMS: Record<string, 'm' | 'f'> = { male: 'm', female: 'f', man: 'm', woman: 'f' };
 const STAY_SYNONYMS: Record<string, 'lt1y' | 'ge1y'> = { less_than_1_year: 'lt1y', lt_1y: 'lt1y', short: 'lt1y', more_than_1_year: 'ge1y', ge_1y: 'ge1y', long: 'ge1y', permanent: 'ge1y' };
 const sorted = (xs: readonly string[]) => (xs.length < 2 ? [...xs] : [...new Set(xs)].sort());
+// The insert sends a row's list as its codes joined by spaces.
+for (const options of [ALL_DOCUMENTS, REASONS, VULNERABILITIES, NEEDS]) if (options.some((o) => /\s/.test(o) || !o)) throw new Error('survey list options must be non-empty codes without spaces');
 
 const ANSWER_KEYS = ['operationId', 'siteId', 'date', 'direction', 'respondentSex', 'respondentAgeBand', 'groupSize', 'men', 'women', 'boys', 'girls', 'originCountry', 'originPcode', 'documents', 'reasons', 'intendedStay', 'destinationAdm1', 'destinationAdm2', 'vulnerabilities', 'needs', 'consent'];
 const hashAnswers = recordHasher(ANSWER_KEYS);
@@ -191,7 +193,13 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
       async existing(tx: Tx, recs: SurveyRecord[]) {
         const out = new Map<string, Existing>();
         if (!recs.length) return out;
-        const found = await rows<{ id: string; body_hash: string }>(tx, sql`select id, body_hash from flow_surveys where id = any(${pgArray(recs.map((r) => r.id))}::uuid[])`);
+        // One index probe per id (LATERAL … LIMIT 1 cannot become a join): with `id = any(…)` of
+        // 20,000 ids the planner estimated 20,000 rows and scanned the whole table instead.
+        const found = await rows<{ id: string; body_hash: string }>(
+          tx,
+          sql`select s.id, s.body_hash from unnest(${pgArray(recs.map((r) => r.id))}::uuid[]) as k(id)
+               cross join lateral (select s.id, s.body_hash from flow_surveys s where s.id = k.id limit 1) s`,
+        );
         const hash = new Map(recs.map((r) => [r.id, r.bodyHash]));
         for (const f of found)
           out.set(f.id, hash.get(f.id) === f.body_hash ? { same: true } : { same: false, field: 'id', message: `A survey with the id ${f.id} is already stored with other answers.` });
@@ -200,7 +208,9 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
       async insert(tx: Tx, recs: SurveyRecord[]) {
         if (!recs.length) return 0;
         const a = <K extends keyof SurveyRecord>(k: K) => pgArray(recs.map((r) => r[k] as string | number | boolean | null));
-        const list = <K extends 'documents' | 'reasons' | 'vulnerabilities' | 'needs'>(k: K) => pgArray(recs.map((r) => pgArray(r[k])));
+        // Lists travel as their codes joined by spaces (split again by the statement): one text per
+        // row instead of an array literal nested in an array literal.
+        const list = <K extends 'documents' | 'reasons' | 'vulnerabilities' | 'needs'>(k: K) => pgArray(recs.map((r) => r[k].join(' ')));
         // The rollups are kept by addSurveysToRollups for the rows this statement really added
         // (the trigger stands aside for it): far faster than the trigger for thousands at once.
         return insertWithRollups(tx, async () => {
@@ -210,7 +220,8 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
             insert into flow_surveys (id, operation_id, site_id, date, direction, respondent_sex, respondent_age_band, group_size, men, women, boys, girls,
               origin_country, origin_pcode, documents, reasons, intended_stay, destination_adm1, destination_adm2, vulnerabilities, needs, consent, body_hash, created_by)
             select u.id, ${operationId}, u.site_id, u.date, u.direction, u.sex, u.age_band, u.group_size, u.men, u.women, u.boys, u.girls,
-              u.origin_country, u.origin_pcode, u.documents::text[], u.reasons::text[], u.stay, u.adm1, u.adm2, u.vulnerabilities::text[], u.needs::text[], true, u.body_hash, ${userId}::uuid
+              u.origin_country, u.origin_pcode, string_to_array(u.documents, ' '), string_to_array(u.reasons, ' '), u.stay, u.adm1, u.adm2,
+              string_to_array(u.vulnerabilities, ' '), string_to_array(u.needs, ' '), true, u.body_hash, ${userId}::uuid
             from unnest(${a('id')}::uuid[], ${a('siteId')}::uuid[], ${a('date')}::date[], ${a('direction')}::text[], ${a('respondentSex')}::text[], ${a('respondentAgeBand')}::text[],
               ${a('groupSize')}::int[], ${a('men')}::int[], ${a('women')}::int[], ${a('boys')}::int[], ${a('girls')}::int[], ${a('originCountry')}::text[], ${a('originPcode')}::text[],
               ${list('documents')}::text[], ${list('reasons')}::text[], ${a('intendedStay')}::text[], ${a('destinationAdm1')}::text[], ${a('destinationAdm2')}::text[],
