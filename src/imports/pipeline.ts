@@ -131,8 +131,99 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
     if (issues.length < maxIssues) issues.push({ row, field, column: mapper.columnOf(field), message, ...(sheet === undefined ? {} : { sheet }) });
   };
 
+  type Accepted = { row: number; sheet?: string; rec: unknown; key: string };
+  const writeChunk = adapter.writeChunkSize ?? (database.kind === 'postgres' ? WRITE_CHUNK_PG : WRITE_CHUNK_PGLITE);
+  const checkChunk = adapter.chunkSize ?? 5000;
+  const finish = o.finish ?? (async () => {});
+  /** Orders a part's records for writing (adapter.writeOrder), stable. */
+  const ordered = (recs: unknown[]) => {
+    const order = adapter.writeOrder;
+    if (!order) return recs;
+    const keyed = recs.map((rec) => ({ rec, k: order(rec) }));
+    keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+    return keyed.map((x) => x.rec);
+  };
+  // The order of progress phases stays validating → checking → writing, even when they overlap.
+  let phaseAt = 0;
+  const PHASES: ImportPhase[] = ['validating', 'checking', 'writing'];
+  const report = async (phase: ImportPhase, done: number, total: number) => {
+    const at = PHASES.indexOf(phase);
+    if (at < phaseAt) return;
+    phaseAt = at;
+    await progress(phase, done, total);
+  };
+
+  /**
+   * PostgreSQL, a commit of an ungrouped kind without warnings: the file is checked and written
+   * part by part while the rest is still being validated (the server works in its own process),
+   * in the one transaction of the import. A mode `all` import with invalid rows stops writing at
+   * the first one and rolls back at the end, so it still writes nothing.
+   */
+  const grouped = session.groupKey && session.validateGroup ? new Map<string, GroupRow[]>() : null;
+  const streamed = o.commit && database.kind === 'postgres' && !grouped && !session.warnings ? { tx: null as Tx | null } : null;
+  const summary: ImportSummary = { rows: 0, valid: 0, invalid: 0, existing: 0, inserted: 0, ...(session.warnings ? { warnings: 0 } : {}) };
+  let readDone = false;
+  let accepted = 0;
+  let checked = 0;
+  let written = 0;
+  let failure: { error: unknown } | null = null;
+  let busy = 0;
+  let toCheck: Accepted[] = [];
+  let toWrite: unknown[] = [];
+  let checking: Promise<void> = Promise.resolve();
+  let writing: Promise<void> = Promise.resolve();
+  const fail = (error: unknown) => {
+    failure ??= { error };
+  };
+  const rethrow = () => {
+    const f = failure as { error: unknown } | null;
+    if (f) throw f.error;
+  };
+  const writeAllowed = () => o.mode !== 'all' || badRows.size === 0;
+  const startWrite = (recs: unknown[]) => {
+    if (!writeAllowed()) return;
+    busy++;
+    writing = writing
+      .then(async () => {
+        if (failure) return;
+        summary.inserted += await session.insert(streamed!.tx!, ordered(recs));
+        written += recs.length;
+        if (readDone && checked === accepted) await report('writing', written, summary.valid);
+      })
+      .catch(fail)
+      .finally(() => busy--);
+  };
+  const startCheck = () => {
+    const part = toCheck;
+    toCheck = [];
+    busy++;
+    checking = checking
+      .then(async () => {
+        if (failure) return;
+        const found = await session.existing(database.db, part.map((r) => r.rec));
+        for (const r of part) {
+          const e = found.get(r.key);
+          if (!e) {
+            summary.valid++;
+            toWrite.push(r.rec);
+          } else if (e.same) summary.existing++;
+          else addIssue(r.row, e.field, e.message, r.sheet);
+        }
+        checked += part.length;
+        if (readDone) await report('checking', checked, accepted);
+        while (toWrite.length >= writeChunk) startWrite(toWrite.splice(0, writeChunk));
+      })
+      .catch(fail)
+      .finally(() => busy--);
+  };
+  /** Lets the server's answers in while parts are being checked or written; a failed part stops the reading. */
+  const pause = async () => {
+    if (busy) await new Promise<void>((resolve) => setImmediate(resolve));
+    rethrow();
+  };
+
   // 1. Validate every row (or, for grouped kinds, gather the rows and validate each group).
-  let records: { row: number; sheet?: string; rec: unknown; key: string }[] = [];
+  let records: Accepted[] = [];
   const firstRowOf = new Map<string, number>();
   const accept = (row: number, rec: unknown, sheet?: string) => {
     const key = session.key(rec);
@@ -142,114 +233,153 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
       return;
     }
     firstRowOf.set(key, row);
-    records.push({ row, rec, key, ...(sheet === undefined ? {} : { sheet }) });
+    const r: Accepted = { row, rec, key, ...(sheet === undefined ? {} : { sheet }) };
+    accepted++;
+    if (!streamed) records.push(r);
+    else {
+      toCheck.push(r);
+      if (toCheck.length >= checkChunk) startCheck();
+    }
   };
-  const grouped = session.groupKey && session.validateGroup ? new Map<string, GroupRow[]>() : null;
-  let rows = 0;
-  const total = Math.max(1, tab.estimatedRows);
-  for await (const batch of tab.batches()) {
-    cancelled();
-    for (let i = 0; i < batch.rows.length; i++) {
-      const cells = batch.rows[i];
-      if (cells.length === 0 || (cells.length === 1 && cells[0] === '') || cells.every((c) => c === '')) continue;
-      const row = batch.first + i;
-      rows++;
-      if (grouped) {
-        const values = mapper.map(cells);
-        const g = session.groupKey!(values) ?? `\u0000${rowId(row, batch.sheet)}`;
-        const entry: GroupRow = { row, values };
-        if (batch.sheet !== undefined) entry.sheet = batch.sheet;
-        const mainRow = batch.mainRows?.[i];
-        if (mainRow !== undefined) entry.mainRow = mainRow;
-        const list = grouped.get(g);
-        if (list) list.push(entry);
-        else grouped.set(g, [entry]);
-        continue;
+  const validateAll = async () => {
+    let rows = 0;
+    const total = Math.max(1, tab.estimatedRows);
+    for await (const batch of tab.batches()) {
+      cancelled();
+      for (let i = 0; i < batch.rows.length; i++) {
+        if (streamed && (i & 255) === 255) await pause();
+        const cells = batch.rows[i];
+        if (cells.length === 0 || (cells.length === 1 && cells[0] === '') || cells.every((c) => c === '')) continue;
+        const row = batch.first + i;
+        rows++;
+        if (grouped) {
+          const values = mapper.map(cells);
+          const g = session.groupKey!(values) ?? `\u0000${rowId(row, batch.sheet)}`;
+          const entry: GroupRow = { row, values };
+          if (batch.sheet !== undefined) entry.sheet = batch.sheet;
+          const mainRow = batch.mainRows?.[i];
+          if (mainRow !== undefined) entry.mainRow = mainRow;
+          const list = grouped.get(g);
+          if (list) list.push(entry);
+          else grouped.set(g, [entry]);
+          continue;
+        }
+        let bad = false;
+        const rec = session.validate(mapper.map(cells), (field, message) => {
+          bad = true;
+          addIssue(row, field, message);
+        });
+        if (bad || rec === null) {
+          if (!bad) addIssue(row, '', 'The row is not valid.');
+          continue;
+        }
+        accept(row, rec);
       }
-      let bad = false;
-      const rec = session.validate(mapper.map(cells), (field, message) => {
-        bad = true;
-        addIssue(row, field, message);
-      });
-      if (bad || rec === null) {
-        if (!bad) addIssue(row, '', 'The row is not valid.');
-        continue;
-      }
-      accept(row, rec);
+      await report('validating', Math.min(rows, total), Math.max(total, rows));
     }
-    await progress('validating', Math.min(rows, total), Math.max(total, rows));
+    if (grouped)
+      for (const list of grouped.values()) {
+        let bad = false;
+        // A group with a problem counts all its rows as invalid (below), not the rows its issues name
+        // (a head of household's problem may name the main sheet's row of a joined workbook).
+        const rec = session.validateGroup!(list, (row, field, message, sheet) => {
+          bad = true;
+          addIssue(row, field, message, sheet, false);
+        });
+        if (bad || rec === null) {
+          if (!bad) addIssue(list[0].row, '', 'The record is not valid.', list[0].sheet, false);
+          for (const r of list) badRows.add(rowId(r.row, r.sheet));
+          continue;
+        }
+        accept(list[0].row, rec, list[0].sheet);
+      }
+    summary.rows = rows;
+    await report('validating', rows, rows);
+  };
+
+  if (streamed) {
+    const rejected = new Error('rejected');
+    try {
+      await database.db.transaction(async (tx) => {
+        await tx.execute(WORK_MEM);
+        streamed.tx = tx as unknown as Tx;
+        try {
+          await validateAll();
+          readDone = true;
+          if (toCheck.length) startCheck();
+          await report('checking', checked, accepted);
+          await checking;
+          rethrow();
+          if (toWrite.length) startWrite(toWrite.splice(0));
+          if (summary.valid && writeAllowed()) await report('writing', written, summary.valid);
+          await writing;
+          rethrow();
+        } catch (err) {
+          // Nothing may use the transaction once it is gone: let the parts under way end first.
+          fail(err);
+          await checking;
+          await writing;
+          throw err;
+        }
+        summary.invalid = badRows.size;
+        if (!writeAllowed()) throw rejected;
+        await finish(tx as unknown as Tx, summary);
+      });
+    } catch (err) {
+      if (err !== rejected) throw err;
+      summary.inserted = 0;
+      issues.sort((a, b) => a.row - b.row);
+      return { summary, issues, issueCount, outcome: 'rejected' };
+    }
+    issues.sort((a, b) => a.row - b.row);
+    return { summary, issues, issueCount, outcome: 'committed' };
   }
-  if (grouped)
-    for (const list of grouped.values()) {
-      let bad = false;
-      // A group with a problem counts all its rows as invalid (below), not the rows its issues name
-      // (a head of household's problem may name the main sheet's row of a joined workbook).
-      const rec = session.validateGroup!(list, (row, field, message, sheet) => {
-        bad = true;
-        addIssue(row, field, message, sheet, false);
-      });
-      if (bad || rec === null) {
-        if (!bad) addIssue(list[0].row, '', 'The record is not valid.', list[0].sheet, false);
-        for (const r of list) badRows.add(rowId(r.row, r.sheet));
-        continue;
-      }
-      accept(list[0].row, rec, list[0].sheet);
-    }
-  await progress('validating', rows, rows);
+
+  await validateAll();
 
   // 2. Rows already stored: the same ones are skipped, different ones are errors.
-  let existing = 0;
-  const chunk = adapter.chunkSize ?? 5000;
   const fresh: typeof records = [];
-  for (let i = 0; i < records.length; i += chunk) {
+  for (let i = 0; i < records.length; i += checkChunk) {
     cancelled();
-    const part = records.slice(i, i + chunk);
+    const part = records.slice(i, i + checkChunk);
     const found = await session.existing(database.db, part.map((r) => r.rec));
     for (const r of part) {
       const e = found.get(r.key);
       if (!e) fresh.push(r);
-      else if (e.same) existing++;
+      else if (e.same) summary.existing++;
       else addIssue(r.row, e.field, e.message, r.sheet);
     }
-    await progress('checking', Math.min(i + chunk, records.length), records.length);
+    await report('checking', Math.min(i + checkChunk, records.length), records.length);
   }
   records = fresh;
   // Warnings on what would be written (possible duplicates …): reported, not blocking.
-  let warnings = 0;
   if (session.warnings && records.length) {
     cancelled();
     const recordOf = new Map(records.map((r) => [r.key, r]));
     for (const w of await session.warnings(database.db, records.map((r) => r.rec))) {
-      warnings++;
+      summary.warnings!++;
       issueCount++;
       const sheet = w.row !== undefined ? w.sheet : recordOf.get(w.key)?.sheet;
       if (issues.length < maxIssues) issues.push({ row: w.row ?? recordOf.get(w.key)?.row ?? 0, field: w.field, column: mapper.columnOf(w.field), message: w.message, ...(sheet === undefined ? {} : { sheet }), severity: 'warning' });
     }
   }
   issues.sort((a, b) => a.row - b.row);
-  const summary: ImportSummary = { rows, valid: records.length, invalid: badRows.size, existing, inserted: 0, ...(session.warnings ? { warnings } : {}) };
+  summary.valid = records.length;
+  summary.invalid = badRows.size;
   if (!o.commit) return { summary, issues, issueCount, outcome: 'validated' };
   if (o.mode === 'all' && badRows.size > 0) return { summary, issues, issueCount, outcome: 'rejected' };
 
   // 3. Write. Few large statements: tables may carry statement-level triggers (the flows dashboard
   // rollups refresh the weeks a statement touched), so each statement has a fixed cost.
-  let recs = records.map((r) => r.rec);
-  const order = adapter.writeOrder;
-  if (order) {
-    const keyed = recs.map((rec) => ({ rec, k: order(rec) }));
-    keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-    recs = keyed.map((x) => x.rec);
-  }
-  const writeChunk = adapter.writeChunkSize ?? (database.kind === 'postgres' ? WRITE_CHUNK_PG : WRITE_CHUNK_PGLITE);
-  if (recs.length) await progress('writing', 0, recs.length);
-  const finish = o.finish ?? (async () => {});
+  const recs = ordered(records.map((r) => r.rec));
+  if (recs.length) await report('writing', 0, recs.length);
   if (database.kind === 'postgres') {
     await database.db.transaction(async (tx) => {
       await tx.execute(WORK_MEM);
       for (let i = 0; i < recs.length; i += writeChunk) {
         cancelled();
         summary.inserted += await session.insert(tx as unknown as Tx, recs.slice(i, i + writeChunk));
-        await progress('writing', Math.min(i + writeChunk, recs.length), recs.length);
+        await report('writing', Math.min(i + writeChunk, recs.length), recs.length);
       }
       await finish(tx as unknown as Tx, summary);
     });
@@ -264,7 +394,7 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
           return session.insert(tx as unknown as Tx, part);
         });
         written.push(part);
-        await progress('writing', Math.min(i + writeChunk, recs.length), recs.length);
+        await report('writing', Math.min(i + writeChunk, recs.length), recs.length);
       }
       await database.db.transaction((tx) => finish(tx as unknown as Tx, summary));
     } catch (err) {
