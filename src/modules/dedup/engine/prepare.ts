@@ -338,8 +338,11 @@ export function normaliseSex(s: string | null | undefined): number {
  * prepares a slice elsewhere and merges it: keep the household keys, and skip the interleaved
  * rows (built once over the merged arrays).
  */
-export function prepare(records: readonly PersonRecord[], tables: Tables, count = true, part = false): Prepared {
+export function prepare(records: readonly PersonRecord[], tables: Tables, count = true, part = false, more?: (i: number) => number): Prepared {
   const n = records.length;
+  // With `more`, records arrive while they are prepared (prepare-parallel.ts): more(i) returns
+  // once record i is there, with the number of records there are then.
+  let ready = more ? 0 : n;
   const p: Prepared = {
     n,
     ids: new Array(n),
@@ -428,6 +431,7 @@ export function prepare(records: readonly PersonRecord[], tables: Tables, count 
   let addr = new Int32Array(Math.max(16, n * 2));
   let na = 0;
   for (let i = 0; i < n; i++) {
+    if (i >= ready) ready = more!(i);
     const r = records[i];
     p.ids[i] = r.id;
     let given = nid(r.givenName);
