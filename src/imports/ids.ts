@@ -15,11 +15,32 @@ export function derivedUuid(text: string): string {
 /**
  * A Postgres array literal of texts (`{"a","b"}`) for one `$n::text[]` parameter. Built with one
  * join, not `+=`: appending makes a rope of one small string object per piece, millions for a
- * 50,000-row write step, which the garbage collector then copies again and again.
+ * 50,000-row write step, which the garbage collector then copies again and again. Arrays of
+ * numbers, or of texts without quotes and backslashes (ids, dates, codes: the usual case), are one
+ * join of the values themselves, without a string per element.
  */
 export function pgArray(values: readonly (string | number | boolean | null)[]): string {
-  const parts = new Array<string>(values.length);
-  for (let i = 0; i < values.length; i++) {
+  const n = values.length;
+  if (!n) return '{}';
+  let texts = 0;
+  let plain = true;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (typeof v === 'string') {
+      texts++;
+      if (v.includes('"') || v.includes('\\')) {
+        plain = false;
+        break;
+      }
+    } else if (v === null) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain && texts === 0) return `{${values.join(',')}}`;
+  if (plain && texts === n) return `{"${values.join('","')}"}`;
+  const parts = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
     const v = values[i];
     if (v === null) parts[i] = 'NULL';
     else if (typeof v === 'number' || typeof v === 'boolean') parts[i] = String(v);
