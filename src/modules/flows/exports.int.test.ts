@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strFromU8, unzipSync } from 'fflate';
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
+import pg from 'pg';
 import { BACKENDS } from '../../../test/helpers/db';
 import { createTestApp, type Agent, type TestApp } from '../../../test/helpers/app';
 import { uuidv7 } from '../../shared/ids';
@@ -10,6 +11,57 @@ import { auditLog } from '../access/schema';
 import { cellValue, sheetCells, writeTable, type ExportFormat, type RowBatches } from '../../exports';
 import { canEncode, COUNT_TABLE, countBatches, countEncodedBatches, exportCountsTo, exportSurveyRowsTo, SURVEY_ROW_TABLE, surveyRowBatches, surveyRowEncodedBatches, unrestrictedScope } from './export';
 import { flowSurveys } from './schema';
+
+/** Lets every callback and promise that can run, run (event-loop turns, no timers). */
+async function settle(turns = 50) {
+  for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r));
+}
+
+/**
+ * Counts the queries an encoded read sends for rows (PostgreSQL: the cursor's FETCHes on the
+ * connection it takes from the pool; PGlite: its page queries) while `f` runs.
+ */
+async function countingRowQueries<T>(client: unknown, f: (count: () => number) => Promise<T>): Promise<T> {
+  let n = 0;
+  const isRows = (q: unknown) => {
+    const text = typeof q === 'string' ? q : (q as { text?: string } | null)?.text;
+    return typeof text === 'string' && (/^fetch /.test(text) || text.includes('string_agg'));
+  };
+  const target = client as Record<string, unknown> & { query: (...a: unknown[]) => unknown };
+  if (client instanceof pg.Pool) {
+    const connect = client.connect.bind(client);
+    (target as unknown as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
+      const c = await connect();
+      const query = c.query;
+      const release = c.release;
+      c.query = ((...a: Parameters<typeof query>) => {
+        if (isRows(a[0])) n++;
+        return (query as (...b: unknown[]) => unknown).apply(c, a);
+      }) as typeof query;
+      c.release = (err) => {
+        c.query = query;
+        c.release = release;
+        return release.call(c, err);
+      };
+      return c;
+    };
+    try {
+      return await f(() => n);
+    } finally {
+      delete target.connect;
+    }
+  }
+  const query = target.query;
+  target.query = (...a: unknown[]) => {
+    if (isRows(a[0])) n++;
+    return query.apply(target, a);
+  };
+  try {
+    return await f(() => n);
+  } finally {
+    delete (target as { query?: unknown }).query;
+  }
+}
 
 /** CSV body → header, HXL row, data rows as objects keyed by the header. */
 function table(body: string) {
@@ -256,6 +308,27 @@ describe.each(BACKENDS)('flows exports on %s', (backend) => {
     const counted: string[] = [];
     for await (const b of countBatches(db, scope, { from: '2023-03-01' }, 1)) counted.push(...b.map((r) => `${r.date} ${r.site.code} ${r.direction}`));
     expect(counted).toEqual(['2023-03-06 BCP-TORKHAM in', '2023-03-06 BCP-TORKHAM out', '2023-03-07 BCP-SPIN-BOLDAK in', '2023-03-08 BCP-ISLAM-QALA in']);
+  });
+
+  it('encoded reads query no further ahead than the writer asks: one FETCH ahead on PostgreSQL, no page ahead on PGlite', async () => {
+    const db = t.db.database.db;
+    const scope = await unrestrictedScope(db, 'AFG');
+    for (const format of ['csv', 'xlsx'] as const) {
+      await countingRowQueries((db as unknown as { $client: unknown }).$client, async (queries) => {
+        let taken = 0;
+        for await (const batch of surveyRowEncodedBatches(db, scope, {}, format, 1)) {
+          taken++;
+          expect(batch.lines).toHaveLength(1);
+          // While this batch is held, the reader sends nothing more.
+          const sent = queries();
+          await settle();
+          expect(queries()).toBe(sent);
+          if (backend === 'postgres') expect(sent).toBeLessThanOrEqual(taken + 1);
+        }
+        expect(taken).toBeGreaterThan(3);
+        expect(queries()).toBeGreaterThanOrEqual(taken);
+      });
+    }
   });
 
   it('encoded reads (rows written by SQL: a cursor on PostgreSQL, one text per page on PGlite) give byte for byte the file of the typed reads', async () => {
