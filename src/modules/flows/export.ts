@@ -241,10 +241,15 @@ async function pglitePage<K, R>(client: PgliteLike, pageQuery: SQL, key: Record<
   const sep = format === 'csv' ? '\r\n' : XLSX_ROW_SEPARATOR;
   // One pass over the page for the text and the count; the last row's key is read by position
   // (a materialized CTE is read back in the order it was written).
+  // The key is built for that one row only: OFFSET would otherwise evaluate it for every row it skips.
   const q = sql`with p as materialized (${pageQuery}), a as (select string_agg(line, ${sep}) as t, count(*)::int as n from p)
-    select a.t, a.n, (select json_build_array(${sql.join(keyText, sql`, `)})::text from p offset (select greatest(n - 1, 0) from a) limit 1) as k from a`;
+    select a.t, a.n, (select json_build_array(${sql.join(keyText, sql`, `)})::text from (select * from p offset (select greatest(n - 1, 0) from a) limit 1) as p) as k from a`;
   const { sql: text, params } = dialect.sqlToQuery(q);
   const [r] = (await client.query<{ t: string | null; n: number; k: string | null }>(text, params)).rows;
+  // PGlite runs the query on this thread and answers through promise callbacks alone: without a
+  // turn of the event loop between pages, a long export would hold off timers and every other
+  // request until its end.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const n = Number(r.n);
   // Encoded rows hold neither separator (CSV ones no CR or LF, XLSX ones no U+0001), nor do the
   // JSON texts of the rows left to the writer (JSON escapes control characters).
