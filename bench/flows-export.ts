@@ -21,8 +21,8 @@ function fullGc(): () => void {
 
 /** Bytes of PGlite's WebAssembly memory (it grows and never shrinks), 0 on PostgreSQL. */
 function wasmBytes(database: Database): number {
-  const mod = (database.db as unknown as { $client?: { mod?: { HEAP8?: Int8Array } } }).$client?.mod;
-  return mod?.HEAP8?.byteLength ?? 0;
+  const mod = (database.db as unknown as { $client?: { mod?: { HEAPU8?: Uint8Array } } }).$client?.mod;
+  return mod?.HEAPU8?.byteLength ?? 0;
 }
 
 /** What the JavaScript side holds: the V8 heap plus memory outside it (Buffers, zlib). */
