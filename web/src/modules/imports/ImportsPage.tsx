@@ -7,6 +7,7 @@ import { JobProgress } from '../../shell/JobProgress';
 import { useMe } from '../../shell/session';
 import { Empty, ErrorState, Loading, useErrorMessage } from '../../shell/states';
 import { useFormat } from '../../lib/format';
+import { issueText } from '../../i18n/issues';
 import { commitBatch, uploadFile, useBatch, useImportKinds, validateBatch, type Batch, type ImportKind } from './api';
 
 const NONE = '__none__';
@@ -280,7 +281,7 @@ function Outcome({ batch }: { batch: Batch }) {
                             {t('imports.warning')}
                           </Badge>
                         )}
-                        {i.message}
+                        {issueText(i)}
                       </Table.Td>
                     </Table.Tr>
                   ))}
