@@ -228,7 +228,7 @@ function Outcome({ batch }: { batch: Batch }) {
     <Card withBorder>
       <Stack gap="sm">
         <Group gap="xs">
-          <Badge color={STATUS_COLOR[batch.status] ?? 'gray'} data-testid="import-status" data-status={batch.status}>
+          <Badge color={STATUS_COLOR[batch.status] ?? 'gray'} data-testid="import-status" data-status={batch.status} data-batch={batch.id}>
             {t(`imports.status.${batch.status}`)}
           </Badge>
           {batch.message && !runningNow && <Text size="sm">{batch.message}</Text>}
