@@ -63,6 +63,16 @@ describe('server messages in the web app', () => {
       { path: 'body.men', code: 'flows.sexAgeSum', params: { sum: 9, total: 10 }, message: 'men + women + boys + girls = 9, but the total is 10.' },
       { path: 'body.siteId', code: 'value.required', message: 'Required.' },
     ]);
-    expect(err.fieldMessages()).toEqual({ men: 'مردان + زنان + پسران + دختران = 9، اما مجموع 10 است.', siteId: 'ضروری است.' });
+    expect(err.fieldMessages()).toEqual({ men: 'مردان + زنان + پسران + دختران = ۹، اما مجموع ۱۰ است.', siteId: 'ضروری است.' });
+  });
+
+  it("writes numbers in the language's digits, ungrouped, and leaves text parameters as they are", async () => {
+    const m = { ...msg('people.birthYearRange', { from: 1901, to: 2026 }), message: '' };
+    await i18n.changeLanguage('fa-AF');
+    expect(issueText(m)).toBe('سال تولد باید میان ۱۹۰۱ و ۲۰۲۶ باشد.');
+    await i18n.changeLanguage('en');
+    expect(issueText(m)).toBe('The birth year must lie between 1901 and 2026.');
+    await i18n.changeLanguage('fa-AF');
+    expect(issueText({ ...msg('place.notPcodeOf', { pcode: 'PK528', operationId: 'AFG' }), message: '' })).toBe('PK528 پی‌کود عملیات AFG نیست.');
   });
 });

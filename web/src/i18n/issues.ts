@@ -31,8 +31,19 @@ export interface CodedMessage {
   message: string;
 }
 
+const LOCALE: Record<string, string> = { en: 'en-GB', ps: 'ps-AF', ur: 'ur-PK' };
+const digitFormats = new Map<string, Intl.NumberFormat>();
+/** A number in the language's digits, without grouping (row numbers and years read as written). */
+function digits(n: number, lang: string): string {
+  let f = digitFormats.get(lang);
+  if (!f) digitFormats.set(lang, (f = new Intl.NumberFormat(LOCALE[lang] ?? lang, { useGrouping: false, maximumFractionDigits: 6 })));
+  return f.format(n);
+}
+
 /** The text of a server message in the current language (the English `message` when the code is unknown). */
 export function issueText(m: CodedMessage): string {
   if (!m.code) return m.message;
-  return i18n.t(`issues.${m.code}`, { ...(m.params ?? {}), defaultValue: m.message, interpolation: { escapeValue: false } });
+  const lang = i18n.language ?? 'en';
+  const params = Object.fromEntries(Object.entries(m.params ?? {}).map(([k, v]) => [k, typeof v === 'number' ? digits(v, lang) : v]));
+  return i18n.t(`issues.${m.code}`, { ...params, defaultValue: m.message, interpolation: { escapeValue: false } });
 }
