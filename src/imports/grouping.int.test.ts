@@ -10,6 +10,7 @@ import { joinRepeatSheet, openTabular } from './source';
 import { writeXlsxSheets } from './testing';
 import type { ImportAdapter } from './types';
 import { readXlsxSheets } from './xlsx';
+import { msg } from '../shared/messages';
 
 interface Family {
   key: string;
@@ -32,14 +33,14 @@ function familyAdapter(stored: Family[]): ImportAdapter<Family> {
         validate: () => null,
         groupKey: (row) => (typeof row.family === 'string' ? row.family : null),
         validateGroup(rows, issue) {
-          for (const r of rows) if (!r.values.name) issue(r.row, 'name', 'A name is required.');
+          for (const r of rows) if (!r.values.name) issue(r.row, 'name', msg('people.nameRequired'));
           const heads = rows.filter((r) => r.values.role === 'head');
-          if (heads.length !== 1) issue(rows[0].row, 'role', heads.length ? 'A family has one head.' : 'One member must be the head.');
+          if (heads.length !== 1) issue(rows[0].row, 'role', heads.length ? msg('people.oneHead') : msg('people.headMissing'));
           return { key: String(rows[0].values.family ?? ''), members: rows.map((r) => String(r.values.name ?? '')) };
         },
         key: (f) => f.key,
         existing: async (_tx, list) => new Map(list.filter((f) => stored.some((s) => s.key === f.key)).map((f) => [f.key, { same: true as const }])),
-        warnings: async (_tx, list) => list.filter((f) => f.members.includes('Twin')).map((f) => ({ key: f.key, field: 'name', message: `Family ${f.key} may be a duplicate.` })),
+        warnings: async (_tx, list) => list.filter((f) => f.members.includes('Twin')).map((f) => ({ key: f.key, field: 'name', ...msg('people.maybeRegistered', { name: `Family ${f.key}`, household: 'H-1', decision: 'review', score: 0.9 }) })),
         insert: async (_tx, list) => {
           stored.push(...list);
           return list.length;
@@ -69,8 +70,8 @@ describe('grouped imports', () => {
     const all = await run(familyAdapter(stored), file, 'all');
     expect(all.outcome).toBe('rejected');
     expect(all.summary).toMatchObject({ rows: 6, valid: 2, invalid: 2, inserted: 0, warnings: 1 });
-    expect(all.issues.filter((i) => !i.severity)).toEqual([{ row: 5, field: 'name', column: 'name', message: 'A name is required.' }]);
-    expect(all.issues.find((i) => i.severity === 'warning')).toMatchObject({ row: 6, field: 'name', message: 'Family C may be a duplicate.' });
+    expect(all.issues.filter((i) => !i.severity)).toEqual([{ row: 5, field: 'name', column: 'name', code: 'people.nameRequired', message: 'At least one name (any script) is required.' }]);
+    expect(all.issues.find((i) => i.severity === 'warning')).toMatchObject({ row: 6, field: 'name', code: 'people.maybeRegistered', params: { name: 'Family C', household: 'H-1', decision: 'review', score: 0.9 }, message: 'Family C may already be registered in household H-1 (review, score 0.9).' });
     expect(stored).toEqual([]);
 
     const valid = await run(familyAdapter(stored), file, 'valid');
@@ -87,7 +88,7 @@ describe('grouped imports', () => {
 
   it('a group with two heads is one problem on its first row', async () => {
     const r = await run(familyAdapter([]), csv(['family,name,role', 'X,Ali,head', 'X,Ahmad,head']), 'all', false);
-    expect(r.issues).toEqual([{ row: 2, field: 'role', column: 'role', message: 'A family has one head.' }]);
+    expect(r.issues).toEqual([{ row: 2, field: 'role', column: 'role', code: 'people.oneHead', message: 'A household has one head.' }]);
     expect(r.summary.invalid).toBe(2);
   });
 
@@ -130,7 +131,7 @@ describe('grouped imports', () => {
     const stored: Family[] = [];
     const r = await run({ ...familyAdapter(stored), joinRepeatSheets: true }, book, 'valid', true, 'xlsx');
     expect(r.summary).toMatchObject({ rows: 4, valid: 2, invalid: 1, inserted: 2 });
-    expect(r.issues).toEqual([expect.objectContaining({ row: 4, field: 'name', message: 'A name is required.' }), expect.objectContaining({ row: 4, field: 'role' })]);
+    expect(r.issues).toEqual([expect.objectContaining({ row: 4, field: 'name', code: 'people.nameRequired' }), expect.objectContaining({ row: 4, field: 'role' })]);
     // The adapter did not name a sheet: the report names none.
     expect(r.issues.some((i) => 'sheet' in i)).toBe(false);
     expect(stored).toEqual([

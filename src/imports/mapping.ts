@@ -5,6 +5,7 @@
  * questions either as one column of space-separated values or one 0/1 column per option
  * (`group_x/documents/por`).
  */
+import { msg, type Message } from '../shared/messages';
 import type { ImportField, MappedRow } from './types';
 
 /** A header without group prefixes, lower case, letters and digits only (any script). */
@@ -118,9 +119,8 @@ function splitTwins(headers: readonly string[], normalized: string[], fields: re
   }
 }
 
-export interface MappingProblem {
+export interface MappingProblem extends Message {
   field: string;
-  message: string;
 }
 
 interface Compiled {
@@ -146,17 +146,17 @@ export function compileMapping(headers: readonly string[], fields: readonly Impo
   const problems: MappingProblem[] = [];
   const compiled: Compiled[] = [];
   const known = new Set(fields.map((f) => f.key));
-  for (const key of Object.keys(mapping)) if (!known.has(key)) problems.push({ field: key, message: `There is no field ${key} to map.` });
+  for (const key of Object.keys(mapping)) if (!known.has(key)) problems.push({ field: key, ...msg('import.noSuchField', { field: key }) });
   for (const f of fields) {
     const column = mapping[f.key];
     if (column === undefined || column === null || column === '') {
-      if (f.required) problems.push({ field: f.key, message: `${f.label} is required: choose the column that holds it.` });
+      if (f.required) problems.push({ field: f.key, ...msg('import.fieldUnmapped', { label: f.label }) });
       continue;
     }
     const index = headers.indexOf(column);
     const options = f.multiple ? optionColumns(headers, f, column) : [];
     if (index < 0 && !options.length) {
-      problems.push({ field: f.key, message: `The file has no column "${column}".` });
+      problems.push({ field: f.key, ...msg('import.noSuchColumn', { column }) });
       continue;
     }
     compiled.push({ key: f.key, multiple: !!f.multiple, index, options, column });

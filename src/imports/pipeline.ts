@@ -11,7 +11,8 @@
 import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client';
 import type { AuthContext } from '../server/context';
-import { invalid } from '../server/errors';
+import { fieldIssue, invalid } from '../server/errors';
+import { englishOf, msg, type Message, type MessageCode, type MessageParams } from '../shared/messages';
 import { compileMapping } from './mapping';
 import { openTabular, type FileFormat, type TabularOptions } from './source';
 import type { GroupRow, ImportAdapter } from './types';
@@ -29,12 +30,19 @@ export interface ImportIssue {
   field: string;
   /** The file's column that fed the field, when there is one. */
   column: string | null;
+  /** Message code (src/shared/messages.ts) and parameters: the web app shows them in the reader's language. */
+  code: MessageCode;
+  params?: MessageParams;
+  /** The English sentence of code and params. */
   message: string;
   /** Joined Kobo/ODK workbooks: the sheet whose row `row` is (absent otherwise). */
   sheet?: string;
   /** `warning`: the row is imported anyway (e.g. a possible duplicate); absent: an error. */
   severity?: 'warning';
 }
+
+/** A message as a report stores it: code, parameters and the English sentence. */
+const reportOf = (m: Message): Pick<ImportIssue, 'code' | 'params' | 'message'> => ({ code: m.code, ...(m.params ? { params: m.params } : {}), message: englishOf(m) });
 
 export interface ImportSummary {
   /** Data rows read (blank rows not counted). */
@@ -114,7 +122,7 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
   const maxIssues = o.maxIssues ?? 10_000;
   const tab = await openTabular(o.bytes, o.format, { joinRepeats: adapter.joinRepeatSheets });
   const mapper = compileMapping(tab.headers, adapter.fields, o.mapping);
-  if (mapper.problems.length) throw invalid(mapper.problems.map((p) => ({ path: `mapping.${p.field}`, message: p.message })), 'The column mapping is not complete.');
+  if (mapper.problems.length) throw invalid(mapper.problems.map((p) => fieldIssue(`mapping.${p.field}`, p)), 'The column mapping is not complete.');
   const sheets = tab.sheets ? { main: tab.sheets.main, repeat: tab.sheets.repeat, of: sheetOfField(tab.headers, tab.sheets, mapper.columnOf) } : undefined;
   const session = await adapter.begin({ tx: database.db, database, auth: o.auth, operationId: o.operationId, userId: o.userId, batch: o.batch, ...(sheets ? { sheets } : {}) });
   const progress = o.onProgress ?? (() => {});
@@ -125,10 +133,10 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
   // Rows with a problem; in a joined workbook the same number may be a row of either sheet.
   const badRows = new Set<number | string>();
   const rowId = (row: number, sheet?: string) => (sheet === undefined ? row : `${sheet}\u0000${row}`);
-  const addIssue = (row: number, field: string, message: string, sheet?: string, countRow = true) => {
+  const addIssue = (row: number, field: string, m: Message, sheet?: string, countRow = true) => {
     if (countRow) badRows.add(rowId(row, sheet));
     issueCount++;
-    if (issues.length < maxIssues) issues.push({ row, field, column: mapper.columnOf(field), message, ...(sheet === undefined ? {} : { sheet }) });
+    if (issues.length < maxIssues) issues.push({ row, field, column: mapper.columnOf(field), ...reportOf(m), ...(sheet === undefined ? {} : { sheet }) });
   };
 
   type Accepted = { row: number; sheet?: string; rec: unknown; key: string };
@@ -207,7 +215,7 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
             summary.valid++;
             toWrite.push(r.rec);
           } else if (e.same) summary.existing++;
-          else addIssue(r.row, e.field, e.message, r.sheet);
+          else addIssue(r.row, e.field, e, r.sheet);
         }
         checked += part.length;
         if (readDone) await report('checking', checked, accepted);
@@ -229,7 +237,7 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
     const key = session.key(rec);
     const earlier = firstRowOf.get(key);
     if (earlier !== undefined) {
-      addIssue(row, adapter.fields[0]?.key ?? '', `Same record as row ${earlier}: it appears twice in the file.`, sheet);
+      addIssue(row, adapter.fields[0]?.key ?? '', msg('import.duplicateRow', { row: earlier }), sheet);
       return;
     }
     firstRowOf.set(key, row);
@@ -270,7 +278,7 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
           addIssue(row, field, message);
         });
         if (bad || rec === null) {
-          if (!bad) addIssue(row, '', 'The row is not valid.');
+          if (!bad) addIssue(row, '', msg('import.rowInvalid'));
           continue;
         }
         accept(row, rec);
@@ -287,7 +295,7 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
           addIssue(row, field, message, sheet, false);
         });
         if (bad || rec === null) {
-          if (!bad) addIssue(list[0].row, '', 'The record is not valid.', list[0].sheet, false);
+          if (!bad) addIssue(list[0].row, '', msg('import.recordInvalid'), list[0].sheet, false);
           for (const r of list) badRows.add(rowId(r.row, r.sheet));
           continue;
         }
@@ -347,7 +355,7 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
       const e = found.get(r.key);
       if (!e) fresh.push(r);
       else if (e.same) summary.existing++;
-      else addIssue(r.row, e.field, e.message, r.sheet);
+      else addIssue(r.row, e.field, e, r.sheet);
     }
     await report('checking', Math.min(i + checkChunk, records.length), records.length);
   }
@@ -360,7 +368,7 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
       summary.warnings!++;
       issueCount++;
       const sheet = w.row !== undefined ? w.sheet : recordOf.get(w.key)?.sheet;
-      if (issues.length < maxIssues) issues.push({ row: w.row ?? recordOf.get(w.key)?.row ?? 0, field: w.field, column: mapper.columnOf(w.field), message: w.message, ...(sheet === undefined ? {} : { sheet }), severity: 'warning' });
+      if (issues.length < maxIssues) issues.push({ row: w.row ?? recordOf.get(w.key)?.row ?? 0, field: w.field, column: mapper.columnOf(w.field), ...reportOf(w), ...(sheet === undefined ? {} : { sheet }), severity: 'warning' });
     }
   }
   issues.sort((a, b) => a.row - b.row);

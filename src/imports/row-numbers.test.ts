@@ -5,6 +5,7 @@ import { runImport } from './pipeline';
 import { openTabular } from './source';
 import { writeXlsx } from './testing';
 import type { ImportAdapter } from './types';
+import { msg } from '../shared/messages';
 
 /** A kind with two columns: a name, and a count that must be a whole number. Nothing is stored. */
 const adapter: ImportAdapter<{ name: string; n: number }> = {
@@ -20,7 +21,7 @@ const adapter: ImportAdapter<{ name: string; n: number }> = {
       validate(row, issue) {
         const n = String(row.n ?? '');
         if (!/^\d+$/.test(n)) {
-          issue('n', `"${n}" is not a whole number.`);
+          issue('n', msg('cell.notWholeNumber', { value: n }));
           return null;
         }
         return { name: String(row.name), n: Number(n) };

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { msg } from '../shared/messages';
 import { BACKENDS, emptyDatabase, type TestDatabase } from '../../test/helpers/db';
 import { rows, type Tx } from '../db/client';
 import type { AuthContext } from '../server/context';
@@ -37,7 +38,7 @@ function thingAdapter(opts: { failAt?: string } = {}): ImportAdapter<Thing> {
         validate(row, issue) {
           const v = Number(row.v);
           if (!Number.isInteger(v)) {
-            issue('v', 'A whole number is required.');
+            issue('v', msg('cell.notWholeNumber', { value: String(row.v ?? '') }));
             return null;
           }
           return { id: String(row.id), v };
@@ -48,7 +49,7 @@ function thingAdapter(opts: { failAt?: string } = {}): ImportAdapter<Thing> {
           const out = new Map<string, Existing>();
           for (const f of found) {
             const mine = list.find((t) => t.id === f.id)!;
-            out.set(f.id, Number(f.v) === mine.v ? { same: true } : { same: false, field: 'v', message: `${f.id} is stored with another value.` });
+            out.set(f.id, Number(f.v) === mine.v ? { same: true } : { same: false, field: 'v', ...msg('flows.surveyStored', { id: f.id }) });
           }
           return out;
         },
@@ -117,7 +118,7 @@ describe.each(BACKENDS)('imports written while validating (%s)', (backend) => {
     const res = await run(lines, 'all');
     expect(res.outcome).toBe('rejected');
     expect(res.summary).toMatchObject({ existing: 11, valid: 11, invalid: 1, inserted: 0 });
-    expect(res.issues.map((i) => `${i.row}:${i.field}:${i.message}`)).toEqual(['14:v:t12 is stored with another value.']);
+    expect(res.issues.map((i) => `${i.row}:${i.field}:${i.message}`)).toEqual(['14:v:A survey with the id t12 is already stored with other answers.']);
     expect((await stored()).length).toBe(18);
   });
 

@@ -8,6 +8,7 @@
 import type { Database, Tx } from '../db/client';
 import type { AuthContext } from '../server/context';
 import type { Permission } from '../server/permissions';
+import type { Message } from '../shared/messages';
 
 export interface ImportField {
   /** Stable key, e.g. `groupSize`; mapping and report name fields by it. */
@@ -42,8 +43,12 @@ export interface ImportField {
  */
 export type MappedRow = Record<string, string | string[] | undefined>;
 
-/** Reports one problem of the current row: `field` is an adapter field key. */
-export type IssueSink = (field: string, message: string) => void;
+/**
+ * Reports one problem of the current row: `field` is an adapter field key, the problem a message
+ * code with its parameters (`msg('cell.notYesNo', { value })`, src/shared/messages.ts): the report
+ * keeps both, so each reader sees it in their own language.
+ */
+export type IssueSink = (field: string, message: Message) => void;
 
 export interface ImportScope {
   /** Read what validation needs (sites, gazetteer, today): no writes here. */
@@ -75,10 +80,10 @@ export interface GroupRow {
 }
 
 /** Reports one problem of a row of the group being validated (`sheet`: which sheet's row, in a joined workbook). */
-export type GroupIssueSink = (row: number, field: string, message: string, sheet?: string) => void;
+export type GroupIssueSink = (row: number, field: string, message: Message, sheet?: string) => void;
 
 /** A warning about a valid record (it is still imported): shown in the report beside the errors. */
-export interface ImportWarning {
+export interface ImportWarning extends Message {
   /** The record's key (ImportSession.key). */
   key: string;
   /** The row to name; default the record's first row. */
@@ -86,11 +91,10 @@ export interface ImportWarning {
   /** The sheet of `row` (joined workbooks). */
   sheet?: string;
   field: string;
-  message: string;
 }
 
 /** What already exists for a record's natural key. */
-export type Existing = { same: true } | { same: false; field: string; message: string; /** The row to name (default the record's first row), and its sheet. */ row?: number; sheet?: string };
+export type Existing = { same: true } | ({ same: false; field: string; /** The row to name (default the record's first row), and its sheet. */ row?: number; sheet?: string } & Message);
 
 export interface ImportSession<R> {
   /** Converts and checks one row; reports each problem through `issue`; null when the row is invalid. */

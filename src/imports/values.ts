@@ -1,4 +1,5 @@
 /** Turning cell text into typed values, with a readable message when it cannot be done. */
+import { msg } from '../shared/messages';
 import type { IssueSink } from './types';
 
 const DIGITS: Record<string, string> = {};
@@ -14,7 +15,7 @@ export function asciiDigits(s: string): string {
 export function intValue(v: string | string[] | undefined, field: string, issue: IssueSink, opts: { blank?: number | null; max?: number; min?: number } = {}): number | null {
   if (v === undefined || v === '') {
     if (opts.blank === undefined) {
-      issue(field, 'A number is required.');
+      issue(field, msg('cell.numberRequired'));
       return null;
     }
     return opts.blank;
@@ -23,7 +24,7 @@ export function intValue(v: string | string[] | undefined, field: string, issue:
   const s = asciiDigits(String(v)).replace(/[\s,]/g, '');
   const n = Number(s);
   if (!/^-?\d+(\.0+)?$/.test(s) || !Number.isSafeInteger(n)) {
-    issue(field, `"${v}" is not a whole number.`);
+    issue(field, msg('cell.notWholeNumber', { value: String(v) }));
     return null;
   }
   return checkRange(n, field, issue, opts);
@@ -32,11 +33,11 @@ export function intValue(v: string | string[] | undefined, field: string, issue:
 function checkRange(n: number, field: string, issue: IssueSink, opts: { max?: number; min?: number }): number | null {
   const min = opts.min ?? 0;
   if (n < min) {
-    issue(field, `${n} is below ${min}.`);
+    issue(field, msg('cell.below', { n, min }));
     return null;
   }
   if (opts.max !== undefined && n > opts.max) {
-    issue(field, `${n} is above ${opts.max}.`);
+    issue(field, msg('cell.above', { n, max: opts.max }));
     return null;
   }
   return n;
@@ -50,7 +51,7 @@ const knownDates = new Map<string, string>();
 
 export function dateValue(v: string | string[] | undefined, field: string, issue: IssueSink, required = true): string | null {
   if (v === undefined || v === '') {
-    if (required) issue(field, 'A date is required.');
+    if (required) issue(field, msg('cell.dateRequired'));
     return null;
   }
   // Files repeat the same days (or timestamps) many times: remember the good ones.
@@ -73,13 +74,13 @@ function parseDate(v: string | string[], field: string, issue: IssueSink): strin
     const dt = new Date(Date.UTC(1899, 11, 30) + Math.floor(Number(s)) * 86_400_000);
     [y, mo, d] = [dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate()];
   } else {
-    issue(field, `"${v}" is not a date (use YYYY-MM-DD).`);
+    issue(field, msg('cell.notDate', { value: String(v) }));
     return null;
   }
   const iso = `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   const check = new Date(`${iso}T00:00:00Z`);
   if (Number.isNaN(check.getTime()) || !check.toISOString().startsWith(iso)) {
-    issue(field, `${iso} is not a calendar date.`);
+    issue(field, msg('cell.notCalendarDate', { date: iso }));
     return null;
   }
   return iso;
@@ -98,13 +99,13 @@ const NO = new Set(['0', 'no', 'n', 'false', 'non', 'نه', 'نخیر', 'نہی�
 
 export function boolValue(v: string | string[] | undefined, field: string, issue: IssueSink, blank: boolean | null = null): boolean | null {
   if (v === undefined || v === '') {
-    if (blank === null) issue(field, 'Yes or no is required.');
+    if (blank === null) issue(field, msg('cell.yesNoRequired'));
     return blank;
   }
   const s = String(v).trim().toLowerCase();
   if (YES.has(s)) return true;
   if (NO.has(s)) return false;
-  issue(field, `"${v}" is not yes or no.`);
+  issue(field, msg('cell.notYesNo', { value: String(v) }));
   return null;
 }
 
@@ -119,14 +120,14 @@ export function choiceValue<T extends string>(
   opts: { required?: boolean; synonyms?: Record<string, T> } = {},
 ): T | null {
   if (v === undefined || v === '') {
-    if (opts.required !== false) issue(field, `A value is required (${allowed.join(', ')}).`);
+    if (opts.required !== false) issue(field, msg('cell.choiceRequired', { allowed: allowed.join(', ') }));
     return null;
   }
   const s = String(v).trim();
   const lower = s.toLowerCase();
   const hit = (lowerMap(allowed).get(lower) as T | undefined) ?? opts.synonyms?.[lower];
   if (!hit) {
-    issue(field, `"${s}" is not one of ${allowed.join(', ')}.`);
+    issue(field, msg('cell.notOneOf', { value: s, allowed: allowed.join(', ') }));
     return null;
   }
   return hit;
@@ -141,7 +142,7 @@ export function choicesValue<T extends string>(v: string | string[] | undefined,
     const lower = raw.toLowerCase();
     const hit = (lowerMap(allowed).get(lower) as T | undefined) ?? synonyms[lower];
     if (!hit) {
-      issue(field, `"${raw}" is not one of ${allowed.join(', ')}.`);
+      issue(field, msg('cell.notOneOf', { value: raw, allowed: allowed.join(', ') }));
       ok = false;
     } else if (!out.includes(hit)) out.push(hit);
   }
@@ -155,7 +156,7 @@ export function uuidValue(v: string | string[] | undefined, field: string, issue
   if (v === undefined || v === '') return null;
   const s = String(v).trim().replace(/^uuid:/i, '').toLowerCase();
   if (!UUID.test(s)) {
-    issue(field, `"${v}" is not a UUID.`);
+    issue(field, msg('cell.notUuid', { value: String(v) }));
     return null;
   }
   return s;

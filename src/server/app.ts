@@ -17,6 +17,7 @@ import type { Database } from '../db/client';
 import { loadConfig, type Config } from './config';
 import type { AppContext } from './context';
 import { AppError, ERROR_CODES } from './errors';
+import { fieldOfZodIssue, valueAt } from './zod-messages';
 import { enforceRouteDeclarations, installAuth } from './auth';
 import { LoginLimiter } from './login-limiter';
 import { loggerOptions } from './logging';
@@ -80,10 +81,12 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     const requestId = String(req.id);
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = (err as { validationContext?: string }).validationContext ?? 'body';
-      const fields = err.validation.map((v) => ({
-        path: [where, ...String(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
-        message: v.message ?? 'invalid',
-      }));
+      const input = where === 'querystring' ? req.query : where === 'params' ? req.params : where === 'headers' ? req.headers : req.body;
+      const fields = err.validation.map((v) => {
+        const segments = String(v.instancePath ?? '').split('/').filter(Boolean);
+        const missing = segments.length > 0 && valueAt(input, segments) === undefined;
+        return fieldOfZodIssue([where, ...segments].join('.'), { ...(v.params as object), code: String(v.keyword), message: v.message ?? '' }, missing);
+      });
       return reply.status(400).send({ error: { code: 'VALIDATION_FAILED', message: ERROR_CODES.VALIDATION_FAILED.message, requestId, fields } });
     }
     if (err instanceof AppError) {

@@ -1,7 +1,10 @@
+import { englishOf, msg, type Message, type MessageCode, type MessageParams, type ParamArgs } from '../shared/messages';
+
 /**
  * The one catalogue of error codes Hamrah answers with. Every error body is
- * `{ "error": { "code", "message", "requestId", "fields"?: [{ "path", "message", "row"? }] } }`.
- * docs/errors.md documents each code; a test keeps the two in step.
+ * `{ "error": { "code", "message", "requestId", "fields"?: [{ "path", "code", "params"?, "message", "row"? }] } }`.
+ * docs/errors.md documents each code; a test keeps the two in step. A field's `code` is a message
+ * code of src/shared/messages.ts (its English text renders `message`).
  */
 export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid; see fields.' },
@@ -25,8 +28,22 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 export interface FieldIssue {
   path: string;
+  /** Message code (src/shared/messages.ts): clients translate `code` with `params`. */
+  code: MessageCode;
+  params?: MessageParams;
+  /** The English sentence of code and params. */
   message: string;
   row?: number;
+}
+
+/** The problem of one field: `issueAt('body.date', 'date.future', { date })`. */
+export function issueAt<C extends MessageCode>(path: string, code: C, ...args: ParamArgs<C>): FieldIssue {
+  return fieldIssue(path, msg(code, ...args));
+}
+
+/** A field problem from a message (e.g. one a shared check returned). */
+export function fieldIssue(path: string, m: Message): FieldIssue {
+  return { path, code: m.code, ...(m.params ? { params: m.params } : {}), message: englishOf(m) };
 }
 
 export class AppError extends Error {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { and, asc, count, desc, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Tx } from '../db/client';
-import { AppError } from './errors';
+import { AppError, issueAt } from './errors';
 
 /** Query parameters every list accepts. */
 /** One page of a list: its items, the total over all pages, and the cursor of the next page (null on the last). */
@@ -35,7 +35,7 @@ export function decodeCursor(cursor: string | undefined, arity: number): unknown
     /* fall through */
   }
   throw new AppError('VALIDATION_FAILED', 'The cursor is not one this server gave out.', [
-    { path: 'cursor', message: 'Unknown cursor; start again without it.' },
+    issueAt('cursor', 'cursor.unknown'),
   ]);
 }
 

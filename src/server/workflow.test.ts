@@ -30,7 +30,7 @@ describe('workflow steps', () => {
     const e = thrown(() => checkStep(steps.verify, 'draft', 'Version 2', 'count'));
     expect(e.code).toBe('CONFLICT');
     expect(e.message).toBe('Version 2 is draft; only a submitted count can be verified.');
-    expect(e.fields).toEqual([{ path: 'status', message: 'Is draft.' }]);
+    expect(e.fields).toEqual([{ path: 'status', code: 'status.is', params: { status: 'draft' }, message: 'Is draft.' }]);
     expect(thrown(() => checkStep(steps.submit, 'published', 'The round', 'round')).message).toBe('The round is published; only a draft round can be submitted.');
   });
 
@@ -65,7 +65,7 @@ describe('versions', () => {
     const stale = thrown(() => correctionOf(cur, 2, 'h4', 'assessment'));
     expect(stale.code).toBe('CONFLICT');
     expect(stale.message).toBe('The assessment is at version 3, not 2: reload it and correct the current version.');
-    expect(stale.fields).toEqual([{ path: 'body.baseVersion', message: 'Current version is 3.' }]);
+    expect(stale.fields).toEqual([{ path: 'body.baseVersion', code: 'version.current', params: { version: 3 }, message: 'Current version is 3.' }]);
     // Same figures but based on a version that does not exist yet is not a re-send.
     expect(thrown(() => correctionOf(cur, 4, 'h3', 'count')).message).toBe('The count is at version 3, not 4: reload it and correct the current version.');
   });

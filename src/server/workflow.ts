@@ -9,7 +9,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Tx } from '../db/client';
 import { audit, type Actor } from './audit';
-import { conflict } from './errors';
+import { conflict, issueAt } from './errors';
 import type { Permission } from './permissions';
 
 // ---------------------------------------------------------------------------------------------
@@ -40,7 +40,7 @@ export function workflowSteps<W extends Permission, V extends Permission>(write:
  * can be submitted." (subject "Version 2" or "The round", noun "count" or "round").
  */
 export function checkStep(step: { from: WorkflowStatus; to: WorkflowStatus }, status: WorkflowStatus, subject: string, noun: string): void {
-  if (status !== step.from) throw conflict(`${subject} is ${status}; only a ${step.from} ${noun} can be ${step.to}.`, [{ path: 'status', message: `Is ${status}.` }]);
+  if (status !== step.from) throw conflict(`${subject} is ${status}; only a ${step.from} ${noun} can be ${step.to}.`, [issueAt('status', 'status.is', { status })]);
 }
 
 /** The columns a step sets: the new status, and who took the step when. */
@@ -107,7 +107,7 @@ export function correctionOf(cur: { version: number; bodyHash: string }, baseVer
   if (bodyHash === cur.bodyHash && baseVersion <= cur.version) return 'unchanged';
   if (baseVersion !== cur.version)
     throw conflict(`The ${noun} is at version ${cur.version}, not ${baseVersion}: reload it and correct the current version.`, [
-      { path: 'body.baseVersion', message: `Current version is ${cur.version}.` },
+      issueAt('body.baseVersion', 'version.current', { version: cur.version }),
     ]);
   return 'new';
 }

@@ -134,6 +134,28 @@ describe('flow monitoring on a phone-sized browser', () => {
     await page.screenshot({ path: screenshotPath('flows-count-390-fa-AF.png'), fullPage: true });
   });
 
+  it('in Dari a count the server refuses (a second Torkham inflow for today) says why in Dari', async () => {
+    const issues = JSON.parse(fs.readFileSync(path.join(ROOT, 'web', 'src', 'i18n', 'issues', 'fa-AF.json'), 'utf8')) as Record<string, string>;
+    // The form comes back with her last crossing (Torkham), today and inflow.
+    expect(await page.locator('[data-testid="count-site"]').inputValue()).not.toBe('');
+    await fill('fig-total', '10');
+    await fill('fig-men', '4');
+    await fill('fig-women', '3');
+    await fill('fig-boys', '2');
+    await fill('fig-girls', '1');
+    await page.locator('[data-testid="all-afghan"]').click();
+    await fill('fig-deported', '10');
+    await fill('fig-spontaneous', '0');
+    await page.locator('[data-testid="count-submit"]').click();
+    const refused = page.locator('[data-testid="count-conflict"]');
+    await refused.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await refused.innerText()).toContain(issues['flows.alreadyCounted']);
+    const text = await page.locator('body').innerText();
+    expect(text).not.toContain('Already counted');
+    expect(text).not.toContain('correct that one instead');
+    await page.screenshot({ path: screenshotPath('flows-count-refused-390-fa-AF.png'), fullPage: true });
+  });
+
   it('raised no errors in the browser console along the way', () => {
     expect(consoleErrors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });

@@ -96,6 +96,35 @@ describe('bulk import in a real browser', () => {
     await page.screenshot({ path: screenshotPath('imports-fa-AF.png'), fullPage: true });
   });
 
+  it('reports the problems of a file in Dari: each row names its problem by code, rendered in the reader\'s language', async () => {
+    // Still in Dari: a second export with a row outside her crossings and one without consent.
+    const file = [CSV.split('\n')[0], CSV.split('\n')[2]!.replace('00000000e2e2', '00000000e2f2'), CSV.split('\n')[4]!.replace('00000000e2e4', '00000000e2f4')].join('\n') + '\n';
+    const dari = JSON.parse(fs.readFileSync(path.join(ROOT, 'web', 'src', 'modules', 'imports', 'i18n', 'fa-AF.json'), 'utf8'));
+    const issues = JSON.parse(fs.readFileSync(path.join(ROOT, 'web', 'src', 'i18n', 'issues', 'fa-AF.json'), 'utf8')) as Record<string, string>;
+    await page.locator('[data-testid="import-kind"]').click();
+    await page.getByRole('option', { name: dari.kinds.flows_surveys, exact: true }).click();
+    await page.locator('input[type="file"]').setInputFiles({ name: 'kobo-export-2.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+    await page.locator('[data-testid="import-upload"]').click();
+    await page.locator('[data-testid="mapping-table"]').waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('[data-testid="import-validate"]').click();
+    await page.locator('[data-testid="import-status"][data-status="validated"]').waitFor({ timeout: 60_000 });
+    const report = await page.locator('[data-testid="issues-table"]').innerText();
+    expect(report).toContain(issues['flows.noSurveysHere']!.replace('{{site}}', 'BCP-ISLAM-QALA'));
+    expect(report).toContain(issues['flows.consentRequired']);
+    expect(report).not.toContain('without consent nothing is stored');
+    await page.screenshot({ path: screenshotPath('imports-report-fa-AF.png'), fullPage: true });
+    // The API keeps the English sentence beside the code for other clients.
+    const batchId = await page.locator('[data-testid="import-status"]').getAttribute('data-batch');
+    expect(batchId).toBeTruthy();
+    const body = await page.evaluate(async (id) => (await fetch(`/api/v1/imports/${id}`, { credentials: 'same-origin' })).json(), batchId);
+    expect(body.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'consent', code: 'flows.consentRequired', message: 'The group must agree to the interview; without consent nothing is stored.' }),
+        expect.objectContaining({ field: 'site', code: 'flows.noSurveysHere', params: { site: 'BCP-ISLAM-QALA' }, message: 'BCP-ISLAM-QALA is not a crossing point where you may enter surveys.' }),
+      ]),
+    );
+  });
+
   it('raised no errors in the browser console along the way', () => {
     expect(consoleErrors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });

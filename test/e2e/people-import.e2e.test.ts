@@ -53,7 +53,7 @@ describe('household import and linkage in a real browser', () => {
     }
   });
 
-  async function importFile(kindLabel: string, prefix: string, shot: string) {
+  async function importFile(kindLabel: string, prefix: string, shot: string, lang: 'en' | 'fa-AF' = 'en') {
     await page.goto(`${server.url}op/AFG/imports`, { waitUntil: 'domcontentloaded' });
     await page.locator('[data-testid="import-kind"]').waitFor({ state: 'visible', timeout: 30_000 });
     await page.locator('[data-testid="import-kind"]').click();
@@ -69,7 +69,16 @@ describe('household import and linkage in a real browser', () => {
     const errors = await page.locator('[data-testid="issues-table"] tr[data-severity="error"]').allInnerTexts();
     expect(errors.join('\n')).toMatch(/\b6\b|۶/);
     const warnings = await page.locator('[data-testid="issues-table"] tr[data-severity="warning"]').allInnerTexts();
-    expect(warnings.join('\n')).toContain('row 4');
+    if (lang === 'en') {
+      expect(errors.join('\n')).toContain('One member must be the head of household.');
+      expect(warnings.join('\n')).toContain('may be the same person as row 4');
+    } else {
+      // The report reads in Dari: each problem's code rendered with its parameters.
+      const issues = JSON.parse(fs.readFileSync(path.join(ROOT, 'web', 'src', 'i18n', 'issues', 'fa-AF.json'), 'utf8')) as Record<string, string>;
+      expect(errors.join('\n')).toContain(issues['people.headMissing']);
+      expect(warnings.join('\n')).toMatch(/همان شخص سطر (4|۴)/);
+      expect([...errors, ...warnings].join('\n')).not.toMatch(/must be the head|same person as/);
+    }
     expect(await page.locator('[data-testid="summary-invalid"]').innerText()).toMatch(/^(1|۱)$/);
     await page.screenshot({ path: screenshotPath(`${shot}-report.png`), fullPage: true });
     await page.locator('[data-testid="mode-valid"]').click();
@@ -88,7 +97,7 @@ describe('household import and linkage in a real browser', () => {
   it('imports another file in Dari, right to left', async () => {
     await page.evaluate(() => localStorage.setItem('hamrah.language', 'fa-AF'));
     const dari = read('imports', 'fa-AF');
-    await importFile(dari.kinds.people_households, 'DARI', 'people-import-fa-AF');
+    await importFile(dari.kinds.people_households, 'DARI', 'people-import-fa-AF', 'fa-AF');
     expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
     expect(await page.locator('body').innerText()).toContain(dari.warning);
   });

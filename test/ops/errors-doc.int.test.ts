@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/server/errors';
+import { MESSAGE_CODES } from '../../src/shared/messages';
 
 const DOC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/errors.md');
 
@@ -22,7 +23,13 @@ describe('docs/errors.md', () => {
 
   it('documents the error body shape', () => {
     const text = fs.readFileSync(DOC, 'utf8');
-    for (const member of ['"code"', '"message"', '"requestId"', '"fields"', '"path"', '"row"']) expect(text).toContain(member);
+    for (const member of ['"code"', '"message"', '"requestId"', '"fields"', '"path"', '"row"', '"params"', '`fields[].code`', '`fields[].params`']) expect(text).toContain(member);
+  });
+
+  it('names every group of field message codes (src/shared/messages.ts)', () => {
+    const groups = doc.get('Field message codes') ?? '';
+    const missing = [...new Set(MESSAGE_CODES.map((c) => c.split('.')[0]!))].filter((g) => !groups.includes(`\`${g}.*\``));
+    expect(missing).toEqual([]);
   });
 
   it.each(Object.entries(ERROR_CODES))('documents %s with its status, when it happens and what the client should do', (code, def) => {

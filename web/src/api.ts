@@ -3,8 +3,13 @@
  * JSON in and out, the CSRF token on every change, and the error envelope turned into ApiError.
  */
 
+import { issueText } from './i18n/issues';
+
 export interface FieldIssue {
   path: string;
+  /** Message code (src/shared/messages.ts) and parameters; `message` is the English sentence. */
+  code?: string;
+  params?: Record<string, string | number>;
   message: string;
   row?: number;
 }
@@ -26,12 +31,12 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** Field messages keyed by the last segment of the path ("body.email" → "email"). */
+  /** Field messages in the user's language, keyed by the path without body/querystring ("body.email" → "email"). */
   fieldMessages(): Record<string, string> {
     const out: Record<string, string> = {};
     for (const f of this.fields) {
       const key = f.path.split('.').filter((s) => s !== 'body' && s !== 'querystring').join('.') || f.path;
-      out[key] ??= f.message;
+      out[key] ??= issueText(f);
     }
     return out;
   }

@@ -2,7 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
-import { invalid, notFound } from '../../server/errors';
+import { invalid, issueAt, notFound } from '../../server/errors';
 import { apiTokens, users } from './schema';
 import { API_TOKEN_PREFIX, hashPassword, randomToken, sha256, verifyPassword } from './credentials';
 import { endSessions, isUuid } from './users';
@@ -29,9 +29,9 @@ export async function updateMe(tx: Tx, auth: AuthContext, actor: Actor, body: { 
 export async function changePassword(tx: Tx, auth: AuthContext, actor: Actor, body: { currentPassword: string; newPassword: string }): Promise<void> {
   const [u] = await tx.select().from(users).where(eq(users.id, auth.user.id)).limit(1).for('update');
   if (!u || !(await verifyPassword(u.passwordHash, body.currentPassword)))
-    throw invalid([{ path: 'body.currentPassword', message: 'This is not your current password.' }]);
+    throw invalid([issueAt('body.currentPassword', 'access.passwordWrong')]);
   if (body.newPassword === body.currentPassword)
-    throw invalid([{ path: 'body.newPassword', message: 'Choose a password different from the current one.' }]);
+    throw invalid([issueAt('body.newPassword', 'access.passwordUnchanged')]);
   const passwordHash = await hashPassword(body.newPassword);
   await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, u.id));
   const sessionsEnded = await endSessions(tx, u.id, auth.sessionHash);

@@ -235,8 +235,8 @@ describe.each(BACKENDS)('access administration on %s', (backend) => {
       const bad = await admin.post('/api/v1/roles', { id: 'stock-clerk', name: 'Stock clerk', permissions: ['pipeline.read', 'pipeline.teleport', 'nope'] });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().error.fields).toEqual([
-        { path: 'body.permissions.1', message: 'Unknown permission "pipeline.teleport".' },
-        { path: 'body.permissions.2', message: 'Unknown permission "nope".' },
+        { path: 'body.permissions.1', code: 'access.unknownPermission', params: { permission: 'pipeline.teleport' }, message: 'Unknown permission "pipeline.teleport".' },
+        { path: 'body.permissions.2', code: 'access.unknownPermission', params: { permission: 'nope' }, message: 'Unknown permission "nope".' },
       ]);
       const upper = await admin.post('/api/v1/roles', { id: 'Stock', name: 'Stock clerk', permissions: [] });
       expect(upper.statusCode).toBe(400);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageOf, pageQuery } from '../../server/pagination';
+import { schemaText } from '../../shared/messages';
 
 export const loginBody = z.object({
   username: z.string().trim().min(1).max(100),
@@ -124,7 +125,7 @@ export type RoleView = z.infer<typeof roleView>;
 
 export const ROLE_ID_PATTERN = /^[a-z][a-z0-9_-]{1,39}$/;
 export const createRoleBody = z.object({
-  id: z.string().regex(ROLE_ID_PATTERN, 'Use 2–40 lower-case letters, digits, - or _, starting with a letter.'),
+  id: z.string().regex(ROLE_ID_PATTERN, schemaText('access.roleIdFormat')),
   name: z.string().trim().min(1).max(100),
   description: z.string().trim().max(500).optional(),
   permissions: z.array(z.string().max(100)).max(200),

@@ -2,7 +2,7 @@ import { asc, count, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
-import { AppError, conflict, invalid, notFound } from '../../server/errors';
+import { AppError, conflict, invalid, issueAt, notFound } from '../../server/errors';
 import { BUILT_IN_ROLES, holds, isPermission, type Permission } from '../../server/permissions';
 import type { RoleView } from './contract';
 import { grants, roles } from './schema';
@@ -44,7 +44,7 @@ function checkPermissions(list: string[]): Permission[] {
   const bad = list.map((p, i) => ({ p, i })).filter(({ p }) => !isPermission(p));
   if (bad.length)
     throw invalid(
-      bad.map(({ p, i }) => ({ path: `body.permissions.${i}`, message: `Unknown permission "${p}".` })),
+      bad.map(({ p, i }) => (issueAt(`body.permissions.${i}`, 'access.unknownPermission', { permission: p }))),
       `Unknown permission${bad.length > 1 ? 's' : ''}: ${bad.map(({ p }) => p).join(', ')}.`,
     );
   return [...new Set(list as Permission[])].sort();
@@ -53,7 +53,7 @@ function checkPermissions(list: string[]): Permission[] {
 export async function createRole(tx: Tx, actor: Actor, body: { id: string; name: string; description?: string; permissions: string[] }): Promise<RoleView> {
   const permissions = checkPermissions(body.permissions);
   const [taken] = await tx.select({ id: roles.id }).from(roles).where(eq(roles.id, body.id)).limit(1);
-  if (taken) throw conflict(`A role ${body.id} exists already.`, [{ path: 'body.id', message: 'Already taken.' }]);
+  if (taken) throw conflict(`A role ${body.id} exists already.`, [issueAt('body.id', 'value.taken')]);
   const values = { id: body.id, name: body.name, description: body.description ?? '', permissions, builtIn: false };
   await tx.insert(roles).values(values);
   await audit(tx, actor, { action: 'role.create', entityType: 'role', entityId: body.id, after: { name: values.name, description: values.description, permissions } });

@@ -2,7 +2,7 @@ import { and, asc, count, eq, gt, ilike, inArray, ne, or, sql, type SQL } from '
 import type { Tx } from '../../db/client';
 import { audit, auditRead, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
-import { AppError, conflict, invalid, notFound } from '../../server/errors';
+import { AppError, conflict, invalid, issueAt, notFound } from '../../server/errors';
 import { holds, inSubtree, type GrantScope } from '../../server/permissions';
 import { decodeCursor, takePage } from '../../server/pagination';
 import { adminAreas, operations, organisations } from '../places/schema';
@@ -84,7 +84,7 @@ export async function checkGrant(tx: Tx, by: readonly GrantScope[] | null, g: Ne
   if (!op || (by && !holds(by, 'access.users.manage', operationId))) throw notFound(`No operation ${operationId}.`);
   const roleId = g.roleId.trim();
   const [role] = await tx.select({ id: roles.id, permissions: roles.permissions }).from(roles).where(eq(roles.id, roleId)).limit(1);
-  if (!role) throw invalid([{ path: `${path}.roleId`, message: `Unknown role "${roleId}".` }]);
+  if (!role) throw invalid([issueAt(`${path}.roleId`, 'access.unknownRole', { role: roleId })]);
   const areaPcode = g.areaPcode ? g.areaPcode.trim().toUpperCase() : null;
   if (areaPcode) {
     const [area] = await tx
@@ -92,14 +92,14 @@ export async function checkGrant(tx: Tx, by: readonly GrantScope[] | null, g: Ne
       .from(adminAreas)
       .where(and(eq(adminAreas.operationId, operationId), eq(adminAreas.pcode, areaPcode)))
       .limit(1);
-    if (!area) throw invalid([{ path: `${path}.areaPcode`, message: `No admin area ${areaPcode} in operation ${operationId}.` }]);
+    if (!area) throw invalid([issueAt(`${path}.areaPcode`, 'place.noAreaInOperation', { pcode: areaPcode, operationId })]);
   }
   const organisationId = g.organisationId ?? null;
   if (organisationId) {
     const [org] = isUuid(organisationId)
       ? await tx.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, organisationId)).limit(1)
       : [];
-    if (!org) throw invalid([{ path: `${path}.organisationId`, message: 'Unknown organisation.' }]);
+    if (!org) throw invalid([issueAt(`${path}.organisationId`, 'place.unknownOrganisation')]);
   }
   if (by) {
     const held = powersOver(by, operationId, areaPcode, organisationId);
@@ -118,7 +118,7 @@ async function checkOrganisation(tx: Tx, organisationId: string | null | undefin
   const [org] = isUuid(organisationId)
     ? await tx.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, organisationId)).limit(1)
     : [];
-  if (!org) throw invalid([{ path, message: 'Unknown organisation.' }]);
+  if (!org) throw invalid([issueAt(path, 'place.unknownOrganisation')]);
 }
 
 async function insertGrant(tx: Tx, actor: Actor, userId: string, g: NewGrant) {
@@ -150,11 +150,11 @@ async function insertGrant(tx: Tx, actor: Actor, userId: string, g: NewGrant) {
 export async function createUser(tx: Tx, actor: Actor, input: NewUser, opts: { by?: readonly GrantScope[] } = {}) {
   const username = input.username.trim().toLowerCase();
   if (!USERNAME_PATTERN.test(username))
-    throw invalid([{ path: 'body.username', message: 'Use 2–63 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.' }]);
+    throw invalid([issueAt('body.username', 'access.usernameFormat')]);
   if (input.password.length < MIN_PASSWORD_LENGTH)
-    throw invalid([{ path: 'body.password', message: `At least ${MIN_PASSWORD_LENGTH} characters.` }]);
+    throw invalid([issueAt('body.password', 'access.passwordTooShort', { min: MIN_PASSWORD_LENGTH })]);
   const [taken] = await tx.select({ id: users.id }).from(users).where(eq(sql`lower(${users.username})`, username)).limit(1);
-  if (taken) throw conflict(`The username ${username} is taken.`, [{ path: 'body.username', message: 'Already taken.' }]);
+  if (taken) throw conflict(`The username ${username} is taken.`, [issueAt('body.username', 'value.taken')]);
   await checkOrganisation(tx, input.organisationId, 'body.organisationId');
   const [u] = await tx
     .insert(users)
@@ -275,7 +275,7 @@ export async function updateUser(tx: Tx, auth: AuthContext, actor: Actor, id: st
   const [u] = isUuid(id) ? await tx.select().from(users).where(eq(users.id, id)).limit(1).for('update') : [];
   if (!u) throw notFound('No such user.');
   if (body.disabled === true && u.id === auth.user.id)
-    throw conflict('You cannot disable your own account.', [{ path: 'body.disabled', message: 'You cannot disable yourself.' }]);
+    throw conflict('You cannot disable your own account.', [issueAt('body.disabled', 'access.cannotDisableSelf')]);
   await assertCovers(tx, auth.grants, u.id);
   if (body.organisationId !== undefined) await checkOrganisation(tx, body.organisationId, 'body.organisationId');
   const set: Partial<typeof users.$inferInsert> = {};

@@ -11,7 +11,7 @@ import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lte, ne
 import type { Tx } from '../../db/client';
 import { audit, auditRead, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
-import { AppError, conflict, invalid, notFound } from '../../server/errors';
+import { AppError, conflict, invalid, issueAt, notFound } from '../../server/errors';
 import { getJobs, requestCancel, type JobRow } from '../../server/jobs';
 import { decodeCursor, encodeCursor, keysetPage, type Page } from '../../server/pagination';
 import { holds, scopesFor } from '../../server/permissions';
@@ -134,7 +134,7 @@ async function presentRuns(tx: Tx, auth: AuthContext, op: string, list: RunRow[]
 export async function startRun(tx: Tx, auth: AuthContext, actor: Actor, operationIn: string): Promise<RunView> {
   const op = requireOp(auth, operationIn, 'dedup.run');
   const active = await activeRun(tx, op);
-  if (active) throw conflict(`A deduplication run of ${op} is already ${active.status}.`, [{ path: 'body.operationId', message: `Run ${active.id} is ${active.status}.` }]);
+  if (active) throw conflict(`A deduplication run of ${op} is already ${active.status}.`, [issueAt('body.operationId', 'dedup.runActive', { run: active.id, status: active.status })]);
   const run = await createRun(tx, op, 'manual', actor.userId);
   await audit(tx, actor, { action: 'dedup.run.start', entityType: 'dedup_run', entityId: run.id, operationId: op, details: { trigger: 'manual' } });
   return (await presentRuns(tx, auth, op, [run]))[0];
@@ -378,7 +378,7 @@ export async function decide(tx: Tx, auth: AuthContext, actor: Actor, a: string,
   let merge: MergeRow | null = null;
   let touched: Touched | null = null;
   if (body.decision === 'duplicate') {
-    if (body.survivorId && body.survivorId !== pair.idA && body.survivorId !== pair.idB) throw invalid([{ path: 'body.survivorId', message: 'One of the two records of the pair.' }]);
+    if (body.survivorId && body.survivorId !== pair.idA && body.survivorId !== pair.idB) throw invalid([issueAt('body.survivorId', 'dedup.survivorOfPair')]);
     const survivorId = body.survivorId ?? (await suggestSurvivor(tx, pair.idA, pair.idB)).survivorId;
     ({ merge, touched } = await mergePair(tx, auth, actor, pair, survivorId));
   }

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { pageOf, pageQuery } from '../../server/pagination';
 import { ALERT_RULE_KINDS, ALERT_STATUSES, ALERT_WINDOWS } from './alerts-kinds';
 import { DIRECTIONS } from './kinds';
+import { schemaText } from '../../shared/messages';
 
 const operation = z.string().min(2).max(10);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, schemaText('value.isoDate'));
 const boolish = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 /** What a rule checks; `kind` decides which of factor / threshold is needed. */

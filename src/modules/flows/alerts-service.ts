@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { rows as queryRows, type Tx } from '../../db/client';
 import { audit, auditMany, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
-import { conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
+import { conflict, invalid, issueAt, notFound, type FieldIssue } from '../../server/errors';
 import { decodeCursor, keysetPage, takePage } from '../../server/pagination';
 import type { Permission } from '../../server/permissions';
 import { uuidv7 } from '../../shared/ids';
@@ -336,12 +336,12 @@ export async function evaluateRulesOverPeriod(tx: Tx, rules: RuleRow[], from: st
 function ruleIssues(kind: AlertRuleKind, s: { window: AlertWindow; factor: number | null; threshold: number | null }): FieldIssue[] {
   const issues: FieldIssue[] = [];
   if (kind === 'ratio') {
-    if (s.factor === null) issues.push({ path: 'body.factor', message: 'A ratio rule needs a factor, e.g. 2 for "twice the usual week".' });
-    if (s.window !== '7d') issues.push({ path: 'body.window', message: 'A ratio rule compares 7-day flows; the window is 7d.' });
-    if (s.threshold !== null) issues.push({ path: 'body.threshold', message: 'A ratio rule has a factor, not a threshold.' });
+    if (s.factor === null) issues.push(issueAt('body.factor', 'flows.ratioNeedsFactor'));
+    if (s.window !== '7d') issues.push(issueAt('body.window', 'flows.ratioWindow'));
+    if (s.threshold !== null) issues.push(issueAt('body.threshold', 'flows.ratioNoThreshold'));
   } else {
-    if (s.threshold === null) issues.push({ path: 'body.threshold', message: 'An absolute rule needs a threshold (people per day or per 7 days).' });
-    if (s.factor !== null) issues.push({ path: 'body.factor', message: 'An absolute rule has a threshold, not a factor.' });
+    if (s.threshold === null) issues.push(issueAt('body.threshold', 'flows.absoluteNeedsThreshold'));
+    if (s.factor !== null) issues.push(issueAt('body.factor', 'flows.absoluteNoFactor'));
   }
   return issues;
 }
@@ -401,14 +401,14 @@ export async function createRule(tx: Tx, auth: AuthContext, actor: Actor, body: 
   if (!site || site.operationId !== operationId || !siteInScope(auth.grants, ALERTS_MANAGE, site)) throw notFound('No such site.');
   const settings = { window: body.window, factor: body.factor ?? null, threshold: body.threshold ?? null };
   const issues = ruleIssues(body.kind, settings);
-  if (!site.flowMonitoring) issues.push({ path: 'body.siteId', message: `${site.code} is not a flow monitoring point.` });
+  if (!site.flowMonitoring) issues.push(issueAt('body.siteId', 'flows.notFlowPoint', { site: site.code }));
   if (issues.length) throw invalid(issues);
   const id = body.id ?? uuidv7();
   const [existing] = await tx.select().from(flowAlertRules).where(eq(flowAlertRules.id, id)).limit(1);
   if (existing) {
     const same = existing.siteId === site.id && existing.direction === body.direction && existing.kind === body.kind && existing.window === settings.window && existing.factor === settings.factor && existing.threshold === settings.threshold && existing.minTotal === body.minTotal;
     if (same && siteInScope(auth.grants, 'flows.read', site)) return { created: false, rule: presentRule(existing, site, (await openCounts(tx, [id])).get(id) ?? 0) };
-    throw conflict('An alert rule with this id exists with other settings.', [{ path: 'body.id', message: 'Already used.' }]);
+    throw conflict('An alert rule with this id exists with other settings.', [issueAt('body.id', 'value.used')]);
   }
   const [row] = await tx
     .insert(flowAlertRules)
@@ -514,7 +514,7 @@ async function presentAlerts(tx: Tx, rows: AlertRow[], sites: Map<string, SiteFa
 
 export async function listAlerts(tx: Tx, auth: AuthContext, q: z.infer<typeof alertsQuery>): Promise<Page<AlertView>> {
   const { operationId, sites } = await visibleSites(tx, auth, 'flows.read', q.operation);
-  if (q.from && q.to && q.from > q.to) throw invalid([{ path: 'querystring.to', message: 'The period ends before it starts.' }]);
+  if (q.from && q.to && q.from > q.to) throw invalid([issueAt('querystring.to', 'period.endsBeforeStart')]);
   const byId = new Map(sites.map((s) => [s.id, s]));
   const ids = q.site ? (byId.has(q.site) ? [q.site] : []) : [...byId.keys()];
   if (!ids.length) return { items: [], total: 0, nextCursor: null };
@@ -534,9 +534,9 @@ export async function acknowledgeAlert(tx: Tx, auth: AuthContext, actor: Actor, 
   const site = row ? await siteById(tx, row.siteId) : null;
   if (!row || !site || !siteInScope(auth.grants, ALERTS_MANAGE, site)) throw notFound('No such alert.');
   if (row.status === 'acknowledged' && row.acknowledgedAt)
-    throw conflict(`This alert was acknowledged on ${row.acknowledgedAt.toISOString()}.`, [{ path: 'status', message: 'Already acknowledged.' }]);
+    throw conflict(`This alert was acknowledged on ${row.acknowledgedAt.toISOString()}.`, [issueAt('status', 'flows.alertAcknowledged')]);
   if (row.status === 'withdrawn')
-    throw conflict(`This alert was withdrawn on ${row.withdrawnAt?.toISOString() ?? '?'}: a later count put the flow below the rule.`, [{ path: 'status', message: 'Withdrawn.' }]);
+    throw conflict(`This alert was withdrawn on ${row.withdrawnAt?.toISOString() ?? '?'}: a later count put the flow below the rule.`, [issueAt('status', 'flows.alertWithdrawn')]);
   const [done] = await tx
     .update(flowAlerts)
     .set({ status: 'acknowledged', acknowledgedAt: new Date(), acknowledgedBy: actor.userId, acknowledgeNote: note ?? null })

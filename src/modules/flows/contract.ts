@@ -12,11 +12,12 @@ import {
   SEXES,
   VULNERABILITIES,
 } from './kinds';
+import { schemaText } from '../../shared/messages';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'Not a calendar date');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, schemaText('value.isoDate')).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), schemaText('value.notCalendarDate'));
 const n = z.number().int().min(0).max(1_000_000);
 const operation = z.string().min(2).max(10);
-const iso3 = z.string().trim().regex(/^[A-Za-z]{3}$/, 'An ISO 3166 alpha-3 code, e.g. PAK');
+const iso3 = z.string().trim().regex(/^[A-Za-z]{3}$/, schemaText('value.iso3', { example: 'PAK' }));
 
 // Counts -----------------------------------------------------------------------------------------
 

@@ -99,6 +99,30 @@ describe.each(BACKENDS)('flow monitoring counts on %s', (backend) => {
     expect(fieldsOf(schema.json())).toEqual(['body.direction', 'body.total']);
   });
 
+  it('gives each problem a message code with its parameters, and keeps the English message for API clients', async () => {
+    const sums = await enumerator.post('/api/v1/flows/counts', inflow({ men: 41 }));
+    expect(sums.statusCode).toBe(400);
+    expect(sums.json().error.fields).toEqual([
+      { path: 'body.men', code: 'flows.sexAgeSum', params: { sum: 101, total: 100 }, message: 'men + women + boys + girls = 101, but the total is 100.' },
+    ]);
+
+    const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const future = await enumerator.post('/api/v1/flows/counts', inflow({ date }));
+    const [issue] = future.json().error.fields;
+    expect(issue).toMatchObject({ path: 'body.date', code: 'date.futureTodayIn', params: { date, timeZone: 'Asia/Kabul' } });
+    expect(issue.message).toBe(`${date} is in the future (today is ${issue.params.today} in Asia/Kabul).`);
+
+    // Request-schema problems: the common kinds have codes of their own.
+    const { siteId: _siteId, ...noSite } = inflow({});
+    const schema = await enumerator.post('/api/v1/flows/counts', { ...noSite, total: -1, direction: 'sideways', date: '2024-13-45' });
+    expect(schema.statusCode).toBe(400);
+    const byPath = Object.fromEntries(schema.json().error.fields.map((f: { path: string }) => [f.path, f]));
+    expect(byPath['body.siteId']).toEqual({ path: 'body.siteId', code: 'value.required', message: 'Required.' });
+    expect(byPath['body.total']).toEqual({ path: 'body.total', code: 'value.tooSmall', params: { minimum: 0 }, message: 'At least 0.' });
+    expect(byPath['body.direction']).toEqual({ path: 'body.direction', code: 'value.notOneOf', params: { values: 'in, out' }, message: 'One of in, out.' });
+    expect(byPath['body.date']).toMatchObject({ code: expect.stringMatching(/^value\.(isoDate|notCalendarDate)$/) });
+  });
+
   it('an enumerator reaches Torkham and Spin Boldak but not Islam Qala (404)', async () => {
     expect((await enumerator.post('/api/v1/flows/counts', inflow({ siteId: site['BCP-SPIN-BOLDAK'] }))).statusCode).toBe(201);
     const iq = await enumerator.post('/api/v1/flows/counts', inflow({ siteId: site['BCP-ISLAM-QALA'] }));

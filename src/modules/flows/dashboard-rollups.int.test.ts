@@ -15,7 +15,7 @@ import { ALL_PERMISSIONS } from '../../server/permissions';
 import type { AuthContext } from '../../server/context';
 import { flowSurveysImport, type SurveyRecord } from './import-surveys';
 import { flowCountsImport, type CountRecord } from './import-counts';
-import type { MappedRow } from '../../imports/types';
+import type { IssueSink, MappedRow } from '../../imports/types';
 
 type Row = Record<string, unknown>;
 const COUNT_KEY = ['operation_id', 'grain', 'pub', 'bucket', 'site_id', 'direction'];
@@ -200,7 +200,7 @@ describe.each(BACKENDS)('dashboard rollups kept by differences on %s', (backend)
 });
 
 /** Maps a CSV (header names equal to the adapters' aliases) to validated records. */
-function parse<R>(text: string, validate: (row: MappedRow, issue: (f: string, m: string) => void) => R | null): R[] {
+function parse<R>(text: string, validate: (row: MappedRow, issue: IssueSink) => R | null): R[] {
   const [header, ...lines] = text.trim().split('\r\n').map((l) => l.split(','));
   const alias: Record<string, string> = {
     bcp: 'site', sex: 'respondentSex', age_band: 'respondentAgeBand', group_size: 'groupSize', origin_country: 'originCountry', intended_stay: 'intendedStay',
@@ -214,7 +214,7 @@ function parse<R>(text: string, validate: (row: MappedRow, issue: (f: string, m:
       if (cells[i] !== '') row[k] = multiple.has(k) ? cells[i].split(' ') : cells[i];
     });
     const problems: string[] = [];
-    const rec = validate(row, (f, m) => problems.push(`${f}: ${m}`));
+    const rec = validate(row, (f, m) => problems.push(`${f}: ${m.code} ${JSON.stringify(m.params ?? {})}`));
     if (!rec) throw new Error(problems.join('; '));
     return rec;
   });

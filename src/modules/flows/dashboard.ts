@@ -12,7 +12,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../../db/client';
 import type { AuthContext } from '../../server/context';
-import { forbidden, invalid, notFound } from '../../server/errors';
+import { forbidden, invalid, issueAt, notFound } from '../../server/errors';
 import { holds, type Permission } from '../../server/permissions';
 import { MAX_DAY_SERIES, SURVEY_DIMS, type DashboardQuery, type DashboardView, type Figures, type Granularity, type SurveyDim } from './dashboard-contract';
 import type { Direction } from './kinds';
@@ -348,9 +348,9 @@ export async function dashboardBaseline(tx: Tx, auth: AuthContext, operationId: 
 }
 
 export async function dashboard(tx: Tx, auth: AuthContext, q: DashboardQuery): Promise<DashboardView> {
-  if (q.from > q.to) throw invalid([{ path: 'querystring.to', message: 'The period ends before it starts.' }]);
+  if (q.from > q.to) throw invalid([issueAt('querystring.to', 'period.endsBeforeStart')]);
   if (q.granularity === 'day' && daysBetween(q.from, q.to) + 1 > MAX_DAY_SERIES)
-    throw invalid([{ path: 'querystring.granularity', message: `A daily series covers at most ${MAX_DAY_SERIES} days; choose week or month.` }]);
+    throw invalid([issueAt('querystring.granularity', 'flows.dailyTooLong', { days: MAX_DAY_SERIES })]);
   const scope = await dashboardScope(tx, auth, q);
   // Every figure of the page in one statement (one round trip, one snapshot); the baseline's
   // district figures follow only when the operation has a published baseline round at all.

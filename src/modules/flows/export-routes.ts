@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
 import { actorOf, inTransaction, requireAuth } from '../../server/context';
 import { audit } from '../../server/audit';
-import { invalid } from '../../server/errors';
+import { invalid, issueAt } from '../../server/errors';
 import type { Permission } from '../../server/permissions';
 import { exportFilename, sendTable, type ExportFormat } from '../../exports';
 import { countsExportQuery, EXPORT_FORMATS, surveyRowsExportQuery, surveysExportQuery } from './export-contract';
@@ -64,7 +64,7 @@ export async function flowsExportRoutes(app: FastifyInstance): Promise<void> {
       }, async (req, typedReply) => {
         const reply = typedReply as unknown as FastifyReply;
         const q = req.query as FlowsExportQuery & { operation: string };
-        if (q.from && q.to && q.from > q.to) throw invalid([{ path: 'querystring.to', message: 'The period ends before it starts.' }]);
+        if (q.from && q.to && q.from > q.to) throw invalid([issueAt('querystring.to', 'period.endsBeforeStart')]);
         const auth = requireAuth(req);
         const scope = await inTransaction(req, async (tx) => {
           const s = await exportScope(tx, auth, spec.permission, q.operation);

@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client';
 import type { AuthContext } from '../../server/context';
 import type { Permission } from '../../server/permissions';
 import type { IssueSink } from '../../imports/types';
+import { msg } from '../../shared/messages';
 import { operationSites, operationTimeZone, type SiteFacts } from './places-lookup';
 import { siteInScope, todayIn } from './service';
 
@@ -20,7 +21,7 @@ const squash = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
  * is an error on its row, as entering it by hand would be (sites are reference data everybody
  * with places.read sees, so naming it leaks nothing).
  */
-export async function siteResolver(tx: Tx, auth: AuthContext, permission: Permission, operationId: string, kind: string): Promise<SiteResolver> {
+export async function siteResolver(tx: Tx, auth: AuthContext, permission: Permission, operationId: string, kind: 'counts' | 'surveys'): Promise<SiteResolver> {
   const all = await operationSites(tx, operationId);
   const timeZone = (await operationTimeZone(tx, operationId)) ?? 'UTC';
   const byName = new Map<string, SiteFacts>();
@@ -39,7 +40,7 @@ export async function siteResolver(tx: Tx, auth: AuthContext, permission: Permis
     timeZone,
     resolve(v, issue) {
       if (v === undefined || v === '' || Array.isArray(v)) {
-        issue('site', 'The crossing point is required.');
+        issue('site', msg('flows.crossingRequired'));
         return null;
       }
       let s = seen.get(v);
@@ -48,11 +49,11 @@ export async function siteResolver(tx: Tx, auth: AuthContext, permission: Permis
         if (seen.size < 10_000) seen.set(v, s);
       }
       if (!s) {
-        issue('site', `No site "${v}" in ${operationId}.`);
+        issue('site', msg('place.noSiteQuoted', { site: v, operationId }));
         return null;
       }
       if (!inScope.get(s.id)) {
-        issue('site', `${s.code} is not a crossing point where you may enter ${kind}.`);
+        issue('site', msg(kind === 'counts' ? 'flows.noCountsHere' : 'flows.noSurveysHere', { site: s.code }));
         return null;
       }
       return s;

@@ -15,6 +15,7 @@ import { DIRECTIONS } from './kinds';
 import { COUNTRY_SYNONYMS, DIRECTION_SYNONYMS, siteResolver } from './import-common';
 import { countKeyHash, figureColumns } from './service';
 import { evaluateAlertsForCounts, reviseAlertsForCounts } from './alerts-service';
+import { msg } from '../../shared/messages';
 
 type Cols = ReturnType<typeof figureColumns>;
 
@@ -76,7 +77,7 @@ export const flowCountsImport: ImportAdapter<CountRecord> = {
       validate(row, issue) {
         const site = sites.resolve(row.site, issue);
         const date = dateValue(row.date, 'date', issue);
-        if (date && date > sites.today) issue('date', `${date} is in the future (today is ${sites.today} in ${sites.timeZone}).`);
+        if (date && date > sites.today) issue('date', msg('date.futureTodayIn', { date, today: sites.today, timeZone: sites.timeZone }));
         const direction = choiceValue(row.direction, 'direction', issue, DIRECTIONS, { synonyms: DIRECTION_SYNONYMS });
         const id = uuidValue(row.id, 'id', issue);
         const n = (k: string, blank?: number | null) => intValue(row[k], k, issue, { blank, max: 1_000_000 });
@@ -96,17 +97,17 @@ export const flowCountsImport: ImportAdapter<CountRecord> = {
         const notes = typeof row.notes === 'string' ? row.notes.slice(0, 2000) : null;
         if (!site || !date || !direction) return null;
         if ([f.total, f.men, f.women, f.boys, f.girls, f.otherNationality, ...Object.values(f.transport)].some((v) => v === null)) return null;
-        if (!site.flowMonitoring) issue('site', `${site.code} is not a flow monitoring point.`);
+        if (!site.flowMonitoring) issue('site', msg('flows.notFlowPoint', { site: site.code }));
         const given = typeof row.neighbourCountry === 'string' ? row.neighbourCountry.trim() : '';
         const neighbourCountry = (given ? (COUNTRY_SYNONYMS[given.toLowerCase()] ?? given) : (site.neighbourCountry ?? '')).toUpperCase();
-        if (!neighbourCountry) issue('neighbourCountry', `Say which country the movement comes from or goes to; ${site.code} has no neighbour country.`);
-        else if (!/^[A-Z]{3}$/.test(neighbourCountry)) issue('neighbourCountry', `"${given}" is not an ISO 3166 alpha-3 code, e.g. PAK.`);
-        else if (site.neighbourCountry && site.neighbourCountry !== neighbourCountry) issue('neighbourCountry', `${site.code} borders ${site.neighbourCountry}, not ${neighbourCountry}.`);
+        if (!neighbourCountry) issue('neighbourCountry', msg('flows.neighbourMissing', { site: site.code }));
+        else if (!/^[A-Z]{3}$/.test(neighbourCountry)) issue('neighbourCountry', msg('cell.notIso3', { value: given }));
+        else if (site.neighbourCountry && site.neighbourCountry !== neighbourCountry) issue('neighbourCountry', msg('flows.neighbourWrong', { site: site.code, neighbour: site.neighbourCountry, given: neighbourCountry }));
         const issues: FieldIssue[] = [];
         // Afghan nationals default to everyone not counted as another nationality.
         const figures = { ...f, afghan: f.afghan ?? f.total! - f.otherNationality!, notes } as Parameters<typeof figureColumns>[1];
         const cols = figureColumns(direction, figures, issues);
-        for (const i of issues) issue(fieldOf(i.path), i.message);
+        for (const i of issues) issue(fieldOf(i.path), i);
         if (issues.length) return null;
         const key = { operationId, siteId: site.id, date, direction, neighbourCountry };
         const recId = id ?? derivedUuid(`flows.counts|${keyOf(key)}|${operationId}`);
@@ -137,14 +138,14 @@ export const flowCountsImport: ImportAdapter<CountRecord> = {
             transportBus: f.transport_bus, transportTruck: f.transport_truck, transportOther: f.transport_other, notes: f.notes,
           };
           const same = FIGURES.every((k) => (stored[k] ?? null) === ((r.cols as Record<string, unknown>)[k] ?? null) || Number(stored[k]) === (r.cols as Record<string, unknown>)[k]);
-          out.set(key, same ? { same: true } : { same: false, field: 'date', message: `A count for this crossing point, date and direction is already stored (version ${f.version}) with other figures; correct it in the app instead.` });
+          out.set(key, same ? { same: true } : { same: false, field: 'date', ...msg('flows.countStored', { version: Number(f.version) }) });
         }
         // A given id that is already used by another count.
         const ids = recs.filter((r) => !out.has(keyOf(r)));
         if (ids.length) {
           const used = await rows<{ id: string }>(tx, sql`select distinct id from flow_counts where id = any(${pgArray(ids.map((r) => r.id))}::uuid[])`);
           const usedSet = new Set(used.map((u) => u.id));
-          for (const r of ids) if (usedSet.has(r.id)) out.set(keyOf(r), { same: false, field: 'id', message: `The id ${r.id} is already used by another count.` });
+          for (const r of ids) if (usedSet.has(r.id)) out.set(keyOf(r), { same: false, field: 'id', ...msg('flows.countIdUsed', { id: r.id }) });
         }
         return out;
       },

@@ -19,6 +19,7 @@ import { adminAreas } from '../places/schema';
 import { AGE_BANDS, ALL_DOCUMENTS, DIRECTIONS, DOCUMENTS_BY_ORIGIN, INTENDED_STAYS, NEEDS, ORIGIN_COUNTRIES, REASONS, SEXES, VULNERABILITIES, type OriginCountry } from './kinds';
 import { COUNTRY_SYNONYMS, DIRECTION_SYNONYMS, siteResolver } from './import-common';
 import { recordHasher } from '../../imports/canonical';
+import { msg, type Message } from '../../shared/messages';
 import { insertWithRollups } from './dashboard-upkeep';
 
 export interface SurveyRecord {
@@ -104,7 +105,7 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
       validate(row, issue) {
         const site = sites.resolve(row.site, issue);
         const date = dateValue(row.date, 'date', issue);
-        if (date && date > sites.today) issue('date', `${date} is in the future (today is ${sites.today} in ${sites.timeZone}).`);
+        if (date && date > sites.today) issue('date', msg('date.futureTodayIn', { date, today: sites.today, timeZone: sites.timeZone }));
         const direction = choiceValue(row.direction, 'direction', issue, DIRECTIONS, { synonyms: DIRECTION_SYNONYMS });
         const respondentSex = choiceValue(row.respondentSex, 'respondentSex', issue, SEXES, { synonyms: SEX_SYNONYMS });
         const respondentAgeBand = choiceValue(row.respondentAgeBand, 'respondentAgeBand', issue, AGE_BANDS);
@@ -122,32 +123,32 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
         const consent = boolValue(row.consent, 'consent', issue);
         const givenId = uuidValue(row.id, 'id', issue);
         let ok = true;
-        const problem = (field: string, message: string) => {
+        const problem = (field: string, message: Message) => {
           ok = false;
           issue(field, message);
         };
-        if (consent === false) problem('consent', 'The group must agree to the interview; without consent nothing is stored.');
-        if (site && !site.flowMonitoring) problem('site', `${site.code} is not a flow monitoring point.`);
+        if (consent === false) problem('consent', msg('flows.consentRequired'));
+        if (site && !site.flowMonitoring) problem('site', msg('flows.notFlowPoint', { site: site.code }));
         if (groupSize !== null && men !== null && women !== null && boys !== null && girls !== null && men + women + boys + girls !== groupSize)
-          problem('men', `men + women + boys + girls = ${men + women + boys + girls}, but the group size is ${groupSize}.`);
-        if (documents && documents.length === 0) problem('documents', 'At least one document (or "none") is required.');
+          problem('men', msg('flows.groupSum', { sum: men + women + boys + girls, groupSize }));
+        if (documents && documents.length === 0) problem('documents', msg('flows.documentRequired'));
         if (documents && originCountry) {
           const allowed: readonly string[] = DOCUMENTS_BY_ORIGIN[originCountry as OriginCountry];
-          for (const d of documents) if (!allowed.includes(d)) problem('documents', `${d} is not a document of people coming from ${originCountry} (${allowed.join(', ')}).`);
-          if (documents.includes('none') && documents.length > 1) problem('documents', '"none" cannot be combined with documents.');
+          for (const d of documents) if (!allowed.includes(d)) problem('documents', msg('flows.documentNotOfOrigin', { document: d, country: originCountry, allowed: allowed.join(', ') }));
+          if (documents.includes('none') && documents.length > 1) problem('documents', msg('flows.documentsNone'));
         }
         const originPcode = text(row.originPcode);
         if (originPcode) {
-          if (originCountry && originCountry !== 'PAK') problem('originPcode', 'Only Pakistani districts are recorded as origin.');
-          else if (areas.get(`PAK:${originPcode}`)?.level !== 2) problem('originPcode', `${originPcode} is not a district of Pakistan.`);
+          if (originCountry && originCountry !== 'PAK') problem('originPcode', msg('flows.originPakistanOnly'));
+          else if (areas.get(`PAK:${originPcode}`)?.level !== 2) problem('originPcode', msg('flows.notPakistanDistrict', { pcode: originPcode }));
         }
         let adm1 = text(row.destinationAdm1);
         const adm2 = text(row.destinationAdm2);
-        if (adm1 && areas.get(`AFG:${adm1}`)?.level !== 1) problem('destinationAdm1', `${adm1} is not a province of Afghanistan.`);
+        if (adm1 && areas.get(`AFG:${adm1}`)?.level !== 1) problem('destinationAdm1', msg('flows.notAfghanProvince', { pcode: adm1 }));
         if (adm2) {
           const a = areas.get(`AFG:${adm2}`);
-          if (!a || a.level !== 2) problem('destinationAdm2', `${adm2} is not a district of Afghanistan.`);
-          else if (adm1 && a.parentPcode !== adm1) problem('destinationAdm2', `${adm2} is not in province ${adm1}.`);
+          if (!a || a.level !== 2) problem('destinationAdm2', msg('flows.notAfghanDistrict', { pcode: adm2 }));
+          else if (adm1 && a.parentPcode !== adm1) problem('destinationAdm2', msg('flows.notInProvince', { pcode: adm2, province: adm1 }));
           else adm1 = a.parentPcode;
         }
         if (!ok || !site || !date || !direction || !respondentSex || !respondentAgeBand || groupSize === null || men === null || women === null || boys === null || girls === null)
@@ -202,7 +203,7 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
         );
         const hash = new Map(recs.map((r) => [r.id, r.bodyHash]));
         for (const f of found)
-          out.set(f.id, hash.get(f.id) === f.body_hash ? { same: true } : { same: false, field: 'id', message: `A survey with the id ${f.id} is already stored with other answers.` });
+          out.set(f.id, hash.get(f.id) === f.body_hash ? { same: true } : { same: false, field: 'id', ...msg('flows.surveyStored', { id: f.id }) });
         return out;
       },
       async insert(tx: Tx, recs: SurveyRecord[]) {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf, inTransaction, requireAuth } from '../../server/context';
 import { audit } from '../../server/audit';
-import { invalid } from '../../server/errors';
+import { invalid, issueAt } from '../../server/errors';
 import {
   countCorrection,
   countCreate,
@@ -59,7 +59,7 @@ export async function flowsRoutes(app: FastifyInstance): Promise<void> {
   }, async (req, typedReply) => {
     const reply = typedReply as unknown as FastifyReply;
     const q = req.query;
-    if (q.from && q.to && q.from > q.to) throw invalid([{ path: 'querystring.to', message: 'The period ends before it starts.' }]);
+    if (q.from && q.to && q.from > q.to) throw invalid([issueAt('querystring.to', 'period.endsBeforeStart')]);
     const auth = requireAuth(req);
     const scope = await inTransaction(req, async (tx) => {
       const s = await exportScope(tx, auth, 'flows.export', q.operation);

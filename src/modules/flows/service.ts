@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
-import { conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
+import { conflict, invalid, issueAt, notFound, type FieldIssue } from '../../server/errors';
 import { keysetPage, type Page } from '../../server/pagination';
 import { holds, operationHeld, type GrantScope, type Permission } from '../../server/permissions';
 import type {
@@ -71,7 +71,7 @@ export { todayIn };
 async function checkNotFuture(tx: Tx, operationId: string, date: string, issues: FieldIssue[]) {
   const tz = (await operationTimeZone(tx, operationId)) ?? 'UTC';
   const today = todayIn(tz);
-  if (date > today) issues.push({ path: 'body.date', message: `${date} is in the future (today is ${today} in ${tz}).` });
+  if (date > today) issues.push(issueAt('body.date', 'date.futureTodayIn', { date, today, timeZone: tz }));
 }
 
 /** A site of the operation that the user reaches with `permission`; 404 otherwise (existence does not leak). */
@@ -82,7 +82,7 @@ async function writableSite(tx: Tx, auth: AuthContext, permission: Permission, o
 }
 
 function checkFlowMonitoring(site: SiteFacts, issues: FieldIssue[]) {
-  if (!site.flowMonitoring) issues.push({ path: 'body.siteId', message: `${site.code} is not a flow monitoring point.` });
+  if (!site.flowMonitoring) issues.push(issueAt('body.siteId', 'flows.notFlowPoint', { site: site.code }));
 }
 
 /** sha256 of the canonical JSON of a value (one implementation: src/imports/canonical.ts). */
@@ -95,23 +95,23 @@ export const hashOf = canonicalHash;
 /** The figures as stored (columns), validated: every problem is reported at once. */
 export function figureColumns(direction: 'in' | 'out', f: Figures, issues: FieldIssue[]) {
   const sexAge = f.men + f.women + f.boys + f.girls;
-  if (sexAge !== f.total) issues.push({ path: 'body.men', message: `men + women + boys + girls = ${sexAge}, but the total is ${f.total}.` });
+  if (sexAge !== f.total) issues.push(issueAt('body.men', 'flows.sexAgeSum', { sum: sexAge, total: f.total }));
   const nat = f.afghan + f.otherNationality;
-  if (nat !== f.total) issues.push({ path: 'body.afghan', message: `afghan + otherNationality = ${nat}, but the total is ${f.total}.` });
+  if (nat !== f.total) issues.push(issueAt('body.afghan', 'flows.nationalitySum', { sum: nat, total: f.total }));
   let reasons: { deported: number | null; spontaneous: number | null; otherReason: number | null };
   if (direction === 'in') {
     reasons = { deported: f.deported ?? 0, spontaneous: f.spontaneous ?? 0, otherReason: f.otherReason ?? 0 };
     const sum = reasons.deported! + reasons.spontaneous! + reasons.otherReason!;
-    if (sum !== f.total) issues.push({ path: 'body.deported', message: `deported + spontaneous + otherReason = ${sum}, but the inflow total is ${f.total}.` });
+    if (sum !== f.total) issues.push(issueAt('body.deported', 'flows.reasonSum', { sum, total: f.total }));
   } else {
     reasons = { deported: null, spontaneous: null, otherReason: null };
     for (const k of ['deported', 'spontaneous', 'otherReason'] as const)
-      if (f[k] !== null && f[k] !== undefined) issues.push({ path: `body.${k}`, message: 'Only inflow counts are split into deported, spontaneous and other.' });
+      if (f[k] !== null && f[k] !== undefined) issues.push(issueAt(`body.${k}`, 'flows.reasonsInflowOnly'));
   }
   const t = f.transport;
   const transportSum = t.foot + t.car + t.bus + t.truck + t.other;
   // Transport may be recorded for part of the flow only, but never for more people than counted.
-  if (transportSum > f.total) issues.push({ path: 'body.transport', message: `The transport modes add up to ${transportSum}, more than the total ${f.total}.` });
+  if (transportSum > f.total) issues.push(issueAt('body.transport', 'flows.transportSum', { sum: transportSum, total: f.total }));
   return {
     total: f.total,
     men: f.men,
@@ -205,9 +205,9 @@ export async function createCount(tx: Tx, auth: AuthContext, actor: Actor, body:
   const neighbourCountry = (body.neighbourCountry ?? site.neighbourCountry ?? '').toUpperCase();
   if (!site.flowMonitoring) {
     /* reported above; the neighbour country of a site that is no crossing means nothing */
-  } else if (!neighbourCountry) issues.push({ path: 'body.neighbourCountry', message: `Say which country the movement comes from or goes to; ${site.code} has no neighbour country.` });
+  } else if (!neighbourCountry) issues.push(issueAt('body.neighbourCountry', 'flows.neighbourMissing', { site: site.code }));
   else if (site.neighbourCountry && site.neighbourCountry !== neighbourCountry)
-    issues.push({ path: 'body.neighbourCountry', message: `${site.code} borders ${site.neighbourCountry}, not ${neighbourCountry}.` });
+    issues.push(issueAt('body.neighbourCountry', 'flows.neighbourWrong', { site: site.code, neighbour: site.neighbourCountry, given: neighbourCountry }));
   const cols = figureColumns(body.direction, body, issues);
   const key = { id: body.id, operationId, siteId: site.id, date: body.date, direction: body.direction, neighbourCountry };
   const bodyHash = countKeyHash(key, cols);
@@ -217,9 +217,9 @@ export async function createCount(tx: Tx, auth: AuthContext, actor: Actor, body:
   if (existing.length) {
     const first = firstVersion(existing);
     const existingSite = await siteById(tx, first.siteId);
-    if (!existingSite || !siteInScope(auth.grants, 'flows.read', existingSite)) throw conflict('This id is already used.', [{ path: 'body.id', message: 'Already used; generate a new id.' }]);
+    if (!existingSite || !siteInScope(auth.grants, 'flows.read', existingSite)) throw conflict('This id is already used.', [issueAt('body.id', 'value.usedNewId')]);
     if (first.bodyHash === bodyHash) return { created: false, count: await detailOf(tx, existing, existingSite) };
-    throw conflict('A count with this id exists with different figures; correct it with PUT /flows/counts/:id.', [{ path: 'body.id', message: 'Already used with another body.' }]);
+    throw conflict('A count with this id exists with different figures; correct it with PUT /flows/counts/:id.', [issueAt('body.id', 'value.usedOtherBody')]);
   }
   if (issues.length) throw invalid(issues);
 
@@ -233,7 +233,7 @@ export async function createCount(tx: Tx, auth: AuthContext, actor: Actor, body:
   };
   const keyConflict = (otherId: string | undefined) =>
     conflict(`${site.code} already has a ${body.direction === 'in' ? 'inflow' : 'outflow'} count for ${body.date}${otherId ? ` (${otherId})` : ''}; correct that one instead.`, [
-      { path: 'body.date', message: 'Already counted for this site, direction and neighbour country.' },
+      issueAt('body.date', 'flows.alreadyCounted'),
     ]);
   const otherId = await taken();
   if (otherId) throw keyConflict(otherId);
@@ -364,34 +364,34 @@ export async function createSurvey(tx: Tx, auth: AuthContext, actor: Actor, body
   const operationId = body.operationId.toUpperCase();
   const site = await writableSite(tx, auth, 'flows.survey.write', operationId, body.siteId);
   const issues: FieldIssue[] = [];
-  if (body.consent !== true) issues.push({ path: 'body.consent', message: 'The group must agree to the interview; without consent nothing is stored.' });
+  if (body.consent !== true) issues.push(issueAt('body.consent', 'flows.consentRequired'));
   checkFlowMonitoring(site, issues);
   await checkNotFuture(tx, operationId, body.date, issues);
   const composition = body.men + body.women + body.boys + body.girls;
-  if (composition !== body.groupSize) issues.push({ path: 'body.men', message: `men + women + boys + girls = ${composition}, but the group size is ${body.groupSize}.` });
+  if (composition !== body.groupSize) issues.push(issueAt('body.men', 'flows.groupSum', { sum: composition, groupSize: body.groupSize }));
   const allowed: readonly string[] = DOCUMENTS_BY_ORIGIN[body.originCountry as OriginCountry];
   body.documents.forEach((d, i) => {
-    if (!allowed.includes(d)) issues.push({ path: `body.documents.${i}`, message: `${d} is not a document of people coming from ${body.originCountry} (${allowed.join(', ')}).` });
+    if (!allowed.includes(d)) issues.push(issueAt(`body.documents.${i}`, 'flows.documentNotOfOrigin', { document: d, country: body.originCountry, allowed: allowed.join(', ') }));
   });
-  if (body.documents.includes('none') && body.documents.length > 1) issues.push({ path: 'body.documents', message: '"none" cannot be combined with documents.' });
+  if (body.documents.includes('none') && body.documents.length > 1) issues.push(issueAt('body.documents', 'flows.documentsNone'));
   const originPcode = body.originPcode ?? null;
   if (originPcode) {
-    if (body.originCountry !== 'PAK') issues.push({ path: 'body.originPcode', message: 'Only Pakistani districts are recorded as origin.' });
+    if (body.originCountry !== 'PAK') issues.push(issueAt('body.originPcode', 'flows.originPakistanOnly'));
     else {
       const a = await areaFacts(tx, 'PAK', originPcode);
-      if (!a || a.level !== 2) issues.push({ path: 'body.originPcode', message: `${originPcode} is not a district of Pakistan.` });
+      if (!a || a.level !== 2) issues.push(issueAt('body.originPcode', 'flows.notPakistanDistrict', { pcode: originPcode }));
     }
   }
   let adm1 = body.destinationAdm1 ?? null;
   const adm2 = body.destinationAdm2 ?? null;
   if (adm1) {
     const a = await areaFacts(tx, 'AFG', adm1);
-    if (!a || a.level !== 1) issues.push({ path: 'body.destinationAdm1', message: `${adm1} is not a province of Afghanistan.` });
+    if (!a || a.level !== 1) issues.push(issueAt('body.destinationAdm1', 'flows.notAfghanProvince', { pcode: adm1 }));
   }
   if (adm2) {
     const a = await areaFacts(tx, 'AFG', adm2);
-    if (!a || a.level !== 2) issues.push({ path: 'body.destinationAdm2', message: `${adm2} is not a district of Afghanistan.` });
-    else if (adm1 && a.parentPcode !== adm1) issues.push({ path: 'body.destinationAdm2', message: `${adm2} is not in province ${adm1}.` });
+    if (!a || a.level !== 2) issues.push(issueAt('body.destinationAdm2', 'flows.notAfghanDistrict', { pcode: adm2 }));
+    else if (adm1 && a.parentPcode !== adm1) issues.push(issueAt('body.destinationAdm2', 'flows.notInProvince', { pcode: adm2, province: adm1 }));
     else adm1 = a.parentPcode;
   }
   const values = {
@@ -423,14 +423,14 @@ export async function createSurvey(tx: Tx, auth: AuthContext, actor: Actor, body
   if (existing) {
     const s = await siteById(tx, existing.siteId);
     if (s && siteInScope(auth.grants, 'flows.read', s) && existing.bodyHash === bodyHash) return { created: false, survey: presentSurvey(existing, s) };
-    throw conflict('A survey with this id exists with a different body.', [{ path: 'body.id', message: 'Already used with another body.' }]);
+    throw conflict('A survey with this id exists with a different body.', [issueAt('body.id', 'value.usedOtherBody')]);
   }
   if (issues.length) throw invalid(issues);
   let row: SurveyRow;
   try {
     [row] = await tx.insert(flowSurveys).values({ ...values, bodyHash, createdBy: actor.userId }).returning();
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('A survey with this id exists.', [{ path: 'body.id', message: 'Already used.' }]);
+    if (isUniqueViolation(err)) throw conflict('A survey with this id exists.', [issueAt('body.id', 'value.used')]);
     throw err;
   }
   // The audit row names the record, not its answers (they describe people).
@@ -466,7 +466,7 @@ export async function listSurveys(tx: Tx, auth: AuthContext, q: z.infer<typeof s
 export async function summary(tx: Tx, auth: AuthContext, q: z.infer<typeof periodQuery>): Promise<SummaryView> {
   const { operationId, sites } = await visibleSites(tx, auth, 'flows.read', q.operation);
   const out: SummaryView = { operation: operationId, from: q.from, to: q.to, inflow: 0, outflow: 0, surveys: 0, deported: 0, spontaneous: 0, published: { inflow: 0, outflow: 0 }, bySite: [] };
-  if (q.from > q.to) throw invalid([{ path: 'querystring.to', message: 'The period ends before it starts.' }]);
+  if (q.from > q.to) throw invalid([issueAt('querystring.to', 'period.endsBeforeStart')]);
   const ids = sites.map((s) => s.id);
   if (!ids.length) return out;
   const counted = await tx

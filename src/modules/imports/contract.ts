@@ -35,7 +35,18 @@ export const kindsQuery = z.object({ operation });
 export type ImportKindView = z.infer<typeof importKind>;
 
 /** `sheet`: in a Kobo/ODK workbook read with its repeat sheet, the sheet whose row `row` is. */
-export const importIssue = z.object({ row: z.number().int(), sheet: z.string().optional(), field: z.string(), column: z.string().nullable(), message: z.string(), severity: z.literal('warning').optional() });
+export const importIssue = z.object({
+  row: z.number().int(),
+  sheet: z.string().optional(),
+  field: z.string(),
+  column: z.string().nullable(),
+  /** Message code (src/shared/messages.ts, docs/errors.md) and its parameters: clients show them in their own language. */
+  code: z.string().optional().describe('Message code, e.g. cell.notYesNo (absent in reports stored before codes existed)'),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  /** The English sentence of code and params. */
+  message: z.string(),
+  severity: z.literal('warning').optional(),
+});
 export type ImportIssueView = z.infer<typeof importIssue>;
 
 export const IMPORT_STATUS_VALUES = ['uploaded', 'validating', 'validated', 'committing', 'committed', 'unchanged', 'failed', 'cancelled'] as const;

@@ -45,7 +45,7 @@ export const importBatches = pgTable(
     /** `{ rows, valid, invalid, existing, inserted }` of the last validation or commit. */
     summary: jsonb('summary').$type<Record<string, number>>(),
     /** The problems found, each naming the row and the field (capped; issueCount has them all). */
-    issues: jsonb('issues').$type<{ row: number; field: string; column: string | null; message: string }[]>(),
+    issues: jsonb('issues').$type<{ row: number; field: string; column: string | null; code?: string; params?: Record<string, string | number>; message: string }[]>(),
     issueCount: integer('issue_count').notNull().default(0),
     message: text('message'),
     jobId: uuid('job_id').references(() => jobs.id),

@@ -11,7 +11,7 @@ import { and, desc, eq, getTableColumns, inArray, ne, sql } from 'drizzle-orm';
 import { rows, type Database, type Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
-import { AppError, conflict, forbidden, invalid, notFound } from '../../server/errors';
+import { AppError, conflict, forbidden, invalid, issueAt, notFound } from '../../server/errors';
 import { defineJob, enqueueJob, getJob, getJobs, presentJob, type JobContext, type JobRow } from '../../server/jobs';
 import { holds } from '../../server/permissions';
 import { decodeCursor, encodeCursor, takePage } from '../../server/pagination';
@@ -50,7 +50,7 @@ const PHASE_TEXT: Record<ImportPhase, string> = { validating: 'Validating rows',
 /** The adapter of a kind the user may import in the operation: 403 without the permission anywhere, 404 outside the operation. */
 function adapterFor(auth: AuthContext, kind: string, operationId: string): ImportAdapter<unknown> {
   const adapter = importAdapter(kind);
-  if (!adapter) throw invalid([{ path: 'querystring.kind', message: `Unknown kind ${kind} (${importAdapters().map((a) => a.kind).join(', ')}).` }]);
+  if (!adapter) throw invalid([issueAt('querystring.kind', 'import.kindUnknown', { kind, kinds: importAdapters().map((a) => a.kind).join(', ') })]);
   if (!holds(auth.grants, adapter.permission)) throw forbidden(adapter.permission);
   if (!holds(auth.grants, adapter.permission, operationId)) throw notFound(`No operation ${operationId}.`);
   return adapter;
@@ -139,16 +139,16 @@ export interface UploadInput {
 async function storeBatch(tx: Tx, auth: AuthContext, actor: Actor, input: UploadInput, status: ImportBatchRow['status'] = 'uploaded'): Promise<{ batch: BatchMeta; adapter: ImportAdapter<unknown> }> {
   const operationId = input.operation.toUpperCase();
   const adapter = adapterFor(auth, input.kind, operationId);
-  if (!input.bytes.length) throw invalid([{ path: 'body', message: 'The file is empty.' }]);
+  if (!input.bytes.length) throw invalid([issueAt('body', 'import.fileEmpty')]);
   const format: FileFormat = detectFormat(input.bytes, input.fileName, input.contentType);
   let preview: Awaited<ReturnType<typeof readHeaders>>;
   try {
     preview = await readHeaders(input.bytes, format, { joinRepeats: adapter.joinRepeatSheets });
   } catch (err) {
-    throw invalid([{ path: 'body', message: (err as Error).message }], 'The file cannot be read.');
+    throw invalid([issueAt('body', 'import.fileUnreadable', { reason: (err as Error).message })], 'The file cannot be read.');
   }
   const headers = preview.headers;
-  if (!headers.length || headers.every((h) => !h)) throw invalid([{ path: 'body', message: 'The file has no header row.' }]);
+  if (!headers.length || headers.every((h) => !h)) throw invalid([issueAt('body', 'import.noHeaderRow')]);
   const [batch] = await tx
     .insert(importBatches)
     .values({

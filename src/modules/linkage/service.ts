@@ -21,7 +21,7 @@ import { and, count, desc, eq, getTableColumns, lt, sql, type SQL } from 'drizzl
 import type { Database, Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
-import { AppError, invalid, notFound } from '../../server/errors';
+import { AppError, invalid, issueAt, notFound } from '../../server/errors';
 import { defineJob, enqueueJob, getJob, getJobs, presentJob, PROCESS_HOLDER, type JobContext, type JobRow } from '../../server/jobs';
 import { decodeCursor, takePage } from '../../server/pagination';
 import { holds } from '../../server/permissions';
@@ -256,23 +256,23 @@ export async function parseEncodings(text: string): Promise<Encodings> {
         header = row.map((h) => h.trim().toLowerCase());
         ii = header.indexOf('id');
         ci = header.indexOf('clk');
-        if (ii < 0 || ci < 0) throw invalid([{ path: 'body.content', message: 'An encoded file has the columns id,clk (as hamrah pprl encode writes it).' }]);
+        if (ii < 0 || ci < 0) throw invalid([issueAt('body.content', 'linkage.encodedColumns')]);
         continue;
       }
       ids.push(row[ii] ?? '');
       clks.push(row[ci] ?? '');
     }
   }
-  if (!ids.length) throw invalid([{ path: 'body.content', message: 'The file has no encoded records.' }]);
+  if (!ids.length) throw invalid([issueAt('body.content', 'linkage.noRecords')]);
   const bits = new Uint32Array(ids.length * CLK_WORDS);
   const seen = new Set<string>();
   clks.forEach((c, i) => {
-    if (!ids[i] || seen.has(ids[i])) throw invalid([{ path: 'body.content', message: `Row ${i + 2}: ${ids[i] ? 'the id appears twice' : 'the id is empty'}.` }]);
+    if (!ids[i] || seen.has(ids[i])) throw invalid([issueAt('body.content', ids[i] ? 'linkage.idTwice' : 'linkage.idEmpty', { row: i + 2 })]);
     seen.add(ids[i]);
     try {
       filterFromBase64(c, bits, i);
     } catch (err) {
-      throw invalid([{ path: 'body.content', message: `Row ${i + 2}: ${(err as Error).message}.` }]);
+      throw invalid([issueAt('body.content', 'linkage.rowInvalid', { row: i + 2, reason: (err as Error).message })]);
     }
   });
   return { ids, bits };

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { pageOf, pageQuery } from '../../server/pagination';
 import { ARRIVAL_PERIODS, DISPLACEMENT_REASONS, EVENT_TYPES, ROUND_KINDS, ROUND_STATUSES, SECTORS, SITE_SERVICES } from './kinds';
+import { schemaText } from '../../shared/messages';
 
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'Not a calendar date');
+  .regex(/^\d{4}-\d{2}-\d{2}$/, schemaText('value.isoDate'))
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), schemaText('value.notCalendarDate'));
 const n = z.number().int().min(0).max(50_000_000);
 const operation = z.string().min(2).max(10);
 const pcode = z.string().trim().toUpperCase().min(2).max(20);
@@ -92,7 +93,7 @@ const needs = z
   .array(z.enum(SECTORS))
   .max(6)
   .default([])
-  .refine((xs) => new Set(xs).size === xs.length, 'Each sector once: the list is a ranking.');
+  .refine((xs) => new Set(xs).size === xs.length, schemaText('mobility.needsOnce'));
 
 export const baselineFigures = z.object({
   kind: z.literal('baseline'),

@@ -23,6 +23,8 @@ import { z } from 'zod';
 import type { Tx } from '../../db/client';
 import type { AuthContext } from '../../server/context';
 import { AppError, ERROR_CODES } from '../../server/errors';
+import { fieldOfZodIssue, valueAt } from '../../server/zod-messages';
+import { schemaText } from '../../shared/messages';
 import { holds } from '../../server/permissions';
 import { authenticateToken } from '../access/sessions';
 import { API_TOKEN_PREFIX } from '../access/credentials';
@@ -37,7 +39,7 @@ export const DTM_KEY_HEADER = 'ocp-apim-subscription-key';
 
 const dtmDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, 'A date as YYYY-MM-DD')
+  .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, schemaText('value.isoDate'))
   .transform((s) => s.slice(0, 10));
 const roundNumber = z.coerce.number().int().min(0).max(100_000);
 const name = z.string().trim().max(200);
@@ -269,7 +271,11 @@ export async function dtmApiRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   app.setErrorHandler((err, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const fields = err.validation.map((v) => ({ path: ['querystring', ...String(v.instancePath ?? '').split('/').filter(Boolean)].join('.'), message: v.message ?? 'invalid' }));
+      const fields = err.validation.map((v) => {
+        const segments = String(v.instancePath ?? '').split('/').filter(Boolean);
+        const missing = segments.length > 0 && valueAt(req.query, segments) === undefined;
+        return fieldOfZodIssue(['querystring', ...segments].join('.'), { ...(v.params as object), code: String(v.keyword), message: v.message ?? '' }, missing);
+      });
       return dtmError(reply, req, 400, 'VALIDATION_FAILED', ERROR_CODES.VALIDATION_FAILED.message, fields);
     }
     if (err instanceof AppError) {

@@ -10,6 +10,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import type { FieldIssue } from '../../server/errors';
+import { msg } from '../../shared/messages';
 import { derivedUuid } from '../../imports/ids';
 import type { Existing, ImportAdapter, ImportField, ImportSession, IssueSink, MappedRow } from '../../imports/types';
 import { choiceValue, choicesValue, dateValue, intValue, uuidValue } from '../../imports/values';
@@ -108,11 +109,11 @@ function resolveRound(rounds: Map<number, { id: string; status: string }>, row: 
   if (n === null) return null;
   const r = rounds.get(n);
   if (!r) {
-    issue('round', `There is no ${kind} round ${n}; open it first.`);
+    issue('round', msg('mobility.noRound', { kind, round: n }));
     return null;
   }
   if (r.status !== 'draft' && r.status !== 'submitted') {
-    issue('round', `${kind} round ${n} is ${r.status}: its assessments can no longer change.`);
+    issue('round', msg('mobility.roundClosed', { kind, round: n, status: r.status }));
     return null;
   }
   return r;
@@ -135,13 +136,13 @@ function session(kind: RoundKind, operationId: string, userId: string | null, va
         const key = `${f.roundId}|${f.locationKey}`;
         const r = byKey.get(key);
         if (!r) continue;
-        out.set(key, f.bodyHash === r.bodyHash ? { same: true } : { same: false, field: 'admin2Pcode', message: `This round already has an assessment here (version ${f.version}) with other figures; correct it in the app instead.` });
+        out.set(key, f.bodyHash === r.bodyHash ? { same: true } : { same: false, field: 'admin2Pcode', ...msg('mobility.assessmentStored', { version: f.version }) });
       }
       const rest = recs.filter((r) => !out.has(keyOf(r)));
       if (rest.length) {
         const used = await tx.selectDistinct({ id: a.id }).from(a).where(inArray(a.id, rest.map((r) => r.id)));
         const usedSet = new Set(used.map((u) => u.id));
-        for (const r of rest) if (usedSet.has(r.id)) out.set(keyOf(r), { same: false, field: 'id', message: `The id ${r.id} is already used by another assessment.` });
+        for (const r of rest) if (usedSet.has(r.id)) out.set(keyOf(r), { same: false, field: 'id', ...msg('mobility.assessmentIdUsed', { id: r.id }) });
       }
       return out;
     },
@@ -167,11 +168,11 @@ function session(kind: RoundKind, operationId: string, userId: string | null, va
 
 function record(kind: RoundKind, operationId: string, roundId: string, cols: Columns | 'outside', issues: FieldIssue[], issue: IssueSink, id: string | null): AssessmentRecord | null {
   if (cols === 'outside') {
-    if (kind === 'site') issue('site', 'This site is not in the areas you may enter data for.');
-    else issue('admin2Pcode', 'This district is not among the areas you may enter data for.');
+    if (kind === 'site') issue('site', msg('mobility.siteOutsideGrants'));
+    else issue('admin2Pcode', msg('mobility.districtOutsideGrants'));
     return null;
   }
-  for (const i of issues) issue(fieldOf(i.path), i.message);
+  for (const i of issues) issue(fieldOf(i.path), i);
   if (issues.length) return null;
   const recId = id ?? derivedUuid(`mobility.${kind}|${operationId}|${roundId}|${cols.locationKey}`);
   return { id: recId, operationId, roundId, kind, cols, bodyHash: assessmentHash(roundId, cols) };
@@ -188,7 +189,7 @@ export const mobilityBaselineImport: ImportAdapter<AssessmentRecord> = {
     return session('baseline', operationId, userId, (row, issue) => {
       const round = resolveRound(rounds, row, issue, 'baseline');
       const pcode = typeof row.admin2Pcode === 'string' ? row.admin2Pcode.trim().toUpperCase() : '';
-      if (!pcode) issue('admin2Pcode', 'A district P-code is required.');
+      if (!pcode) issue('admin2Pcode', msg('mobility.districtRequired'));
       const n = (k: string, blank: number | null = 0) => intValue(row[k], k, issue, { blank, max: 50_000_000 });
       let ok = true;
       const figures = Object.fromEntries(
@@ -245,7 +246,7 @@ export const mobilityEventImport: ImportAdapter<AssessmentRecord> = {
     return session('event', operationId, userId, (row, issue) => {
       const round = resolveRound(rounds, row, issue, 'event');
       const pcode = typeof row.admin2Pcode === 'string' ? row.admin2Pcode.trim().toUpperCase() : '';
-      if (!pcode) issue('admin2Pcode', 'A district P-code is required.');
+      if (!pcode) issue('admin2Pcode', msg('mobility.districtRequired'));
       const eventType = choiceValue(row.eventType, 'eventType', issue, EVENT_TYPES, { synonyms: { 'flash flood': 'flash_flood', 'returns surge': 'returns_surge' } });
       const eventDate = dateValue(row.eventDate, 'eventDate', issue);
       const n = (k: string, blank?: number | null) => intValue(row[k], k, issue, { blank, max: 50_000_000 });
@@ -293,8 +294,8 @@ export const mobilitySiteImport: ImportAdapter<AssessmentRecord> = {
       const round = resolveRound(rounds, row, issue, 'site');
       const ref = typeof row.site === 'string' ? row.site.trim() : '';
       const site = ref ? (sites.get(ref.toLowerCase()) ?? sites.get(ref.toUpperCase()) ?? null) : null;
-      if (!ref) issue('site', 'A site code or id is required.');
-      else if (!site) issue('site', `No site ${ref} in ${operationId}.`);
+      if (!ref) issue('site', msg('mobility.siteRequired'));
+      else if (!site) issue('site', msg('place.noSite', { site: ref, operationId }));
       const n = (k: string) => intValue(row[k], k, issue, { max: 50_000_000 });
       const individuals = n('individuals');
       const households = n('households');

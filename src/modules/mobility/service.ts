@@ -1,4 +1,4 @@
-import { isUniqueViolation } from '../../server/errors';
+import { issueAt, isUniqueViolation } from '../../server/errors';
 import { canonicalHash } from '../../imports/canonical';
 import { todayIn } from '../../shared/calendar';
 import { operationTimeZone } from '../flows/places-lookup';
@@ -144,7 +144,7 @@ async function reachableRound(tx: Tx, auth: AuthContext, permission: Permission,
 }
 
 function checkPeriod(from: string | null | undefined, to: string | null | undefined, issues: FieldIssue[]) {
-  if (from && to && from > to) issues.push({ path: 'body.periodTo', message: `The period ends (${to}) before it starts (${from}).` });
+  if (from && to && from > to) issues.push(issueAt('body.periodTo', 'period.endsBeforeStartOn', { from, to }));
 }
 
 function roundAudit(r: Pick<RoundRow, 'kind' | 'roundNumber' | 'name' | 'referenceDate' | 'periodFrom' | 'periodTo' | 'notes' | 'status'>) {
@@ -161,7 +161,7 @@ export async function createRound(tx: Tx, auth: AuthContext, actor: Actor, body:
   if (existing) {
     const same = hashOf({ id: body.id, operationId, kind: body.kind, roundNumber: roundNumber ?? existing.roundNumber, name: body.name, referenceDate: body.referenceDate, periodFrom: body.periodFrom ?? null, periodTo: body.periodTo ?? null, notes: body.notes ?? null });
     if (holds(auth.grants, 'mobility.read', existing.operationId) && existing.bodyHash === same) return { created: false, round: await roundView(tx, auth, existing) };
-    throw conflict('A round with this id exists with a different body.', [{ path: 'body.id', message: 'Already used with another body.' }]);
+    throw conflict('A round with this id exists with a different body.', [issueAt('body.id', 'value.usedOtherBody')]);
   }
   if (issues.length) throw invalid(issues);
   if (roundNumber === undefined) {
@@ -183,7 +183,7 @@ export async function createRound(tx: Tx, auth: AuthContext, actor: Actor, body:
     notes: body.notes ?? null,
   };
   const numberTaken = () =>
-    conflict(`${operationId} already has ${body.kind} round ${roundNumber}.`, [{ path: 'body.roundNumber', message: 'Already used for this operation and kind.' }]);
+    conflict(`${operationId} already has ${body.kind} round ${roundNumber}.`, [issueAt('body.roundNumber', 'mobility.roundNumberUsed')]);
   const [taken] = await tx
     .select({ id: mobilityRounds.id })
     .from(mobilityRounds)
@@ -221,7 +221,7 @@ export async function listRounds(tx: Tx, auth: AuthContext, q: z.infer<typeof ro
 
 export async function patchRound(tx: Tx, auth: AuthContext, actor: Actor, id: string, patch: RoundPatch): Promise<RoundView> {
   const cur = await reachableRound(tx, auth, 'mobility.verify', id, true);
-  if (cur.status !== 'draft') throw conflict(`The round is ${cur.status}; only a draft round can be edited.`, [{ path: 'status', message: `Is ${cur.status}.` }]);
+  if (cur.status !== 'draft') throw conflict(`The round is ${cur.status}; only a draft round can be edited.`, [issueAt('status', 'status.is', { status: cur.status })]);
   const next = {
     name: patch.name ?? cur.name,
     referenceDate: patch.referenceDate ?? cur.referenceDate,
@@ -240,9 +240,9 @@ export async function patchRound(tx: Tx, auth: AuthContext, actor: Actor, id: st
 /** Deletes a draft round that has no assessments (a round opened by mistake); anything else answers 409. */
 export async function deleteRound(tx: Tx, auth: AuthContext, actor: Actor, id: string): Promise<void> {
   const cur = await reachableRound(tx, auth, 'mobility.verify', id, true);
-  if (cur.status !== 'draft') throw conflict(`The round is ${cur.status}; only a draft round can be deleted.`, [{ path: 'status', message: `Is ${cur.status}.` }]);
+  if (cur.status !== 'draft') throw conflict(`The round is ${cur.status}; only a draft round can be deleted.`, [issueAt('status', 'status.is', { status: cur.status })]);
   const [{ n }] = await tx.select({ n: count() }).from(mobilityAssessments).where(eq(mobilityAssessments.roundId, id));
-  if (Number(n) > 0) throw conflict(`The round holds ${n} assessment versions; it cannot be deleted.`, [{ path: 'assessments', message: 'Not empty.' }]);
+  if (Number(n) > 0) throw conflict(`The round holds ${n} assessment versions; it cannot be deleted.`, [issueAt('assessments', 'mobility.roundNotEmpty')]);
   await tx.delete(mobilityRounds).where(eq(mobilityRounds.id, id));
   await audit(tx, actor, { action: 'mobility_round.delete', entityType: 'mobility_round', entityId: id, operationId: cur.operationId, before: roundAudit(cur) });
 }
@@ -261,7 +261,7 @@ export async function transitionRound(tx: Tx, auth: AuthContext, actor: Actor, i
   checkStep(step, cur.status, 'The round', 'round');
   if (action === 'submit') {
     const [{ n }] = await tx.select({ n: count() }).from(mobilityAssessments).where(and(eq(mobilityAssessments.roundId, id), eq(mobilityAssessments.current, true)));
-    if (Number(n) === 0) throw conflict('The round has no assessments yet; enter some before submitting it.', [{ path: 'status', message: 'Empty round.' }]);
+    if (Number(n) === 0) throw conflict('The round has no assessments yet; enter some before submitting it.', [issueAt('status', 'mobility.roundEmpty')]);
   }
   const now = new Date();
   const [row] = await tx
@@ -300,12 +300,12 @@ const EMPTY_EVENT = { eventType: null, eventDate: null, affectedHh: null, displa
 const GROUP_LABEL: Record<(typeof BASELINE_GROUPS)[number], string> = { idps: 'IDPs', returnees: 'returnees', idpReturnees: 'IDP returnees', outMigrants: 'out-migrants' };
 
 function checkGroup(path: string, label: string, g: { ind: number; hh: number }, issues: FieldIssue[]) {
-  if (g.hh > g.ind) issues.push({ path: `${path}.hh`, message: `${g.hh} households of ${label} but only ${g.ind} individuals.` });
-  if (g.ind > 0 && g.hh === 0) issues.push({ path: `${path}.hh`, message: `${g.ind} ${label} live in at least one household.` });
+  if (g.hh > g.ind) issues.push(issueAt(`${path}.hh`, 'mobility.groupHouseholds', { hh: g.hh, group: label, ind: g.ind }));
+  if (g.ind > 0 && g.hh === 0) issues.push(issueAt(`${path}.hh`, 'mobility.groupNoHousehold', { ind: g.ind, group: label }));
 }
 
 function checkNeeds(path: string, needs: readonly string[] | undefined, issues: FieldIssue[]) {
-  if (needs && new Set(needs).size !== needs.length) issues.push({ path, message: 'Each sector once: the list is a ranking.' });
+  if (needs && new Set(needs).size !== needs.length) issues.push(issueAt(path, 'mobility.needsOnce'));
 }
 
 export interface SiteFacts {
@@ -328,7 +328,7 @@ function districtOf(g: Gazetteer, pcode: string | null): string | null {
 function districtCheck(g: Gazetteer, scope: string[] | null, operationId: string, path: string, pcode: string, issues: FieldIssue[]): { adm1: string; adm2: string } | null | 'outside' {
   const d = g.adm2.get(pcode);
   if (!d) {
-    issues.push({ path, message: `${pcode} is not a district (admin 2) P-code of ${operationId}.` });
+    issues.push(issueAt(path, 'mobility.notDistrict', { pcode, operationId }));
     return null;
   }
   if (!inAreaScope(scope, pcode)) return 'outside';
@@ -347,7 +347,7 @@ type SiteBody = Extract<AssessmentFigures, { kind: 'site' }>;
 export function baselineColumns(g: Gazetteer, scope: string[] | null, operationId: string, body: BaselineBody, issues: FieldIssue[], site: SiteFacts | null = null): Columns | 'outside' {
   const place = districtCheck(g, scope, operationId, 'body.admin2Pcode', body.admin2Pcode, issues);
   if (place === 'outside') return place;
-  if (site && place && districtOf(g, site.areaPcode) !== place.adm2) issues.push({ path: 'body.siteId', message: `${site.code} is not in district ${place.adm2}.` });
+  if (site && place && districtOf(g, site.areaPcode) !== place.adm2) issues.push(issueAt('body.siteId', 'mobility.siteNotInDistrict', { site: site.code, district: place.adm2 }));
   const f = body.figures;
   for (const k of BASELINE_GROUPS) checkGroup(`body.figures.${k}`, GROUP_LABEL[k], f[k], issues);
   let byPeriod: Record<string, Record<string, { ind: number; hh: number }>> | null = null;
@@ -362,13 +362,13 @@ export function baselineColumns(g: Gazetteer, scope: string[] | null, operationI
       for (const unit of ['ind', 'hh'] as const) {
         const sum = Object.values(byPeriod).reduce((a, per) => a + per[k][unit], 0);
         if (sum !== f[k][unit])
-          issues.push({ path: `body.byPeriod.${k}.${unit}`, message: `${GROUP_LABEL[k]} (${unit === 'ind' ? 'individuals' : 'households'}) add up to ${sum} over the arrival periods, but the total is ${f[k][unit]}.` });
+          issues.push(issueAt(`body.byPeriod.${k}.${unit}`, unit === 'ind' ? 'mobility.periodSumIndividuals' : 'mobility.periodSumHouseholds', { group: GROUP_LABEL[k], sum, total: f[k][unit] }));
       }
   }
   if (body.idpMales != null && body.idpFemales != null && body.idpMales + body.idpFemales !== f.idps.ind)
-    issues.push({ path: 'body.idpMales', message: `idpMales + idpFemales = ${body.idpMales + body.idpFemales}, but there are ${f.idps.ind} IDPs.` });
+    issues.push(issueAt('body.idpMales', 'mobility.idpSexSum', { sum: body.idpMales + body.idpFemales, idps: f.idps.ind }));
   if (body.idpOriginAdmin1Pcode && !g.adm1.has(body.idpOriginAdmin1Pcode))
-    issues.push({ path: 'body.idpOriginAdmin1Pcode', message: `${body.idpOriginAdmin1Pcode} is not a province (admin 1) P-code of ${operationId}.` });
+    issues.push(issueAt('body.idpOriginAdmin1Pcode', 'mobility.notProvince', { pcode: body.idpOriginAdmin1Pcode, operationId }));
   const settlement = body.settlement?.trim() || null;
   const adm2 = place?.adm2 ?? body.admin2Pcode;
   return {
@@ -401,11 +401,11 @@ export function baselineColumns(g: Gazetteer, scope: string[] | null, operationI
 export function eventColumns(g: Gazetteer, scope: string[] | null, operationId: string, body: EventBody, issues: FieldIssue[], today: string): Columns | 'outside' {
   const place = districtCheck(g, scope, operationId, 'body.admin2Pcode', body.admin2Pcode, issues);
   if (place === 'outside') return place;
-  if (body.eventDate > today) issues.push({ path: 'body.eventDate', message: `${body.eventDate} is in the future (today is ${today}).` });
-  if (body.displacedHh > body.affectedHh) issues.push({ path: 'body.displacedHh', message: `${body.displacedHh} displaced households, more than the ${body.affectedHh} affected.` });
+  if (body.eventDate > today) issues.push(issueAt('body.eventDate', 'date.futureToday', { date: body.eventDate, today }));
+  if (body.displacedHh > body.affectedHh) issues.push(issueAt('body.displacedHh', 'mobility.displacedOverAffected', { displaced: body.displacedHh, affected: body.affectedHh }));
   const ind = body.displacedInd ?? null;
-  if (ind !== null && ind < body.displacedHh) issues.push({ path: 'body.displacedInd', message: `${ind} displaced individuals, fewer than the ${body.displacedHh} displaced households.` });
-  if (ind !== null && ind > 0 && body.displacedHh === 0) issues.push({ path: 'body.displacedInd', message: `${ind} displaced individuals live in at least one displaced household.` });
+  if (ind !== null && ind < body.displacedHh) issues.push(issueAt('body.displacedInd', 'mobility.individualsBelowHouseholds', { ind, hh: body.displacedHh }));
+  if (ind !== null && ind > 0 && body.displacedHh === 0) issues.push(issueAt('body.displacedInd', 'mobility.individualsNoHousehold', { ind }));
   checkNeeds('body.priorityNeeds', body.priorityNeeds, issues);
   return {
     admin1Pcode: place?.adm1 ?? '',
@@ -438,14 +438,14 @@ export function siteColumns(g: Gazetteer, scope: string[] | null, body: SiteBody
   let adm2 = '';
   if (site) {
     const d = districtOf(g, site.areaPcode);
-    if (!d) issues.push({ path: 'body.siteId', message: `${site.code} is not located in a district; set its area first.` });
+    if (!d) issues.push(issueAt('body.siteId', 'mobility.siteNoDistrict', { site: site.code }));
     else {
       if (!inAreaScope(scope, d)) return 'outside';
       adm2 = d;
       adm1 = g.adm2.get(d)!.parent ?? d.slice(0, 4);
     }
   }
-  if (body.households > body.individuals) issues.push({ path: 'body.households', message: `${body.households} households but only ${body.individuals} individuals.` });
+  if (body.households > body.individuals) issues.push(issueAt('body.households', 'mobility.householdsOverIndividuals', { hh: body.households, ind: body.individuals }));
   checkNeeds('body.priorityNeeds', body.priorityNeeds, issues);
   return {
     admin1Pcode: adm1,
@@ -477,7 +477,7 @@ async function columnsOf(
   issues: FieldIssue[],
 ): Promise<{ cols: Columns; site: SiteFacts | null }> {
   if (body.kind !== round.kind) {
-    issues.push({ path: 'body.kind', message: `Round ${round.roundNumber} is a ${round.kind} round; its assessments are of kind ${round.kind}.` });
+    issues.push(issueAt('body.kind', 'mobility.kindMismatch', { round: round.roundNumber, kind: round.kind }));
     throw invalid(issues);
   }
   const scope = areaScope(auth.grants, 'mobility.write', round.operationId);
@@ -489,7 +489,7 @@ async function columnsOf(
       return { id: s.id, code: s.code, name: s.name, areaPcode: s.areaPcode, operationId: s.operationId };
     } catch (err) {
       if (err instanceof AppError && err.code === 'NOT_FOUND') {
-        issues.push({ path, message: `No site ${id} in ${round.operationId}.` });
+        issues.push(issueAt(path, 'place.noSite', { site: id, operationId: round.operationId }));
         return null;
       }
       throw err;
@@ -601,7 +601,7 @@ function auditColumns(r: Columns & { version: number }) {
 
 function checkRoundOpen(round: RoundRow) {
   if (round.status === 'verified' || round.status === 'published')
-    throw conflict(`Round ${round.roundNumber} is ${round.status}: its assessments can no longer change.`, [{ path: 'roundStatus', message: `Is ${round.status}.` }]);
+    throw conflict(`Round ${round.roundNumber} is ${round.status}: its assessments can no longer change.`, [issueAt('roundStatus', 'status.is', { status: round.status })]);
 }
 
 const versionsOf = (tx: Tx, id: string): Promise<AssessmentRow[]> => versionsIn(tx, mobilityAssessments, id);
@@ -617,7 +617,7 @@ async function reachableAssessment(tx: Tx, auth: AuthContext, permission: Permis
 
 const keyConflict = (cols: Columns) =>
   conflict(`The round already has an assessment for ${cols.locationKey.replace(/^(adm2|site|stl):/, '')}; correct that one instead.`, [
-    { path: cols.siteId ? 'body.siteId' : cols.settlement ? 'body.settlement' : 'body.admin2Pcode', message: 'Already assessed in this round.' },
+    issueAt(cols.siteId ? 'body.siteId' : cols.settlement ? 'body.settlement' : 'body.admin2Pcode', 'mobility.alreadyAssessed'),
   ]);
 
 export async function createAssessment(tx: Tx, auth: AuthContext, actor: Actor, roundId: string, body: AssessmentCreate): Promise<{ created: boolean; assessment: AssessmentDetail }> {
@@ -632,7 +632,7 @@ export async function createAssessment(tx: Tx, auth: AuthContext, actor: Actor, 
     const cur = existing.find((v) => v.current)!;
     if (first.bodyHash === bodyHash && first.roundId === roundId && inAreaScope(areaScope(auth.grants, 'mobility.read', cur.operationId), cur.admin2Pcode))
       return { created: false, assessment: await detailOf(tx, auth, round, existing, g) };
-    throw conflict('An assessment with this id exists with a different body; correct it with PUT /mobility/assessments/:id.', [{ path: 'body.id', message: 'Already used with another body.' }]);
+    throw conflict('An assessment with this id exists with a different body; correct it with PUT /mobility/assessments/:id.', [issueAt('body.id', 'value.usedOtherBody')]);
   }
   if (issues.length) throw invalid(issues);
   checkRoundOpen(round);

@@ -40,16 +40,17 @@ import {
   SPECIFIC_NEEDS,
   WG_LEVELS,
 } from './kinds';
+import { schemaText } from '../../shared/messages';
 
 export * from './kinds';
 
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'Not a calendar date');
+  .regex(/^\d{4}-\d{2}-\d{2}$/, schemaText('value.isoDate'))
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), schemaText('value.notCalendarDate'));
 const operation = z.string().min(2).max(10);
 const pcode = z.string().trim().toUpperCase().min(2).max(20);
-const iso3 = z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'An ISO 3166 alpha-3 code, e.g. AFG');
+const iso3 = z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, schemaText('value.iso3', { example: 'AFG' }));
 const name = z.string().trim().max(100);
 const optName = name.nullish();
 

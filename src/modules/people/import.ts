@@ -28,7 +28,9 @@ import { derivedUuid } from '../../imports/ids';
 import type { Existing, GroupIssueSink, GroupRow, ImportAdapter, ImportField, ImportSession, ImportWarning, MappedRow } from '../../imports/types';
 import { asciiDigits } from '../../imports/values';
 import { audit } from '../../server/audit';
-import type { FieldIssue } from '../../server/errors';
+import { issueAt, type FieldIssue } from '../../server/errors';
+import { messageOfZodIssue, valueAt } from '../../server/zod-messages';
+import { msg, type Message } from '../../shared/messages';
 import { allows } from '../../server/permissions';
 import { todayIn } from '../../shared/calendar';
 import { uuidv7 } from '../../shared/ids';
@@ -278,7 +280,10 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
 
     /** Where a field's value of a row lives: a main-sheet column of a joined workbook is on its submission's row. */
     const locate = (field: string, r: GroupRow): Loc => (r.mainRow !== undefined && scope.sheets?.of(field) === scope.sheets?.main ? { row: r.mainRow, sheet: scope.sheets!.main } : { row: r.row, sheet: r.sheet });
-    const named = (l: Loc) => `row ${l.row}${l.sheet ? ` (${l.sheet})` : ''}`;
+    /** A row named in a message: its number, and its sheet in a joined workbook. */
+    const where = (l: Loc) => (l.sheet ? { row: l.row, sheet: l.sheet } : { row: l.row });
+    const samePerson = (name: string, l: { row: number; sheet?: string }, decision: string, score: number): Message =>
+      l.sheet ? msg('people.maybeSamePersonSheet', { name, row: l.row, sheet: l.sheet, decision, score }) : msg('people.maybeSamePerson', { name, row: l.row, decision, score });
     const present = (v: string | string[] | undefined) => v !== undefined && (!Array.isArray(v) || v.length > 0);
 
     function build(rows: GroupRow[], issue: GroupIssueSink): HouseholdImport | null {
@@ -295,7 +300,7 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
           if (hh[f as keyof typeof hh] === undefined) {
             hh[f as keyof typeof hh] = v;
             hhRow[f] = l;
-          } else if (JSON.stringify(hh[f as keyof typeof hh]) !== JSON.stringify(v)) issue(l.row, f, `Differs from ${named(hhRow[f]!)} of the same household.`, l.sheet);
+          } else if (JSON.stringify(hh[f as keyof typeof hh]) !== JSON.stringify(v)) issue(l.row, f, hhRow[f]!.sheet ? msg('people.differsFromSheet', { row: hhRow[f]!.row, sheet: hhRow[f]!.sheet! }) : msg('people.differsFrom', { row: hhRow[f]!.row }), l.sheet);
         }
       const firstLoc: Loc = { row: first.row, sheet: first.sheet };
       const at = (field: string): Loc => hhRow[field] ?? locate(field, first);
@@ -315,7 +320,8 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
         for (const e of entries.slice(1))
           if (choice(e.values.relationship, RELATION) === 'head') {
             const l = e.at('relationship');
-            issue(l.row, 'relationship', `The head of household is given in the household's own row (${named(entries[0].at('givenName'))}); a member of the repeat group cannot be the head too.`, l.sheet);
+            const h = entries[0].at('givenName');
+            issue(l.row, 'relationship', h.sheet ? msg('people.headInOwnRowSheet', { row: h.row, sheet: h.sheet }) : msg('people.headInOwnRow', { row: h.row }), l.sheet);
           }
       const birthFields: (string | null)[] = [];
       const members: HouseholdCreate['members'] = entries.map((r, i) => {
@@ -346,7 +352,7 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
           if (level) wg[d] = level;
         });
         const uasc = lower(v.uasc);
-        if (uasc !== undefined && !YES.has(uasc) && !NO.has(uasc)) issue(r.at('uasc').row, 'uasc', `"${v.uasc}" is not yes or no.`, r.at('uasc').sheet);
+        if (uasc !== undefined && !YES.has(uasc) && !NO.has(uasc)) issue(r.at('uasc').row, 'uasc', msg('cell.notYesNo', { value: String(v.uasc) }), r.at('uasc').sheet);
         return {
           id: memberId,
           relationship,
@@ -371,12 +377,12 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
       const cp = text(hh.crossingPoint as string | undefined);
       if (cp) {
         crossingSiteId = siteByCode.get(cp.toUpperCase()) ?? (sites.has(cp.toLowerCase()) ? cp.toLowerCase() : null);
-        if (!crossingSiteId) issue(at('crossingPoint').row, 'crossingPoint', `No crossing point ${cp} in ${operationId}.`, at('crossingPoint').sheet);
+        if (!crossingSiteId) issue(at('crossingPoint').row, 'crossingPoint', msg('people.noCrossingPoint', { site: cp, operationId }), at('crossingPoint').sheet);
       }
       const consentValue = lower(hh.consent as string | undefined);
-      if (consentValue !== undefined && !YES.has(consentValue) && !NO.has(consentValue)) issue(at('consent').row, 'consent', `"${hh.consent}" is not yes or no.`, at('consent').sheet);
+      if (consentValue !== undefined && !YES.has(consentValue) && !NO.has(consentValue)) issue(at('consent').row, 'consent', msg('cell.notYesNo', { value: String(hh.consent) }), at('consent').sheet);
       const femaleHeaded = lower(hh.femaleHeaded as string | undefined);
-      if (femaleHeaded !== undefined && !YES.has(femaleHeaded) && !NO.has(femaleHeaded)) issue(at('femaleHeaded').row, 'femaleHeaded', `"${hh.femaleHeaded}" is not yes or no.`, at('femaleHeaded').sheet);
+      if (femaleHeaded !== undefined && !YES.has(femaleHeaded) && !NO.has(femaleHeaded)) issue(at('femaleHeaded').row, 'femaleHeaded', msg('cell.notYesNo', { value: String(hh.femaleHeaded) }), at('femaleHeaded').sheet);
       const consentOn = text(hh.consentDate as string | undefined) ? asciiDigits(text(hh.consentDate as string)!).slice(0, 10) : today;
       const purposes = consentValue !== undefined && YES.has(consentValue) ? ['registration', ...((hh.consentPurposes as string[] | undefined) ?? []).filter((p) => p !== 'registration')] : [];
       const draft = {
@@ -399,13 +405,13 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
       const parsed = householdCreate.safeParse(draft);
       // Fields the schema already refused: the service's checks below do not repeat them.
       const refused = new Set<string>();
-      const report = (l: Loc, field: string, message: string, fromSchema = false) => {
+      const report = (l: Loc, field: string, message: Message, fromSchema = false) => {
         const k = `${l.sheet ?? ''}/${l.row}/${field}`;
         if (fromSchema) refused.add(k);
         else if (refused.has(k)) return;
         issue(l.row, field, message, l.sheet);
       };
-      const place = (p: (string | number)[], message: string, fromSchema = false) => {
+      const place = (p: (string | number)[], message: Message, fromSchema = false) => {
         if (p[0] === 'members' && typeof p[1] === 'number' && p.length > 2 && entries[p[1]]) {
           const e = entries[p[1]];
           const f = e.field(fieldOfPath(p.slice(2), birthFields[p[1]]));
@@ -417,7 +423,7 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
           report(at(f), f, message, fromSchema);
         }
       };
-      if (!parsed.success) for (const e of parsed.error.issues) place(e.path as (string | number)[], e.message, true);
+      if (!parsed.success) for (const e of parsed.error.issues) place(e.path as (string | number)[], messageOfZodIssue(e, valueAt(draft, e.path as (string | number)[]) === undefined), true);
       // With a refused field the rest is still checked (one report lists every problem of the file).
       const body = (parsed.success ? parsed.data : draft) as HouseholdCreate;
       // 2. The service's checks, as for a request.
@@ -430,16 +436,16 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
         // A head from the household's own row is the one head (a second one is reported above).
         if (!headValues) headCheck(body.members, 'body.members', ctx.issues);
         memberCols = body.members.map((m, i) => {
-          if (!hasAnyName(m)) ctx.issues.push({ path: `body.members.${i}.givenName`, message: 'At least one name (any script) is required.' });
+          if (!hasAnyName(m)) ctx.issues.push(issueAt(`body.members.${i}.givenName`, 'people.nameRequired'));
           m.documents.forEach((d, j) => checkDocument(d, `body.members.${i}.documents.${j}`, ctx.issues));
           return memberColumns(m, ctx, `body.members.${i}`);
         });
-        for (const [i, c] of body.consents.entries()) if (c.givenOn > today) ctx.issues.push({ path: `body.consents.${i}.givenOn`, message: `${c.givenOn} is in the future.` });
+        for (const [i, c] of body.consents.entries()) if (c.givenOn > today) ctx.issues.push(issueAt(`body.consents.${i}.givenOn`, 'date.future', { date: c.givenOn }));
       } catch (err) {
         // Only a body the schema refused can trip the checks; its problems are reported already.
         if (parsed.success) throw err;
       }
-      for (const e of ctx.issues as FieldIssue[]) place(e.path.split('.').slice(1).map((x) => (/^\d+$/.test(x) ? Number(x) : x)), e.message);
+      for (const e of ctx.issues as FieldIssue[]) place(e.path.split('.').slice(1).map((x) => (/^\d+$/.test(x) ? Number(x) : x)), e);
       if (!parsed.success) return null;
       if (ctx.issues.length) return null;
       const now = new Date();
@@ -499,7 +505,7 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
         for (const r of list) {
           const h = byId.get(r.household.id!);
           if (h === undefined) continue;
-          out.set(r.key, h === r.hash ? { same: true } : { same: false, field: 'householdKey', row: r.keyAt.row, ...(r.keyAt.sheet ? { sheet: r.keyAt.sheet } : {}), message: `Household ${r.key} was imported before with other content; it is left as it is (edit it in the registry).` });
+          out.set(r.key, h === r.hash ? { same: true } : { same: false, field: 'householdKey', row: r.keyAt.row, ...(r.keyAt.sheet ? { sheet: r.keyAt.sheet } : {}), ...msg('people.importedBefore', { key: r.key }) });
         }
         return out;
       },
@@ -518,9 +524,9 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
         const registry = await registryRecords(db, operationId, thisYear);
         const warnings: ImportWarning[] = [];
         const name = (rec: HouseholdImport, member: number) => displayName(rec.body.members[member]) || `member ${member + 1}`;
-        const add = (rec: HouseholdImport, member: number, f: Flag, message: string) => {
+        const add = (rec: HouseholdImport, member: number, f: Flag, message: Message) => {
           (flags.get(rec.key) ?? flags.set(rec.key, []).get(rec.key)!).push(f);
-          warnings.push({ key: rec.key, row: rec.rows[member], ...(rec.sheets[member] ? { sheet: rec.sheets[member] } : {}), field: rec.nameFields[member], message });
+          warnings.push({ key: rec.key, row: rec.rows[member], ...(rec.sheets[member] ? { sheet: rec.sheets[member] } : {}), field: rec.nameFields[member], ...message });
         };
         // Against the registry: only households the user may see are named (others stay hidden).
         let registryPairs = 0;
@@ -531,7 +537,7 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
             const other = registry.byId.get(p.a);
             if (!mine || !other || !allows(auth.grants, 'people.read', { operationId, areaPcode: other.pcode, organisationId: other.organisationId })) continue;
             registryPairs++;
-            add(mine.rec, mine.member, { member: mine.member, candidateIndividualId: p.a, candidateHouseholdId: other.householdId, source: 'registry', score: p.score, decision: p.decision }, `${name(mine.rec, mine.member)} may already be registered in household ${other.reference} (${p.decision}, score ${p.score}).`);
+            add(mine.rec, mine.member, { member: mine.member, candidateIndividualId: p.a, candidateHouseholdId: other.householdId, source: 'registry', score: p.score, decision: p.decision }, msg('people.maybeRegistered', { name: name(mine.rec, mine.member), household: other.reference, decision: p.decision, score: p.score }));
           }
         }
         // Within the file: people of two different households of the batch.
@@ -544,7 +550,7 @@ export const householdsImport: ImportAdapter<HouseholdImport> = {
             if (!a || !b || a.rec === b.rec) continue;
             batchPairs++;
             const [early, late] = a.rec.rows[a.member] <= b.rec.rows[b.member] ? [a, b] : [b, a];
-            add(late.rec, late.member, { member: late.member, candidateIndividualId: early.rec.members[early.member].id, candidateHouseholdId: early.rec.household.id!, source: 'batch', score: p.score, decision: p.decision }, `${name(late.rec, late.member)} may be the same person as ${named({ row: early.rec.rows[early.member], sheet: early.rec.sheets[early.member] })} (${p.decision}, score ${p.score}).`);
+            add(late.rec, late.member, { member: late.member, candidateIndividualId: early.rec.members[early.member].id, candidateHouseholdId: early.rec.household.id!, source: 'batch', score: p.score, decision: p.decision }, samePerson(name(late.rec, late.member), where({ row: early.rec.rows[early.member], sheet: early.rec.sheets[early.member] }), p.decision, p.score));
           }
         }
         lastDuplicateCheck = { registry: registry.records.length, batch: batch.length, ms: Math.round(performance.now() - t0), warnings: warnings.length };

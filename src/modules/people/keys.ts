@@ -6,6 +6,7 @@
  * All name normalisation comes from the dedup engine (variant dictionary, Arabic folding,
  * transliteration, consonant skeletons), so search, lookup and batch dedup agree.
  */
+import { msg, type Message } from '../../shared/messages';
 import { fromSolarHijri, isValidGregorian, parseSolarHijri } from '../../shared/calendar';
 import type { PersonRecord } from '../dedup/engine';
 import { hasArabicScript, nameKey, nameTokenKeys, nameTokens, normaliseDocument, normalisePhone, skeleton } from '../dedup/engine/normalise';
@@ -16,32 +17,32 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const ymd = (y: number, m: number, d: number) => `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
 
 /** A normalised birth, or an error message for the field. `today` is the registration date (YYYY-MM-DD). */
-export function normaliseBirthInput(b: BirthInput, today: string): { birth: BirthView } | { error: string } {
+export function normaliseBirthInput(b: BirthInput, today: string): { birth: BirthView } | { error: Message } {
   const v = toLatinDigits(b.value.trim());
   const thisYear = Number(today.slice(0, 4));
   const plausible = (y: number) => y >= thisYear - 125 && y <= thisYear;
-  const out = (date: string | null, yearFrom: number, yearTo: number): { birth: BirthView } | { error: string } => {
-    if (date && date > today) return { error: 'The date of birth is in the future.' };
-    if (!plausible(yearFrom) || !plausible(Math.min(yearTo, thisYear))) return { error: `The birth year must lie between ${thisYear - 125} and ${thisYear}.` };
+  const out = (date: string | null, yearFrom: number, yearTo: number): { birth: BirthView } | { error: Message } => {
+    if (date && date > today) return { error: msg('people.birthFuture') };
+    if (!plausible(yearFrom) || !plausible(Math.min(yearTo, thisYear))) return { error: msg('people.birthYearRange', { from: thisYear - 125, to: thisYear }) };
     return { birth: { precision: b.precision, input: b.value, date, yearFrom, yearTo: Math.min(yearTo, thisYear) } };
   };
   switch (b.precision) {
     case 'exact': {
       const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(v);
-      if (!m || !isValidGregorian(+m[1], +m[2], +m[3])) return { error: 'An exact date as YYYY-MM-DD.' };
+      if (!m || !isValidGregorian(+m[1], +m[2], +m[3])) return { error: msg('people.birthExact') };
       return out(ymd(+m[1], +m[2], +m[3]), +m[1], +m[1]);
     }
     case 'month': {
       const m = /^(\d{4})-(\d{1,2})$/.exec(v);
-      if (!m || +m[2] < 1 || +m[2] > 12) return { error: 'A month as YYYY-MM.' };
+      if (!m || +m[2] < 1 || +m[2] > 12) return { error: msg('people.birthMonth') };
       return out(ymd(+m[1], +m[2], 1), +m[1], +m[1]);
     }
     case 'year': {
-      if (!/^\d{4}$/.test(v)) return { error: 'A year as YYYY.' };
+      if (!/^\d{4}$/.test(v)) return { error: msg('people.birthYear') };
       return out(ymd(+v, 1, 1), +v, +v);
     }
     case 'estimated_age': {
-      if (!/^\d{1,3}$/.test(v) || +v > 125) return { error: 'An age in whole years (0–125).' };
+      if (!/^\d{1,3}$/.test(v) || +v > 125) return { error: msg('people.birthAge') };
       const age = +v;
       // Born between (today − age − 1 years, today − age]: the birth year is one of two.
       const hi = thisYear - age;
@@ -54,7 +55,7 @@ export function normaliseBirthInput(b: BirthInput, today: string): { birth: Birt
         return out(ymd(g.y, g.m, g.d), g.y, g.y);
       }
       if (/^\d{4}$/.test(v) && +v >= 1250 && +v < 1500) return out(ymd(+v + 621, 3, 21), +v + 621, +v + 622);
-      return { error: 'A Solar Hijri date as YYYY/MM/DD (e.g. 1365/04/12) or a Solar Hijri year.' };
+      return { error: msg('people.birthSolarHijri') };
     }
   }
 }

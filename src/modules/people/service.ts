@@ -4,7 +4,7 @@
  * household as a new row of people_household_versions and writes one audit row, all in the
  * caller's transaction.
  */
-import { isUniqueViolation } from '../../server/errors';
+import { fieldIssue, issueAt, isUniqueViolation } from '../../server/errors';
 import { canonicalHash } from '../../imports/canonical';
 import { randomBytes } from 'node:crypto';
 import { and, asc, count, desc, eq, gte, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
@@ -335,14 +335,14 @@ function cleanWg(wg: MemberInput['washingtonGroup']): Record<string, WgLevel | n
 }
 
 export function checkDocument(d: DocumentInput, path: string, issues: FieldIssue[]) {
-  if (d.validFrom && d.validTo && d.validTo < d.validFrom) issues.push({ path: `${path}.validTo`, message: 'The validity ends before it starts.' });
+  if (d.validFrom && d.validTo && d.validTo < d.validFrom) issues.push(issueAt(`${path}.validTo`, 'validity.endsBeforeStart'));
 }
 
 async function checkElsewhere(tx: Tx, ctx: Ctx, value: string | null | undefined, path: string) {
   if (!value) return null;
   const op = value.toUpperCase();
-  if (op === ctx.operationId) ctx.issues.push({ path, message: 'A member recorded elsewhere must be in another operation than the household.' });
-  else if (!(await operationExists(tx, op))) ctx.issues.push({ path, message: `No operation ${value}.` });
+  if (op === ctx.operationId) ctx.issues.push(issueAt(path, 'people.memberSameOperation'));
+  else if (!(await operationExists(tx, op))) ctx.issues.push(issueAt(path, 'place.noOperation', { operationId: value }));
   return op;
 }
 
@@ -356,7 +356,7 @@ export function memberColumns(m: Partial<MemberInput>, ctx: Ctx, path: string) {
     if (m.birth === null) Object.assign(cols, { birthPrecision: null, birthInput: null, birthDate: null, birthYearFrom: null, birthYearTo: null });
     else {
       const r = normaliseBirthInput(m.birth, ctx.today);
-      if ('error' in r) ctx.issues.push({ path: `${path}.birth.value`, message: r.error });
+      if ('error' in r) ctx.issues.push(fieldIssue(`${path}.birth.value`, r.error));
       else Object.assign(cols, { birthPrecision: r.birth.precision, birthInput: r.birth.input, birthDate: r.birth.date, birthYearFrom: r.birth.yearFrom, birthYearTo: r.birth.yearTo });
     }
   }
@@ -389,19 +389,19 @@ export function placeColumnsFrom(ctx: Ctx, b: Partial<HouseholdCreate>, known: R
   const pc = ['currentPcode', 'destinationPcode'] as const;
   for (const k of pc) {
     if (b[k] === undefined) continue;
-    if (b[k] && !known.has(b[k]!)) ctx.issues.push({ path: `body.${k}`, message: `${b[k]} is not a P-code of ${ctx.operationId}.` });
+    if (b[k] && !known.has(b[k]!)) ctx.issues.push(issueAt(`body.${k}`, 'place.notPcodeOf', { pcode: b[k]!, operationId: ctx.operationId }));
     cols[k] = b[k] ?? null;
   }
   if (b.originPcode !== undefined) {
-    if (b.originPcode && !/^[A-Z]{2}[0-9A-Z]*$/.test(b.originPcode)) ctx.issues.push({ path: 'body.originPcode', message: 'A P-code, e.g. PK513.' });
+    if (b.originPcode && !/^[A-Z]{2}[0-9A-Z]*$/.test(b.originPcode)) ctx.issues.push(issueAt('body.originPcode', 'place.pcodeFormat'));
     cols.originPcode = b.originPcode ?? null;
   }
   const sk = ['currentSiteId', 'destinationSiteId', 'crossingSiteId'] as const;
   for (const k of sk) {
     if (b[k] === undefined) continue;
     const s = b[k] ? sites.get(b[k]!) : null;
-    if (b[k] && (!s || s.operationId !== ctx.operationId)) ctx.issues.push({ path: `body.${k}`, message: `No site ${b[k]} in ${ctx.operationId}.` });
-    else if (k === 'crossingSiteId' && s && s.kind !== 'border_crossing_point') ctx.issues.push({ path: `body.${k}`, message: `${s.code} is not a border crossing point.` });
+    if (b[k] && (!s || s.operationId !== ctx.operationId)) ctx.issues.push(issueAt(`body.${k}`, 'place.noSite', { site: b[k]!, operationId: ctx.operationId }));
+    else if (k === 'crossingSiteId' && s && s.kind !== 'border_crossing_point') ctx.issues.push(issueAt(`body.${k}`, 'place.notBorderCrossing', { site: s.code }));
     cols[k] = b[k] ?? null;
   }
   // A site without a P-code given places the household in the site's area.
@@ -410,7 +410,7 @@ export function placeColumnsFrom(ctx: Ctx, b: Partial<HouseholdCreate>, known: R
     if (s?.areaPcode) cols.currentPcode = s.areaPcode;
   }
   if (b.crossingDate !== undefined) {
-    if (b.crossingDate && b.crossingDate > ctx.today) ctx.issues.push({ path: 'body.crossingDate', message: `${b.crossingDate} is in the future.` });
+    if (b.crossingDate && b.crossingDate > ctx.today) ctx.issues.push(issueAt('body.crossingDate', 'date.future', { date: b.crossingDate }));
     cols.crossingDate = b.crossingDate ?? null;
   }
   return cols;
@@ -418,7 +418,7 @@ export function placeColumnsFrom(ctx: Ctx, b: Partial<HouseholdCreate>, known: R
 
 export function ensureWritable(auth: AuthContext, target: { operationId: string; areaPcode: string | null; organisationId: string | null }, issues: FieldIssue[]) {
   if (!allows(auth.grants, 'people.write', target))
-    issues.push({ path: target.areaPcode ? 'body.currentPcode' : 'body.organisationId', message: 'Your grants do not let you register households at this place or for this organisation.' });
+    issues.push(issueAt(target.areaPcode ? 'body.currentPcode' : 'body.organisationId', 'people.notAllowedHere'));
 }
 
 export function documentRows(d: DocumentInput, person: { id: string; householdId: string; operationId: string }, actor: Actor, on: string) {
@@ -459,7 +459,7 @@ export async function refreshKeys(tx: Tx, householdId: string, only?: string[]):
 /** 409 when the change was based on another version than the current one. */
 function checkBase(h: HouseholdRow, baseVersion: number | null) {
   if (baseVersion !== null && baseVersion !== h.version)
-    throw conflict(`Household ${h.reference} is at version ${h.version}; your change was based on version ${baseVersion}. Reload and apply it again.`, [{ path: 'body.baseVersion', message: `Current version is ${h.version}.` }]);
+    throw conflict(`Household ${h.reference} is at version ${h.version}; your change was based on version ${baseVersion}. Reload and apply it again.`, [issueAt('body.baseVersion', 'version.current', { version: h.version })]);
 }
 
 /** Bumps the version (409 when `baseVersion` is not the current one) and stores the new snapshot. */
@@ -485,7 +485,7 @@ async function storeSnapshot(tx: Tx, h: HouseholdRow, action: string, actor: Act
 
 export function headCheck(members: { relationship: string; removedAt?: Date | null }[], path: string, issues: FieldIssue[]) {
   const heads = members.filter((m) => m.relationship === 'head' && !m.removedAt).length;
-  if (heads !== 1) issues.push({ path, message: heads ? 'A household has one head.' : 'One member must be the head of household.' });
+  if (heads !== 1) issues.push(issueAt(path, heads ? 'people.oneHead' : 'people.headMissing'));
 }
 
 export async function createHousehold(tx: Tx, auth: AuthContext, actor: Actor, body: HouseholdCreate): Promise<{ created: boolean; detail: HouseholdDetail; touched: Touched }> {
@@ -494,7 +494,7 @@ export async function createHousehold(tx: Tx, auth: AuthContext, actor: Actor, b
   const [existing] = await tx.select().from(peopleHouseholds).where(eq(peopleHouseholds.id, body.id)).limit(1);
   if (existing) {
     if (existing.bodyHash !== bodyHash || !allows(auth.grants, 'people.read', targetOf(existing)))
-      throw conflict('A household with this id exists with other content.', [{ path: 'body.id', message: 'Already used.' }]);
+      throw conflict('A household with this id exists with other content.', [issueAt('body.id', 'value.used')]);
     return { created: false, detail: await detail(tx, auth, actor, existing), touched: { operationId, individualIds: [] } };
   }
   const today = todayIn(await operationTimeZone(tx, operationId));
@@ -502,7 +502,7 @@ export async function createHousehold(tx: Tx, auth: AuthContext, actor: Actor, b
   const places = await placeColumns(tx, ctx, body);
   let organisationId = body.organisationId ?? null;
   if (!organisationId) organisationId = defaultOrganisation(auth, operationId);
-  else if (!(await organisationExists(tx, organisationId))) ctx.issues.push({ path: 'body.organisationId', message: 'No such organisation.' });
+  else if (!(await organisationExists(tx, organisationId))) ctx.issues.push(issueAt('body.organisationId', 'place.noOrganisation'));
   ensureWritable(auth, { operationId, areaPcode: places.currentPcode ?? null, organisationId }, ctx.issues);
   headCheck(body.members, 'body.members', ctx.issues);
   const ids = new Set<string>();
@@ -510,14 +510,14 @@ export async function createHousehold(tx: Tx, auth: AuthContext, actor: Actor, b
   const docRows: ReturnType<typeof documentRows>[] = [];
   for (const [i, m] of body.members.entries()) {
     const path = `body.members.${i}`;
-    if (ids.has(m.id)) ctx.issues.push({ path: `${path}.id`, message: 'Used twice.' });
+    if (ids.has(m.id)) ctx.issues.push(issueAt(`${path}.id`, 'value.usedTwice'));
     ids.add(m.id);
-    if (!hasAnyName(m)) ctx.issues.push({ path: `${path}.givenName`, message: 'At least one name (any script) is required.' });
+    if (!hasAnyName(m)) ctx.issues.push(issueAt(`${path}.givenName`, 'people.nameRequired'));
     const cols = memberColumns(m, ctx, path);
     const elsewhere = await checkElsewhere(tx, ctx, m.elsewhereOperationId, `${path}.elsewhereOperationId`);
     memberRows.push({ ...(cols as typeof peopleIndividuals.$inferInsert), id: m.id, householdId: body.id, operationId, position: m.relationship === 'head' ? 0 : i + 1, elsewhereOperationId: elsewhere, matchKeys: {} });
     for (const [j, d] of m.documents.entries()) {
-      if (ids.has(d.id)) ctx.issues.push({ path: `${path}.documents.${j}.id`, message: 'Used twice.' });
+      if (ids.has(d.id)) ctx.issues.push(issueAt(`${path}.documents.${j}.id`, 'value.usedTwice'));
       ids.add(d.id);
       checkDocument(d, `${path}.documents.${j}`, ctx.issues);
       docRows.push(documentRows(d, { id: m.id, householdId: body.id, operationId }, actor, today));
@@ -525,8 +525,8 @@ export async function createHousehold(tx: Tx, auth: AuthContext, actor: Actor, b
   }
   const head = body.members.find((m) => m.relationship === 'head');
   for (const [i, c] of body.consents.entries()) {
-    if (c.individualId && !body.members.some((m) => m.id === c.individualId)) ctx.issues.push({ path: `body.consents.${i}.individualId`, message: 'Not a member of this household.' });
-    if (c.givenOn > today) ctx.issues.push({ path: `body.consents.${i}.givenOn`, message: `${c.givenOn} is in the future.` });
+    if (c.individualId && !body.members.some((m) => m.id === c.individualId)) ctx.issues.push(issueAt(`body.consents.${i}.individualId`, 'people.notMember'));
+    if (c.givenOn > today) ctx.issues.push(issueAt(`body.consents.${i}.givenOn`, 'date.future', { date: c.givenOn }));
   }
   if (ctx.issues.length) throw invalid(ctx.issues);
 
@@ -630,7 +630,7 @@ export async function updateHousehold(tx: Tx, auth: AuthContext, actor: Actor, i
   if (patch.femaleHeaded !== undefined) set.femaleHeaded = patch.femaleHeaded;
   if (patch.notes !== undefined) set.notes = patch.notes ?? null;
   if (patch.organisationId !== undefined) {
-    if (patch.organisationId && !(await organisationExists(tx, patch.organisationId))) ctx.issues.push({ path: 'body.organisationId', message: 'No such organisation.' });
+    if (patch.organisationId && !(await organisationExists(tx, patch.organisationId))) ctx.issues.push(issueAt('body.organisationId', 'place.noOrganisation'));
     set.organisationId = patch.organisationId ?? null;
   }
   const after = { ...h, ...set } as HouseholdRow;
@@ -675,7 +675,7 @@ async function member(tx: Tx, h: HouseholdRow, individualId: string): Promise<In
 export async function addMember(tx: Tx, auth: AuthContext, actor: Actor, id: string, body: MemberAdd) {
   const { h, ctx } = await writable(tx, auth, id);
   const m = body.member;
-  if (!hasAnyName(m)) ctx.issues.push({ path: 'body.member.givenName', message: 'At least one name (any script) is required.' });
+  if (!hasAnyName(m)) ctx.issues.push(issueAt('body.member.givenName', 'people.nameRequired'));
   const cols = memberColumns(m, ctx, 'body.member');
   const elsewhere = await checkElsewhere(tx, ctx, m.elsewhereOperationId, 'body.member.elsewhereOperationId');
   const current = await tx.select({ relationship: peopleIndividuals.relationship, removedAt: peopleIndividuals.removedAt, position: peopleIndividuals.position }).from(peopleIndividuals).where(eq(peopleIndividuals.householdId, h.id));
@@ -709,7 +709,7 @@ export async function updateMember(tx: Tx, auth: AuthContext, actor: Actor, id: 
   const cols = memberColumns(patch, ctx, 'body');
   if (patch.elsewhereOperationId !== undefined) cols.elsewhereOperationId = await checkElsewhere(tx, ctx, patch.elsewhereOperationId, 'body.elsewhereOperationId');
   const after = { ...before, ...cols } as IndividualRow;
-  if (!hasAnyName(after)) ctx.issues.push({ path: 'body.givenName', message: 'At least one name (any script) is required.' });
+  if (!hasAnyName(after)) ctx.issues.push(issueAt('body.givenName', 'people.nameRequired'));
   if (patch.relationship !== undefined && (patch.relationship === 'head') !== (before.relationship === 'head')) {
     const current = await tx.select({ id: peopleIndividuals.id, relationship: peopleIndividuals.relationship, removedAt: peopleIndividuals.removedAt }).from(peopleIndividuals).where(eq(peopleIndividuals.householdId, h.id));
     headCheck(current.map((c) => (c.id === individualId ? { ...c, relationship: patch.relationship! } : c)), 'body.relationship', ctx.issues);
@@ -730,7 +730,7 @@ export async function removeMember(tx: Tx, auth: AuthContext, actor: Actor, id: 
   const { h } = await writable(tx, auth, id);
   const m = await member(tx, h, individualId);
   if (m.removedAt) throw conflict('This member was already removed.');
-  if (m.relationship === 'head') throw invalid([{ path: 'params.individualId', message: 'Make another member the head before removing the head.' }]);
+  if (m.relationship === 'head') throw invalid([issueAt('params.individualId', 'people.headRemoval')]);
   checkBase(h, body.baseVersion);
   await tx.update(peopleIndividuals).set({ removedAt: new Date(), removalReason: body.reason, updatedAt: new Date() }).where(eq(peopleIndividuals.id, individualId));
   const row = await newVersion(tx, h, body.baseVersion, 'member.remove', actor);
@@ -770,8 +770,8 @@ export async function changeDocumentStatus(tx: Tx, auth: AuthContext, actor: Act
   }
   const { h, ctx } = loaded;
   const on = body.on ?? ctx.today;
-  if (on > ctx.today) throw invalid([{ path: 'body.on', message: `${on} is in the future.` }]);
-  if (body.validTo && doc.validFrom && body.validTo < doc.validFrom) throw invalid([{ path: 'body.validTo', message: 'The validity ends before it starts.' }]);
+  if (on > ctx.today) throw invalid([issueAt('body.on', 'date.future', { date: on })]);
+  if (body.validTo && doc.validFrom && body.validTo < doc.validFrom) throw invalid([issueAt('body.validTo', 'validity.endsBeforeStart')]);
   await tx.insert(peopleDocumentStatuses).values({ id: uuidv7(), documentId, householdId: h.id, status: body.status, on, validTo: body.validTo ?? null, note: body.note ?? null, createdBy: actor.userId });
   const set: Partial<DocumentRow> = { status: body.status };
   if (body.validTo) set.validTo = body.validTo;
@@ -784,8 +784,8 @@ export async function changeDocumentStatus(tx: Tx, auth: AuthContext, actor: Act
 export async function addConsent(tx: Tx, auth: AuthContext, actor: Actor, id: string, c: ConsentInput) {
   const { h, ctx } = await writable(tx, auth, id);
   const members = await tx.select({ id: peopleIndividuals.id, relationship: peopleIndividuals.relationship, removedAt: peopleIndividuals.removedAt }).from(peopleIndividuals).where(eq(peopleIndividuals.householdId, h.id));
-  if (c.individualId && !members.some((m) => m.id === c.individualId)) ctx.issues.push({ path: 'body.consent.individualId', message: 'Not a member of this household.' });
-  if (c.givenOn > ctx.today) ctx.issues.push({ path: 'body.consent.givenOn', message: `${c.givenOn} is in the future.` });
+  if (c.individualId && !members.some((m) => m.id === c.individualId)) ctx.issues.push(issueAt('body.consent.individualId', 'people.notMember'));
+  if (c.givenOn > ctx.today) ctx.issues.push(issueAt('body.consent.givenOn', 'date.future', { date: c.givenOn }));
   if (ctx.issues.length) throw invalid(ctx.issues);
   const head = members.find((m) => m.relationship === 'head' && !m.removedAt);
   try {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageOf, pageQuery } from '../../server/pagination';
 import { ORG_TYPES, SITE_KINDS } from './kinds';
+import { schemaText } from '../../shared/messages';
 
 export const operationView = z.object({
   id: z.string(),
@@ -117,7 +118,7 @@ export const siteParams = z.object({ id: z.uuid() });
 
 export const siteCreate = z.object({
   operationId: z.string().min(2).max(10),
-  code: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'Letters, digits, dot, dash and underscore only'),
+  code: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, schemaText('value.codeChars')),
   name: z.string().trim().min(1).max(200),
   nameLocal: trimmedOrNull(200),
   kind: z.enum(SITE_KINDS),
@@ -125,7 +126,7 @@ export const siteCreate = z.object({
   lon: z.number().min(-180).max(180).nullish(),
   coordPrecision: trimmedOrNull(200),
   areaPcode: z.string().trim().min(2).max(20).nullish(),
-  neighbourCountry: z.string().trim().regex(/^[A-Za-z]{3}$/, 'An ISO 3166 alpha-3 code, e.g. PAK').nullish(),
+  neighbourCountry: z.string().trim().regex(/^[A-Za-z]{3}$/, schemaText('value.iso3', { example: 'PAK' })).nullish(),
   flowMonitoring: z.boolean().default(false),
   active: z.boolean().default(true),
   notes: trimmedOrNull(4000),

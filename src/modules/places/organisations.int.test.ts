@@ -74,7 +74,7 @@ describe.each(BACKENDS)('organisations on %s', (backend) => {
     expect(bad.json().error.fields.map((f: { path: string }) => f.path)).toEqual(['body.type']);
     const badOp = await admin.post('/api/v1/organisations', { acronym: 'NRC', name: 'Norwegian Refugee Council', type: 'international_ngo', operationIds: ['AFG', 'XYZ'] });
     expect(badOp.statusCode).toBe(400);
-    expect(badOp.json().error.fields).toEqual([{ path: 'body.operationIds.1', message: 'No operation XYZ.' }]);
+    expect(badOp.json().error.fields).toEqual([{ path: 'body.operationIds.1', code: 'place.noOperation', params: { operationId: 'XYZ' }, message: 'No operation XYZ.' }]);
 
     const patched = await admin.patch(`/api/v1/organisations/${drc.id}`, { name: 'Danish Refugee Council (DRC)', operationIds: ['AFG'] });
     expect(patched.statusCode, patched.body).toBe(200);

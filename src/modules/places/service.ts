@@ -1,4 +1,4 @@
-import { isUniqueViolation } from '../../server/errors';
+import { issueAt, isUniqueViolation } from '../../server/errors';
 import { and, asc, count, eq, gt, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Tx } from '../../db/client';
@@ -289,13 +289,13 @@ async function checkSiteFields(tx: Tx, operationId: string, v: SiteFields): Prom
   const issues: FieldIssue[] = [];
   const hasLat = v.lat !== null && v.lat !== undefined;
   const hasLon = v.lon !== null && v.lon !== undefined;
-  if (hasLat !== hasLon) issues.push({ path: hasLat ? 'body.lon' : 'body.lat', message: 'Give both latitude and longitude, or neither.' });
+  if (hasLat !== hasLon) issues.push(issueAt(hasLat ? 'body.lon' : 'body.lat', 'place.latLonPair'));
   const box = COUNTRY_BOXES[operationId];
   if (box && hasLat && hasLon) {
     if (v.lat! < box.latMin || v.lat! > box.latMax)
-      issues.push({ path: 'body.lat', message: `Latitude ${v.lat} is outside ${box.name} (${box.latMin}–${box.latMax}); are latitude and longitude swapped?` });
+      issues.push(issueAt('body.lat', 'place.latOutside', { lat: v.lat!, area: box.name, min: box.latMin, max: box.latMax }));
     if (v.lon! < box.lonMin || v.lon! > box.lonMax)
-      issues.push({ path: 'body.lon', message: `Longitude ${v.lon} is outside ${box.name} (${box.lonMin}–${box.lonMax}); are latitude and longitude swapped?` });
+      issues.push(issueAt('body.lon', 'place.lonOutside', { lon: v.lon!, area: box.name, min: box.lonMin, max: box.lonMax }));
   }
   if (v.areaPcode) {
     const [a] = await tx
@@ -303,7 +303,7 @@ async function checkSiteFields(tx: Tx, operationId: string, v: SiteFields): Prom
       .from(adminAreas)
       .where(and(eq(adminAreas.operationId, operationId), eq(adminAreas.pcode, v.areaPcode)))
       .limit(1);
-    if (!a) issues.push({ path: 'body.areaPcode', message: `No admin area ${v.areaPcode} in ${operationId}.` });
+    if (!a) issues.push(issueAt('body.areaPcode', 'place.noArea', { pcode: v.areaPcode, operationId }));
   }
   return issues;
 }
@@ -315,7 +315,7 @@ async function codeTaken(tx: Tx, operationId: string, code: string, exceptId?: s
 }
 
 const codeConflict = (operationId: string, code: string) =>
-  conflict(`Site code ${code} is already used in ${operationId}.`, [{ path: 'body.code', message: 'Already used by another site of this operation.' }]);
+  conflict(`Site code ${code} is already used in ${operationId}.`, [issueAt('body.code', 'place.siteCodeUsed')]);
 
 /** Unique violations that slip past the pre-check (two requests at once) become 409s too. */
 /** Manage rights for a site in an area: 403 when the user reads the operation but may not change there. */
@@ -327,7 +327,7 @@ export async function createSite(tx: Tx, auth: AuthContext, actor: Actor, body: 
   const operationId = body.operationId.toUpperCase();
   const [op] = await tx.select({ id: operations.id }).from(operations).where(eq(operations.id, operationId)).limit(1);
   if (!op || !holds(auth.grants, 'places.read', operationId))
-    throw invalid([{ path: 'body.operationId', message: `No operation ${body.operationId}.` }]);
+    throw invalid([issueAt('body.operationId', 'place.noOperation', { operationId: body.operationId })]);
   const areaPcode = body.areaPcode ? body.areaPcode.toUpperCase() : null;
   requireManage(auth, operationId, areaPcode);
   const values = {
@@ -447,7 +447,7 @@ async function checkOrganisationOperations(tx: Tx, auth: AuthContext, wanted: st
   const known = new Set((await tx.select({ id: operations.id }).from(operations)).map((o) => o.id));
   const issues: FieldIssue[] = [];
   ops.forEach((op, i) => {
-    if (!known.has(op) || !holds(auth.grants, 'places.read', op)) issues.push({ path: `body.operationIds.${i}`, message: `No operation ${op}.` });
+    if (!known.has(op) || !holds(auth.grants, 'places.read', op)) issues.push(issueAt(`body.operationIds.${i}`, 'place.noOperation', { operationId: op }));
   });
   if (issues.length) throw invalid(issues);
   const changed = [...ops.filter((o) => !before.includes(o)), ...before.filter((o) => !ops.includes(o))];
@@ -456,7 +456,7 @@ async function checkOrganisationOperations(tx: Tx, auth: AuthContext, wanted: st
 }
 
 const acronymConflict = (acronym: string) =>
-  conflict(`An organisation with acronym ${acronym} exists already.`, [{ path: 'body.acronym', message: 'Already used by another organisation.' }]);
+  conflict(`An organisation with acronym ${acronym} exists already.`, [issueAt('body.acronym', 'place.acronymUsed')]);
 
 async function acronymTaken(tx: Tx, acronym: string, exceptId?: string): Promise<boolean> {
   const where = and(sql`upper(${organisations.acronym}) = ${acronym.toUpperCase()}`, exceptId ? ne(organisations.id, exceptId) : undefined);

@@ -4,6 +4,7 @@ import en from './en.json';
 import faAF from './fa-AF.json';
 import ps from './ps.json';
 import ur from './ur.json';
+import { ISSUE_TRANSLATIONS, nestCodes } from './issues';
 
 /**
  * Each web module may keep its own strings in `web/src/modules/<module>/i18n/<lang>.json`; they are
@@ -13,7 +14,8 @@ import ur from './ur.json';
 const moduleFiles = import.meta.glob<{ default: Record<string, unknown> }>('../modules/*/i18n/*.json', { eager: true });
 
 function withModules(code: string, base: Record<string, unknown>): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...base };
+  // Server validation messages by code (./issues.ts), under `issues`.
+  const merged: Record<string, unknown> = { ...base, issues: nestCodes(ISSUE_TRANSLATIONS[code] ?? {}) };
   for (const [file, mod] of Object.entries(moduleFiles)) {
     const m = /modules\/([^/]+)\/i18n\/([^/]+)\.json$/.exec(file);
     if (!m || m[2] !== code) continue;

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Alert, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api';
+import { issueText } from '../i18n/issues';
 
 export function Loading({ label }: { label?: string }) {
   const { t } = useTranslation();
@@ -33,8 +34,11 @@ export function useErrorMessage() {
         return t('errors.csrf');
       case 'RATE_LIMITED':
         return error.retryAfter ? t('errors.rateLimitedWait', { seconds: error.retryAfter }) : t('errors.rateLimited');
-      case 'VALIDATION_FAILED':
-        return t('errors.validation');
+      case 'VALIDATION_FAILED': {
+        // Problems not shown beside a field (the file, the mapping, a query) still need saying.
+        const details = [...new Set(error.fields.map(issueText))];
+        return details.length ? [t('errors.validation'), ...details.slice(0, 5), ...(details.length > 5 ? ['…'] : [])].join(' ') : t('errors.validation');
+      }
       case 'CONFLICT':
         return error.message || t('errors.conflict');
       case 'INTERNAL':

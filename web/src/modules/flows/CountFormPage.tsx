@@ -181,7 +181,7 @@ export default function CountFormPage() {
           </Alert>
         ) : conflictOnDay ? (
           <Alert color="red" role="alert" data-testid="count-conflict">
-            {isApiError(failure) ? failure.message : ''}
+            {errors.date}
           </Alert>
         ) : offline ? (
           <Alert color="orange" role="alert">

@@ -7,6 +7,7 @@ import { JobProgress } from '../../shell/JobProgress';
 import { useMe } from '../../shell/session';
 import { Empty, ErrorState, Loading, useErrorMessage } from '../../shell/states';
 import { useFormat } from '../../lib/format';
+import { issueText } from '../../i18n/issues';
 import { commitBatch, uploadFile, useBatch, useImportKinds, validateBatch, type Batch, type ImportKind } from './api';
 
 const NONE = '__none__';
@@ -227,7 +228,7 @@ function Outcome({ batch }: { batch: Batch }) {
     <Card withBorder>
       <Stack gap="sm">
         <Group gap="xs">
-          <Badge color={STATUS_COLOR[batch.status] ?? 'gray'} data-testid="import-status" data-status={batch.status}>
+          <Badge color={STATUS_COLOR[batch.status] ?? 'gray'} data-testid="import-status" data-status={batch.status} data-batch={batch.id}>
             {t(`imports.status.${batch.status}`)}
           </Badge>
           {batch.message && !runningNow && <Text size="sm">{batch.message}</Text>}
@@ -280,7 +281,7 @@ function Outcome({ batch }: { batch: Batch }) {
                             {t('imports.warning')}
                           </Badge>
                         )}
-                        {i.message}
+                        {issueText(i)}
                       </Table.Td>
                     </Table.Tr>
                   ))}

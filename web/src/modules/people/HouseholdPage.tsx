@@ -36,6 +36,7 @@ import {
   WG_DOMAINS,
   WG_LEVELS,
 } from '../../../../src/modules/people/kinds';
+import { issueText } from '../../i18n/issues';
 import { isApiError } from '../../api';
 import { DateLabel } from '../../shell/DateLabel';
 import { AnchorLink } from '../../shell/links';
@@ -94,7 +95,7 @@ function MutationError({ error, onReload }: { error: unknown; onReload: () => vo
       {isApiError(error) &&
         error.fields.map((f, i) => (
           <Text key={i} size="xs">
-            <code>{f.path.replace(/^body\./, '')}</code>: {f.message}
+            <code>{f.path.replace(/^body\./, '')}</code>: {issueText(f)}
           </Text>
         ))}
     </Alert>

@@ -5,6 +5,7 @@ import { useNavigate, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import type { HouseholdDetail } from '../../../../src/modules/people/contract';
 import { CONSENT_PURPOSES, POPULATION_GROUPS } from '../../../../src/modules/people/kinds';
+import { issueText } from '../../i18n/issues';
 import { isApiError } from '../../api';
 import { useOperation, useSites } from '../places/api';
 import { AreaPicker } from '../places/AreaPicker';
@@ -430,7 +431,7 @@ function SaveError({ error, op, householdId }: { error: unknown; op: string; hou
         <List size="sm">
           {error.fields.map((f, i) => (
             <List.Item key={i}>
-              <code>{f.path.replace(/^body\./, '')}</code>: {f.message}
+              <code>{f.path.replace(/^body\./, '')}</code>: {issueText(f)}
             </List.Item>
           ))}
         </List>

@@ -1,0 +1,268 @@
+/**
+ * The one catalogue of validation messages: every problem the server reports about a field of a
+ * request (`error.fields[]`) or a row of an import (the validation report) has a stable code here,
+ * with its English text. Placeholders are `{{name}}` (the i18next syntax): the server renders the
+ * English `message` from the code and its parameters, and the web app renders
+ * `t('issues.<code>', params)` in the user's language (web/src/i18n/issues/*.json; English comes
+ * from this file). A test keeps every language in step with this list.
+ *
+ * A code never changes its meaning once released: add a new code rather than rewording one into
+ * something else (stored import reports keep code and parameters).
+ */
+export const MESSAGES = {
+  // Generic checks of a value (requests and import cells).
+  'value.required': 'Required.',
+  'value.invalid': 'Not valid.',
+  'value.notText': 'Expected text.',
+  'value.notNumber': 'Expected a number.',
+  'value.notInteger': 'Expected a whole number.',
+  'value.notBoolean': 'Expected yes or no (true or false).',
+  'value.notList': 'Expected a list.',
+  'value.notObject': 'Expected an object.',
+  'value.wrongType': 'Expected a value of type {{expected}}.',
+  'value.tooShort': 'At least {{minimum}} characters.',
+  'value.tooLong': 'At most {{maximum}} characters.',
+  'value.tooSmall': 'At least {{minimum}}.',
+  'value.tooSmallExclusive': 'More than {{minimum}}.',
+  'value.tooBig': 'At most {{maximum}}.',
+  'value.tooBigExclusive': 'Less than {{maximum}}.',
+  'value.tooFew': 'At least {{minimum}} entries.',
+  'value.tooMany': 'At most {{maximum}} entries.',
+  'value.notOneOf': 'One of {{values}}.',
+  'value.notMultipleOf': 'A multiple of {{divisor}}.',
+  'value.badFormat': 'Not in the expected format.',
+  'value.notUuid': 'Expected a UUID.',
+  'value.notEmail': 'Expected an email address.',
+  'value.notDateTime': 'Expected a date and time (ISO 8601).',
+  'value.unknownFields': 'Unknown field(s): {{keys}}.',
+  'value.taken': 'Already taken.',
+  'value.used': 'Already used.',
+  'value.usedOtherBody': 'Already used with another body.',
+  'value.usedNewId': 'Already used; generate a new id.',
+  'value.usedTwice': 'Used twice.',
+  'value.isoDate': 'A date as YYYY-MM-DD',
+  'value.notCalendarDate': 'Not a calendar date',
+  'value.iso3': 'An ISO 3166 alpha-3 code, e.g. {{example}}',
+  'value.codeChars': 'Letters, digits, dot, dash and underscore only',
+
+  // Import cells (src/imports/values.ts).
+  'cell.numberRequired': 'A number is required.',
+  'cell.notWholeNumber': '"{{value}}" is not a whole number.',
+  'cell.below': '{{n}} is below {{min}}.',
+  'cell.above': '{{n}} is above {{max}}.',
+  'cell.dateRequired': 'A date is required.',
+  'cell.notDate': '"{{value}}" is not a date (use YYYY-MM-DD).',
+  'cell.notCalendarDate': '{{date}} is not a calendar date.',
+  'cell.yesNoRequired': 'Yes or no is required.',
+  'cell.notYesNo': '"{{value}}" is not yes or no.',
+  'cell.choiceRequired': 'A value is required ({{allowed}}).',
+  'cell.notOneOf': '"{{value}}" is not one of {{allowed}}.',
+  'cell.notUuid': '"{{value}}" is not a UUID.',
+  'cell.notIso3': '"{{value}}" is not an ISO 3166 alpha-3 code, e.g. PAK.',
+
+  // Import files and reports (src/imports, src/modules/imports).
+  'import.kindUnknown': 'Unknown kind {{kind}} ({{kinds}}).',
+  'import.fileEmpty': 'The file is empty.',
+  'import.fileUnreadable': '{{reason}}',
+  'import.noHeaderRow': 'The file has no header row.',
+  'import.noSuchField': 'There is no field {{field}} to map.',
+  'import.fieldUnmapped': '{{label}} is required: choose the column that holds it.',
+  'import.noSuchColumn': 'The file has no column "{{column}}".',
+  'import.duplicateRow': 'Same record as row {{row}}: it appears twice in the file.',
+  'import.rowInvalid': 'The row is not valid.',
+  'import.recordInvalid': 'The record is not valid.',
+
+  // Dates, periods and versions shared by modules.
+  'date.future': '{{date}} is in the future.',
+  'date.futureToday': '{{date}} is in the future (today is {{today}}).',
+  'date.futureTodayIn': '{{date}} is in the future (today is {{today}} in {{timeZone}}).',
+  'period.endsBeforeStart': 'The period ends before it starts.',
+  'period.endsBeforeStartOn': 'The period ends ({{to}}) before it starts ({{from}}).',
+  'validity.endsBeforeStart': 'The validity ends before it starts.',
+  'version.current': 'Current version is {{version}}.',
+  'status.is': 'Is {{status}}.',
+  'cursor.unknown': 'Unknown cursor; start again without it.',
+
+  // Places, operations and organisations.
+  'place.latLonPair': 'Give both latitude and longitude, or neither.',
+  'place.latOutside': 'Latitude {{lat}} is outside {{area}} ({{min}}–{{max}}); are latitude and longitude swapped?',
+  'place.lonOutside': 'Longitude {{lon}} is outside {{area}} ({{min}}–{{max}}); are latitude and longitude swapped?',
+  'place.noArea': 'No admin area {{pcode}} in {{operationId}}.',
+  'place.noAreaInOperation': 'No admin area {{pcode}} in operation {{operationId}}.',
+  'place.siteCodeUsed': 'Already used by another site of this operation.',
+  'place.acronymUsed': 'Already used by another organisation.',
+  'place.noOperation': 'No operation {{operationId}}.',
+  'place.noSite': 'No site {{site}} in {{operationId}}.',
+  'place.noSiteQuoted': 'No site "{{site}}" in {{operationId}}.',
+  'place.notPcodeOf': '{{pcode}} is not a P-code of {{operationId}}.',
+  'place.pcodeFormat': 'A P-code, e.g. PK513.',
+  'place.notBorderCrossing': '{{site}} is not a border crossing point.',
+  'place.noOrganisation': 'No such organisation.',
+  'place.unknownOrganisation': 'Unknown organisation.',
+
+  // Access: users, roles, passwords.
+  'access.unknownRole': 'Unknown role "{{role}}".',
+  'access.unknownPermission': 'Unknown permission "{{permission}}".',
+  'access.usernameFormat': 'Use 2–63 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.',
+  'access.roleIdFormat': 'Use 2–40 lower-case letters, digits, - or _, starting with a letter.',
+  'access.passwordTooShort': 'At least {{min}} characters.',
+  'access.passwordWrong': 'This is not your current password.',
+  'access.passwordUnchanged': 'Choose a password different from the current one.',
+  'access.cannotDisableSelf': 'You cannot disable yourself.',
+
+  // Flow monitoring: counts, surveys, alerts.
+  'flows.notFlowPoint': '{{site}} is not a flow monitoring point.',
+  'flows.crossingRequired': 'The crossing point is required.',
+  'flows.noCountsHere': '{{site}} is not a crossing point where you may enter counts.',
+  'flows.noSurveysHere': '{{site}} is not a crossing point where you may enter surveys.',
+  'flows.sexAgeSum': 'men + women + boys + girls = {{sum}}, but the total is {{total}}.',
+  'flows.nationalitySum': 'afghan + otherNationality = {{sum}}, but the total is {{total}}.',
+  'flows.reasonSum': 'deported + spontaneous + otherReason = {{sum}}, but the inflow total is {{total}}.',
+  'flows.reasonsInflowOnly': 'Only inflow counts are split into deported, spontaneous and other.',
+  'flows.transportSum': 'The transport modes add up to {{sum}}, more than the total {{total}}.',
+  'flows.neighbourMissing': 'Say which country the movement comes from or goes to; {{site}} has no neighbour country.',
+  'flows.neighbourWrong': '{{site}} borders {{neighbour}}, not {{given}}.',
+  'flows.alreadyCounted': 'Already counted for this site, direction and neighbour country.',
+  'flows.countStored': 'A count for this crossing point, date and direction is already stored (version {{version}}) with other figures; correct it in the app instead.',
+  'flows.countIdUsed': 'The id {{id}} is already used by another count.',
+  'flows.consentRequired': 'The group must agree to the interview; without consent nothing is stored.',
+  'flows.groupSum': 'men + women + boys + girls = {{sum}}, but the group size is {{groupSize}}.',
+  'flows.documentNotOfOrigin': '{{document}} is not a document of people coming from {{country}} ({{allowed}}).',
+  'flows.documentRequired': 'At least one document (or "none") is required.',
+  'flows.documentsNone': '"none" cannot be combined with documents.',
+  'flows.originPakistanOnly': 'Only Pakistani districts are recorded as origin.',
+  'flows.notPakistanDistrict': '{{pcode}} is not a district of Pakistan.',
+  'flows.notAfghanProvince': '{{pcode}} is not a province of Afghanistan.',
+  'flows.notAfghanDistrict': '{{pcode}} is not a district of Afghanistan.',
+  'flows.notInProvince': '{{pcode}} is not in province {{province}}.',
+  'flows.surveyStored': 'A survey with the id {{id}} is already stored with other answers.',
+  'flows.dailyTooLong': 'A daily series covers at most {{days}} days; choose week or month.',
+  'flows.ratioNeedsFactor': 'A ratio rule needs a factor, e.g. 2 for "twice the usual week".',
+  'flows.ratioWindow': 'A ratio rule compares 7-day flows; the window is 7d.',
+  'flows.ratioNoThreshold': 'A ratio rule has a factor, not a threshold.',
+  'flows.absoluteNeedsThreshold': 'An absolute rule needs a threshold (people per day or per 7 days).',
+  'flows.absoluteNoFactor': 'An absolute rule has a threshold, not a factor.',
+  'flows.alertAcknowledged': 'Already acknowledged.',
+  'flows.alertWithdrawn': 'Withdrawn.',
+
+  // Mobility tracking: rounds and assessments.
+  'mobility.groupHouseholds': '{{hh}} households of {{group}} but only {{ind}} individuals.',
+  'mobility.groupNoHousehold': '{{ind}} {{group}} live in at least one household.',
+  'mobility.needsOnce': 'Each sector once: the list is a ranking.',
+  'mobility.notDistrict': '{{pcode}} is not a district (admin 2) P-code of {{operationId}}.',
+  'mobility.notProvince': '{{pcode}} is not a province (admin 1) P-code of {{operationId}}.',
+  'mobility.siteNotInDistrict': '{{site}} is not in district {{district}}.',
+  'mobility.periodSumIndividuals': '{{group}} (individuals) add up to {{sum}} over the arrival periods, but the total is {{total}}.',
+  'mobility.periodSumHouseholds': '{{group}} (households) add up to {{sum}} over the arrival periods, but the total is {{total}}.',
+  'mobility.idpSexSum': 'idpMales + idpFemales = {{sum}}, but there are {{idps}} IDPs.',
+  'mobility.displacedOverAffected': '{{displaced}} displaced households, more than the {{affected}} affected.',
+  'mobility.individualsBelowHouseholds': '{{ind}} displaced individuals, fewer than the {{hh}} displaced households.',
+  'mobility.individualsNoHousehold': '{{ind}} displaced individuals live in at least one displaced household.',
+  'mobility.siteNoDistrict': '{{site}} is not located in a district; set its area first.',
+  'mobility.householdsOverIndividuals': '{{hh}} households but only {{ind}} individuals.',
+  'mobility.kindMismatch': 'Round {{round}} is a {{kind}} round; its assessments are of kind {{kind}}.',
+  'mobility.alreadyAssessed': 'Already assessed in this round.',
+  'mobility.roundNumberUsed': 'Already used for this operation and kind.',
+  'mobility.roundNotEmpty': 'Not empty.',
+  'mobility.roundEmpty': 'Empty round.',
+  'mobility.noRound': 'There is no {{kind}} round {{round}}; open it first.',
+  'mobility.roundClosed': '{{kind}} round {{round}} is {{status}}: its assessments can no longer change.',
+  'mobility.assessmentStored': 'This round already has an assessment here (version {{version}}) with other figures; correct it in the app instead.',
+  'mobility.assessmentIdUsed': 'The id {{id}} is already used by another assessment.',
+  'mobility.siteOutsideGrants': 'This site is not in the areas you may enter data for.',
+  'mobility.districtOutsideGrants': 'This district is not among the areas you may enter data for.',
+  'mobility.districtRequired': 'A district P-code is required.',
+  'mobility.siteRequired': 'A site code or id is required.',
+
+  // Registration: households, members, documents, consent.
+  'people.memberSameOperation': 'A member recorded elsewhere must be in another operation than the household.',
+  'people.notAllowedHere': 'Your grants do not let you register households at this place or for this organisation.',
+  'people.oneHead': 'A household has one head.',
+  'people.headMissing': 'One member must be the head of household.',
+  'people.nameRequired': 'At least one name (any script) is required.',
+  'people.notMember': 'Not a member of this household.',
+  'people.headRemoval': 'Make another member the head before removing the head.',
+  'people.birthFuture': 'The date of birth is in the future.',
+  'people.birthYearRange': 'The birth year must lie between {{from}} and {{to}}.',
+  'people.birthExact': 'An exact date as YYYY-MM-DD.',
+  'people.birthMonth': 'A month as YYYY-MM.',
+  'people.birthYear': 'A year as YYYY.',
+  'people.birthAge': 'An age in whole years (0–125).',
+  'people.birthSolarHijri': 'A Solar Hijri date as YYYY/MM/DD (e.g. 1365/04/12) or a Solar Hijri year.',
+  'people.differsFrom': 'Differs from row {{row}} of the same household.',
+  'people.differsFromSheet': 'Differs from row {{row}} ({{sheet}}) of the same household.',
+  'people.headInOwnRow': "The head of household is given in the household's own row (row {{row}}); a member of the repeat group cannot be the head too.",
+  'people.headInOwnRowSheet': "The head of household is given in the household's own row (row {{row}} ({{sheet}})); a member of the repeat group cannot be the head too.",
+  'people.noCrossingPoint': 'No crossing point {{site}} in {{operationId}}.',
+  'people.importedBefore': 'Household {{key}} was imported before with other content; it is left as it is (edit it in the registry).',
+  'people.maybeRegistered': '{{name}} may already be registered in household {{household}} ({{decision}}, score {{score}}).',
+  'people.maybeSamePerson': '{{name}} may be the same person as row {{row}} ({{decision}}, score {{score}}).',
+  'people.maybeSamePersonSheet': '{{name}} may be the same person as row {{row}} ({{sheet}}) ({{decision}}, score {{score}}).',
+
+  // Deduplication and record linkage.
+  'dedup.runActive': 'Run {{run}} is {{status}}.',
+  'dedup.survivorOfPair': 'One of the two records of the pair.',
+  'linkage.encodedColumns': 'An encoded file has the columns id,clk (as hamrah pprl encode writes it).',
+  'linkage.noRecords': 'The file has no encoded records.',
+  'linkage.idTwice': 'Row {{row}}: the id appears twice.',
+  'linkage.idEmpty': 'Row {{row}}: the id is empty.',
+  'linkage.rowInvalid': 'Row {{row}}: {{reason}}.',
+} as const;
+
+export type MessageCode = keyof typeof MESSAGES;
+export type MessageParams = Record<string, string | number>;
+
+/** A validation problem as code and parameters (the form stored in import reports). */
+export interface Message {
+  code: MessageCode;
+  params?: MessageParams;
+}
+
+type Names<S extends string> = S extends `${string}{{${infer P}}}${infer Rest}` ? P | Names<Rest> : never;
+/** The parameters the English text of `C` names. */
+export type ParamsOf<C extends MessageCode> = { [K in Names<(typeof MESSAGES)[C]>]: string | number };
+/** No second argument for a message without placeholders, the parameters otherwise. */
+export type ParamArgs<C extends MessageCode> = [Names<(typeof MESSAGES)[C]>] extends [never] ? [] : [params: ParamsOf<C>];
+
+export const MESSAGE_CODES = Object.keys(MESSAGES) as MessageCode[];
+
+/** The `{{name}}` placeholders of a template, in order of first appearance. */
+export function placeholders(template: string): string[] {
+  return [...new Set([...template.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]!))];
+}
+
+export function interpolate(template: string, params: MessageParams = {}): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (all, name: string) => (name in params ? String(params[name]) : all));
+}
+
+/** A message by code, its parameters checked against the English text's placeholders. */
+export function msg<C extends MessageCode>(code: C, ...args: ParamArgs<C>): Message {
+  const params = args[0] as MessageParams | undefined;
+  return params && Object.keys(params).length ? { code, params } : { code };
+}
+
+export function isMessageCode(code: unknown): code is MessageCode {
+  return typeof code === 'string' && Object.hasOwn(MESSAGES, code);
+}
+
+/** The English sentence of a message. */
+export function englishOf(m: Message): string {
+  return interpolate(MESSAGES[m.code], m.params);
+}
+
+/**
+ * The English text a schema gives a check (`z.string().regex(re, schemaText('value.isoDate'))`),
+ * remembered so that the request-validation error names the code instead of only the text.
+ */
+const bySchemaText = new Map<string, Message>();
+export function schemaText<C extends MessageCode>(code: C, ...args: ParamArgs<C>): string {
+  const m = msg(code, ...args);
+  const text = englishOf(m);
+  bySchemaText.set(text, m);
+  return text;
+}
+
+/** The message a schema's own text stands for (see schemaText), if any. */
+export function messageOfSchemaText(text: string): Message | undefined {
+  return bySchemaText.get(text);
+}
