@@ -91,7 +91,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     }
     if (err instanceof AppError) {
       if (err.headers) reply.headers(err.headers);
-      return reply.status(err.status).send({ error: { code: err.code, message: err.message, requestId, ...(err.fields ? { fields: err.fields } : {}) } });
+      const coded = err.coded ? { messageCode: err.coded.code, ...(err.coded.params ? { messageParams: err.coded.params } : {}) } : {};
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...coded, requestId, ...(err.fields ? { fields: err.fields } : {}) } });
     }
     const status = (err as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {

@@ -2,9 +2,10 @@ import { englishOf, msg, type Message, type MessageCode, type MessageParams, typ
 
 /**
  * The one catalogue of error codes Hamrah answers with. Every error body is
- * `{ "error": { "code", "message", "requestId", "fields"?: [{ "path", "code", "params"?, "message", "row"? }] } }`.
+ * `{ "error": { "code", "message", "messageCode"?, "messageParams"?, "requestId", "fields"?: [{ "path", "code", "params"?, "message", "row"? }] } }`.
  * docs/errors.md documents each code; a test keeps the two in step. A field's `code` is a message
- * code of src/shared/messages.ts (its English text renders `message`).
+ * code of src/shared/messages.ts (its English text renders `message`); so is `messageCode`, the
+ * code of the top-level `message` when the error was raised with one (`conflict(msg(…))`).
  */
 export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid; see fields.' },
@@ -48,13 +49,16 @@ export function fieldIssue(path: string, m: Message): FieldIssue {
 
 export class AppError extends Error {
   readonly status: number;
+  /** The message code of `message` (src/shared/messages.ts), when it has one: answered as `messageCode` and `messageParams`. */
+  readonly coded?: Message;
   constructor(
     readonly code: ErrorCode,
-    message?: string,
+    message?: string | Message,
     readonly fields?: FieldIssue[],
     readonly headers?: Record<string, string>,
   ) {
-    super(message ?? ERROR_CODES[code].message);
+    super(typeof message === 'object' ? englishOf(message) : (message ?? ERROR_CODES[code].message));
+    if (typeof message === 'object') this.coded = message;
     this.status = ERROR_CODES[code].status;
     this.name = 'AppError';
   }
@@ -63,7 +67,8 @@ export class AppError extends Error {
 export const notFound = (what = 'Not found.') => new AppError('NOT_FOUND', what);
 export const forbidden = (permission: string) =>
   new AppError('FORBIDDEN', `You do not hold the permission "${permission}" for this.`);
-export const conflict = (message: string, fields?: FieldIssue[]) => new AppError('CONFLICT', message, fields);
+/** 409; `message` is a sentence, or better a message (`msg('conflict.roundEmpty')`) that clients translate. */
+export const conflict = (message: string | Message, fields?: FieldIssue[]) => new AppError('CONFLICT', message, fields);
 export const invalid = (fields: FieldIssue[], message?: string) => new AppError('VALIDATION_FAILED', message, fields);
 
 /** Whether a database error (or one it wraps) is a unique-constraint violation (SQLSTATE 23505). */

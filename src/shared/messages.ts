@@ -1,7 +1,8 @@
 /**
  * The one catalogue of validation messages: every problem the server reports about a field of a
  * request (`error.fields[]`) or a row of an import (the validation report) has a stable code here,
- * with its English text. Placeholders are `{{name}}` (the i18next syntax): the server renders the
+ * with its English text. So do the status sentences users read: an import batch's `message`
+ * (`batch.*`), a job's (`job.*`) and the explanation of a 409 answer (`conflict.*`). Placeholders are `{{name}}` (the i18next syntax): the server renders the
  * English `message` from the code and its parameters, and the web app renders
  * `t('issues.<code>', params)` in the user's language (web/src/i18n/issues/*.json; English comes
  * from this file). A test keeps every language in step with this list.
@@ -207,6 +208,83 @@ export const MESSAGES = {
   'linkage.idTwice': 'Row {{row}}: the id appears twice.',
   'linkage.idEmpty': 'Row {{row}}: the id is empty.',
   'linkage.rowInvalid': 'Row {{row}}: {{reason}}.',
+
+  // Status sentences of import batches (src/modules/imports/service.ts): the batch's `message`,
+  // one or more of these in order (`messageParts`), and the import job's progress.
+  'batch.added': '{{inserted}} rows added.',
+  'batch.addedExisting': '{{inserted}} rows added, {{existing}} already stored.',
+  'batch.addedInvalid': '{{inserted}} rows added, {{invalid}} invalid left out.',
+  'batch.addedExistingInvalid': '{{inserted}} rows added, {{existing}} already stored, {{invalid}} invalid left out.',
+  'batch.addedOne': '{{inserted}} row added.',
+  'batch.addedOneExisting': '{{inserted}} row added, {{existing}} already stored.',
+  'batch.addedOneInvalid': '{{inserted}} row added, {{invalid}} invalid left out.',
+  'batch.addedOneExistingInvalid': '{{inserted}} row added, {{existing}} already stored, {{invalid}} invalid left out.',
+  'batch.importedBefore': 'This file was imported before (import {{batch}}); nothing was added.',
+  'batch.rejected': 'Nothing was written: {{invalid}} of {{rows}} rows have problems. Fix them, or import the valid rows only.',
+  'batch.problems': '{{invalid}} of {{rows}} rows have problems.',
+  'batch.allValid': 'All {{rows}} rows are valid.',
+  'batch.allValidExisting': 'All {{rows}} rows are valid ({{existing}} already stored).',
+  'batch.warningOne': '{{warnings}} warning to look at (they do not stop the import).',
+  'batch.warnings': '{{warnings}} warnings to look at (they do not stop the import).',
+  'batch.validating': 'Validating rows',
+  'batch.checking': 'Checking what is already stored',
+  'batch.writing': 'Writing rows',
+  'batch.noSuchImport': 'No such import.',
+  'batch.unknownKind': 'Unknown kind {{kind}}.',
+  'batch.noOwner': 'The import has no owner.',
+  'batch.ownerCannotImport': 'The user who started this import can no longer import.',
+  'batch.permissionGone': 'You no longer hold {{permission}} in {{operationId}}.',
+  'batch.mappingIncomplete': 'The column mapping is not complete.',
+
+  // Status sentences of background jobs (src/server/jobs.ts; a job view's `messageParts`).
+  'job.cancelled': 'Cancelled.',
+  'job.cancelledBeforeStart': 'Cancelled before it started.',
+  'job.requeued': 'Interrupted by a restart; queued again.',
+  'job.interrupted': 'Interrupted: the server stopped while this job ran.',
+  'job.holderGone': 'The server process that accepted this job stopped before it ran, and what the job needs was kept only in that process: start again.',
+  'job.failed': 'Failed: {{reason}}',
+  'job.encodingRegistry': 'Encoding the registry',
+  'job.ready': 'Ready',
+
+  // Explanations of 409 answers (`error.messageCode` beside `error.message`).
+  'conflict.jobSucceeded': 'The job has already succeeded.',
+  'conflict.jobFailed': 'The job has already failed.',
+  'conflict.jobCancelled': 'The job has already cancelled.',
+  'conflict.importValidating': 'The import is validating; wait for it to finish.',
+  'conflict.importCommitting': 'The import is committing; wait for it to finish.',
+  'conflict.importCommitted': 'The import has been committed already.',
+  'conflict.countSubmit': 'Version {{version}} is {{status}}; only a draft count can be submitted.',
+  'conflict.countVerify': 'Version {{version}} is {{status}}; only a submitted count can be verified.',
+  'conflict.countPublish': 'Version {{version}} is {{status}}; only a verified count can be published.',
+  'conflict.roundSubmit': 'The round is {{status}}; only a draft round can be submitted.',
+  'conflict.roundVerify': 'The round is {{status}}; only a submitted round can be verified.',
+  'conflict.roundPublish': 'The round is {{status}}; only a verified round can be published.',
+  'conflict.countChanged': 'The count changed meanwhile; reload it.',
+  'conflict.roundChanged': 'The round changed meanwhile; reload it.',
+  'conflict.assessmentChanged': 'The assessment changed meanwhile; reload it.',
+  'conflict.countVersion': 'The count is at version {{version}}, not {{baseVersion}}: reload it and correct the current version.',
+  'conflict.assessmentVersion': 'The assessment is at version {{version}}, not {{baseVersion}}: reload it and correct the current version.',
+  'conflict.idUsed': 'This id is already used.',
+  'conflict.countIdOtherFigures': 'A count with this id exists with different figures; correct it with PUT /flows/counts/:id.',
+  'conflict.inflowCounted': '{{site}} already has an inflow count for {{date}} ({{id}}); correct that one instead.',
+  'conflict.inflowCountedNoId': '{{site}} already has an inflow count for {{date}}; correct that one instead.',
+  'conflict.outflowCounted': '{{site}} already has an outflow count for {{date}} ({{id}}); correct that one instead.',
+  'conflict.outflowCountedNoId': '{{site}} already has an outflow count for {{date}}; correct that one instead.',
+  'conflict.surveyIdOtherBody': 'A survey with this id exists with a different body.',
+  'conflict.surveyIdUsed': 'A survey with this id exists.',
+  'conflict.alertRuleIdUsed': 'An alert rule with this id exists with other settings.',
+  'conflict.alertAcknowledged': 'This alert was acknowledged on {{at}}.',
+  'conflict.alertWithdrawn': 'This alert was withdrawn on {{at}}: a later count put the flow below the rule.',
+  'conflict.alertChanged': 'The alert was acknowledged or withdrawn meanwhile; reload it.',
+  'conflict.roundNumberUsed': '{{operationId}} already has {{kind}} round {{round}}.',
+  'conflict.roundIdOtherBody': 'A round with this id exists with a different body.',
+  'conflict.roundNotDraftEdit': 'The round is {{status}}; only a draft round can be edited.',
+  'conflict.roundNotDraftDelete': 'The round is {{status}}; only a draft round can be deleted.',
+  'conflict.roundHoldsAssessments': 'The round holds {{n}} assessment versions; it cannot be deleted.',
+  'conflict.roundEmpty': 'The round has no assessments yet; enter some before submitting it.',
+  'conflict.roundClosed': 'Round {{round}} is {{status}}: its assessments can no longer change.',
+  'conflict.assessmentExists': 'The round already has an assessment for {{place}}; correct that one instead.',
+  'conflict.assessmentIdOtherBody': 'An assessment with this id exists with a different body; correct it with PUT /mobility/assessments/:id.',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;
@@ -266,3 +344,77 @@ export function schemaText<C extends MessageCode>(code: C, ...args: ParamArgs<C>
 export function messageOfSchemaText(text: string): Message | undefined {
   return bySchemaText.get(text);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Status sentences read back from their English text
+
+const templateRes = new Map<MessageCode, RegExp>();
+function templateRe(code: MessageCode): RegExp {
+  let re = templateRes.get(code);
+  if (!re) {
+    const names: string[] = [];
+    const body = MESSAGES[code]
+      .split(/(\{\{\s*\w+\s*\}\})/)
+      .map((part) => {
+        const m = /^\{\{\s*(\w+)\s*\}\}$/.exec(part);
+        if (!m) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        names.push(m[1]!);
+        return '(.+?)';
+      })
+      .join('');
+    re = new RegExp(`^${body}$`, 's');
+    (re as RegExp & { names?: string[] }).names = names;
+    templateRes.set(code, re);
+  }
+  return re;
+}
+
+/** The message of `code` whose English text is exactly `text`, its parameters read back (digits as numbers). */
+function matchOne(text: string, code: MessageCode): Message | null {
+  const re = templateRe(code) as RegExp & { names?: string[] };
+  const m = re.exec(text);
+  if (!m) return null;
+  const params: MessageParams = {};
+  (re.names ?? []).forEach((name, i) => {
+    const v = m[i + 1]!;
+    params[name] = /^(0|[1-9]\d{0,14})$/.test(v) ? Number(v) : v;
+  });
+  const out: Message = Object.keys(params).length ? { code, params } : { code };
+  return englishOf(out) === text ? out : null;
+}
+
+/**
+ * The status sentence(s) a stored English text is made of, among `codes`: one message, or several
+ * sentences in order (joined by a space in the text), or null when the text is not theirs (a
+ * sentence from before codes, or from somewhere else). Stored job and batch messages are text;
+ * this gives them their codes at read time, so they are shown in the reader's language without a
+ * code column. The English of the result is always exactly `text`.
+ */
+export function messagesOf(text: string | null | undefined, codes: readonly MessageCode[]): Message[] | null {
+  if (!text) return null;
+  // Of the templates that match, the one that leaves the least to its parameters (the most
+  // specific: "7 rows added, 8 already stored, 9 invalid left out." is not "{{inserted}} rows
+  // added, {{invalid}} invalid left out." with invalid "8 already stored, 9").
+  const captured = (m: Message) => Object.values(m.params ?? {}).reduce<number>((n, v) => n + String(v).length, 0);
+  const whole = codes
+    .map((code) => matchOne(text, code))
+    .filter((m): m is Message => !!m)
+    .sort((a, b) => captured(a) - captured(b));
+  // One sentence whose parameters hold no sentence end; else several sentences (split after a
+  // sentence end and a space, first sentence first); else one whose parameter holds sentences
+  // (an error's own text after "Failed: ").
+  const clean = whole.find((m) => Object.values(m.params ?? {}).every((v) => typeof v === 'number' || !SENTENCE_END.test(v)));
+  if (clean) return [clean];
+  for (let i = text.indexOf(' '); i > 0; i = text.indexOf(' ', i + 1)) {
+    if (!/[.!?)]$/.test(text.slice(0, i))) continue;
+    const head = messagesOf(text.slice(0, i), codes);
+    if (head?.length !== 1) continue;
+    const tail = messagesOf(text.slice(i + 1), codes);
+    if (tail) return [...head, ...tail];
+  }
+  return whole.length ? [whole[0]!] : null;
+}
+const SENTENCE_END = /[.!?)] /;
+
+/** The English text of status sentences (what `messagesOf` reads back). */
+export const englishOfAll = (parts: readonly Message[]): string => parts.map(englishOf).join(' ');
