@@ -26,6 +26,7 @@ import os from 'node:os';
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client';
 import { uuidv7 } from '../shared/ids';
+import { englishOf, messagesOf, msg, type Message, type MessageCode } from '../shared/messages';
 import { AppError } from './errors';
 import { jobRunners, jobs, type JobRow, type JobStatus } from './jobs-schema';
 
@@ -35,7 +36,14 @@ export { jobs, type JobRow, type JobStatus };
 export const PROCESS_HOLDER = `${os.hostname()}:${process.pid}:${uuidv7().slice(-8)}`;
 
 /** Why a bound job was given up: its process stopped before a runner there claimed it. */
-export const HOLDER_GONE_MESSAGE = 'The server process that accepted this job stopped before it ran, and what the job needs was kept only in that process: start again.';
+export const HOLDER_GONE_MESSAGE = englishOf(msg('job.holderGone'));
+
+/** The runner's own status sentences (message codes `job.*`); a kind adds its own (`messages` of defineJob). */
+const CANCELLED = englishOf(msg('job.cancelled'));
+const CANCELLED_BEFORE_START = englishOf(msg('job.cancelledBeforeStart'));
+const REQUEUED = englishOf(msg('job.requeued'));
+const INTERRUPTED = englishOf(msg('job.interrupted'));
+const RUNNER_CODES: MessageCode[] = ['job.cancelled', 'job.cancelledBeforeStart', 'job.requeued', 'job.interrupted', 'job.holderGone'];
 
 export interface JobContext {
   job: JobRow;
@@ -59,11 +67,17 @@ export interface JobKindOptions {
   onAbandoned?: (database: Database, job: JobRow, message: string) => Promise<void>;
   /** Called when a handler throws (after the job row was marked failed or cancelled). */
   onFailed?: (database: Database, job: JobRow, message: string, cancelled: boolean) => Promise<void>;
+  /**
+   * The message codes of the sentences this kind's jobs store as their message (progress steps,
+   * the final sentence, the AppErrors its handler throws): a job view names them in
+   * `messageParts` so the web shows them in the user's language.
+   */
+  messages?: readonly MessageCode[];
 }
 
 export class JobCancelled extends Error {
   constructor() {
-    super('Cancelled.');
+    super(CANCELLED);
     this.name = 'JobCancelled';
   }
 }
@@ -132,7 +146,7 @@ export const isFinished = (s: JobStatus) => s === 'succeeded' || s === 'failed' 
 export async function requestCancel(tx: Tx, id: string): Promise<JobRow> {
   const [queued] = await tx
     .update(jobs)
-    .set({ status: 'cancelled', finishedAt: new Date(), message: 'Cancelled before it started.', cancelRequested: true })
+    .set({ status: 'cancelled', finishedAt: new Date(), message: CANCELLED_BEFORE_START, cancelRequested: true })
     .where(and(eq(jobs.id, id), eq(jobs.status, 'queued')))
     .returning();
   if (queued) return queued;
@@ -140,7 +154,19 @@ export async function requestCancel(tx: Tx, id: string): Promise<JobRow> {
   if (running) return running;
   const job = await getJob(tx, id);
   if (!job) throw new AppError('NOT_FOUND', 'No such job.');
-  throw new AppError('CONFLICT', `The job has already ${job.status === 'succeeded' ? 'succeeded' : job.status}.`);
+  throw new AppError('CONFLICT', msg(job.status === 'succeeded' ? 'conflict.jobSucceeded' : job.status === 'cancelled' ? 'conflict.jobCancelled' : 'conflict.jobFailed'));
+}
+
+/**
+ * The sentence(s) of a job's stored message as message codes, or null when the message is not
+ * one of the runner's or the kind's (see `messages` of defineJob). Read from the text, so jobs
+ * stored before codes existed are named too.
+ */
+export function jobMessageParts(j: Pick<JobRow, 'kind' | 'message'>): Message[] | null {
+  if (!j.message) return null;
+  const own = kinds.get(j.kind)?.options.messages ?? [];
+  // A handler's error that is none of the kind's own sentences: "Failed: <its English text>".
+  return messagesOf(j.message, [...RUNNER_CODES, ...own]) ?? messagesOf(j.message, ['job.failed']);
 }
 
 /** The public picture of a job (what the UI and CLI show). */
@@ -152,6 +178,7 @@ export function presentJob(j: JobRow) {
     status: j.status,
     progress: { done: j.progressDone, total: j.progressTotal },
     message: j.message,
+    messageParts: jobMessageParts(j),
     result: j.result ?? null,
     attempts: j.attempts,
     cancelRequested: j.cancelRequested,
@@ -348,12 +375,12 @@ export class JobRunner {
       if (retry) {
         const [r] = await db
           .update(jobs)
-          .set({ status: 'queued', runner: null, message: 'Interrupted by a restart; queued again.' })
+          .set({ status: 'queued', runner: null, message: REQUEUED })
           .where(and(eq(jobs.id, j.id), eq(jobs.status, 'running'), eq(jobs.attempts, j.attempts)))
           .returning({ id: jobs.id });
         if (r) requeued.push(j.id);
       } else {
-        const message = j.cancelRequested ? 'Cancelled.' : 'Interrupted: the server stopped while this job ran.';
+        const message = j.cancelRequested ? CANCELLED : INTERRUPTED;
         const [r] = await db
           .update(jobs)
           .set({ status: j.cancelRequested ? 'cancelled' : 'failed', runner: null, message, finishedAt: new Date() })
@@ -454,7 +481,7 @@ export class JobRunner {
         return;
       }
       const isCancel = err instanceof JobCancelled;
-      const message = isCancel ? 'Cancelled.' : err instanceof AppError ? err.message : `Failed: ${(err as Error)?.message ?? String(err)}`;
+      const message = isCancel ? CANCELLED : err instanceof AppError ? err.message : englishOf(msg('job.failed', { reason: (err as Error)?.message ?? String(err) }));
       if (!isCancel && !(err instanceof AppError)) this.log.error({ err, job: job.id, kind: job.kind }, 'job failed');
       const [row] = await db
         .update(jobs)

@@ -3,6 +3,14 @@ import { pageOf, pageQuery } from '../../server/pagination';
 
 const operation = z.string().min(2).max(10);
 
+/** One sentence of a status message as a message code (src/shared/messages.ts, docs/errors.md) and its parameters. */
+export const messagePart = z.object({
+  code: z.string().describe('Message code, e.g. batch.addedExisting'),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
+/** The sentences of `message` in order (its English is their texts joined by a space); null when the message has no codes (older text, or none). */
+export const messageParts = z.array(messagePart).nullable().describe('The sentences of message as message codes with parameters, for clients that show them in their own language; null when the message has no codes');
+
 export const jobView = z.object({
   id: z.string(),
   kind: z.string(),
@@ -10,6 +18,7 @@ export const jobView = z.object({
   status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
   progress: z.object({ done: z.number().int(), total: z.number().int().nullable() }),
   message: z.string().nullable(),
+  messageParts,
   result: z.unknown(),
   attempts: z.number().int(),
   cancelRequested: z.boolean(),
@@ -73,6 +82,7 @@ export const batchView = z.object({
   /** The first problems (all of them: GET /imports/:id/issues). */
   issues: z.array(importIssue),
   message: z.string().nullable(),
+  messageParts,
   /** A committed batch of the same file, when there is one (re-importing it adds nothing). */
   duplicateOf: z.string().nullable(),
   job: jobView.nullable(),

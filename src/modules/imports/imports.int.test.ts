@@ -88,6 +88,9 @@ describe.each(BACKENDS)('bulk import on %s', (backend) => {
     expect(done.status).toBe('validated');
     expect(done.job).toMatchObject({ status: 'succeeded', progress: { done: 9, total: 9 } });
     expect(done.summary).toEqual({ rows: 9, valid: 5, invalid: 4, existing: 0, inserted: 0 });
+    // The status sentence in English, and as message codes with parameters for the web's languages.
+    expect(done).toMatchObject({ message: '4 of 9 rows have problems.', messageParts: [{ code: 'batch.problems', params: { invalid: 4, rows: 9 } }] });
+    expect(done.job.messageParts).toEqual(done.messageParts);
     const where = done.issues.map((i: { row: number; field: string }) => `${i.row}:${i.field}`).sort();
     expect(where).toEqual(['10:date', '10:destinationAdm2', '10:direction', '7:consent', '8:site', '9:documents', '9:men'].sort());
     expect(done.issues.find((i: { row: number }) => i.row === 8)).toMatchObject({ column: 'g_intro/bcp', message: expect.stringContaining('BCP-ISLAM-QALA') });
@@ -97,12 +100,16 @@ describe.each(BACKENDS)('bulk import on %s', (backend) => {
     const rejected = await settle(enumerator, batch.id);
     expect(rejected.status).toBe('failed');
     expect(rejected.message).toMatch(/Nothing was written/);
+    expect(rejected.messageParts).toEqual([{ code: 'batch.rejected', params: { invalid: 4, rows: 9 } }]);
     expect(await surveys()).toBe(0);
 
     const valid = await enumerator.post(`/api/v1/imports/${batch.id}/commit`, { mode: 'valid' });
     expect(valid.statusCode).toBe(202);
     const committed = await settle(enumerator, batch.id);
     expect(committed).toMatchObject({ status: 'committed', summary: { rows: 9, valid: 5, invalid: 4, inserted: 5 } });
+    expect(committed).toMatchObject({ message: '5 rows added, 4 invalid left out.', messageParts: [{ code: 'batch.addedInvalid', params: { inserted: 5, invalid: 4 } }] });
+    const page = (await enumerator.get('/api/v1/imports?operation=AFG&kind=flows.surveys')).json();
+    expect(page.items.find((i: { id: string }) => i.id === batch.id).messageParts).toEqual(committed.messageParts);
     expect(await surveys()).toBe(5);
     const listed = (await enumerator.get('/api/v1/flows/surveys?operation=AFG&limit=100')).json();
     expect(listed.total).toBe(5);
@@ -111,7 +118,10 @@ describe.each(BACKENDS)('bulk import on %s', (backend) => {
     const audits = await t.db.database.db.select().from(auditLog).where(eq(auditLog.entityId, batch.id));
     expect(audits.map((a) => a.action).sort()).toEqual(['import.commit', 'import.commit_requested', 'import.commit_requested', 'import.upload']);
     // Committed: the batch cannot run again.
-    expect((await enumerator.post(`/api/v1/imports/${batch.id}/commit`, { mode: 'valid' })).statusCode).toBe(409);
+    const twice = await enumerator.post(`/api/v1/imports/${batch.id}/commit`, { mode: 'valid' });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().error).toMatchObject({ code: 'CONFLICT', message: 'The import has been committed already.', messageCode: 'conflict.importCommitted' });
+    expect(twice.json().error.messageParams).toBeUndefined();
     // An imported survey re-sent through the API with the same id and answers is recognised.
     const again = await enumerator.post('/api/v1/flows/surveys', { ...one, siteId: one.siteId, operationId: 'AFG', id: uuid(1), createdAt: undefined, siteCode: undefined });
     expect(again.statusCode, again.body).toBe(200);
@@ -123,6 +133,7 @@ describe.each(BACKENDS)('bulk import on %s', (backend) => {
     await enumerator.post(`/api/v1/imports/${up.id}/commit`, { mode: 'valid', mapping: up.suggestedMapping });
     const same = await settle(enumerator, up.id);
     expect(same.status).toBe('unchanged');
+    expect(same).toMatchObject({ message: `This file was imported before (import ${up.duplicateOf}); nothing was added.`, messageParts: [{ code: 'batch.importedBefore', params: { batch: up.duplicateOf } }] });
     expect(same.summary).toMatchObject({ existing: 5, inserted: 0 });
     expect(await surveys()).toBe(5);
 
@@ -130,11 +141,16 @@ describe.each(BACKENDS)('bulk import on %s', (backend) => {
     const b = (await upload(enumerator, 'flows.surveys', longer)).json();
     expect(b.duplicateOf).toBeNull();
     await enumerator.post(`/api/v1/imports/${b.id}/commit`, { mode: 'all', mapping: b.suggestedMapping });
-    expect(await settle(enumerator, b.id)).toMatchObject({ status: 'committed', summary: { rows: 7, existing: 5, inserted: 2 } });
+    expect(await settle(enumerator, b.id)).toMatchObject({
+      status: 'committed',
+      summary: { rows: 7, existing: 5, inserted: 2 },
+      message: '2 rows added, 5 already stored.',
+      messageParts: [{ code: 'batch.addedExisting', params: { inserted: 2, existing: 5 } }],
+    });
     // Without _uuid the row's id is derived from its answers: the same row again is not new.
     const c = (await upload(enumerator, 'flows.surveys', csv([SURVEY_HEADER, surveyRow(11, { _uuid: '' }), surveyRow(12)]))).json();
     await enumerator.post(`/api/v1/imports/${c.id}/commit`, { mode: 'all', mapping: c.suggestedMapping });
-    expect(await settle(enumerator, c.id)).toMatchObject({ status: 'committed', summary: { rows: 2, existing: 1, inserted: 1 } });
+    expect(await settle(enumerator, c.id)).toMatchObject({ status: 'committed', summary: { rows: 2, existing: 1, inserted: 1 }, messageParts: [{ code: 'batch.addedOneExisting', params: { inserted: 1, existing: 1 } }] });
     expect(await surveys()).toBe(8);
   });
 
@@ -204,6 +220,20 @@ describe.each(BACKENDS)('bulk import on %s', (backend) => {
     expect(await tidyAfterImport(t.db.database, 'people.households')).toEqual([]);
   });
 
+  it('names a job\'s status sentences by code: cancelled before it started, and the 409 of cancelling it again', async () => {
+    const b = (await upload(enumerator, 'flows.surveys', csv([SURVEY_HEADER, surveyRow(40)]))).json();
+    const queued = (await enumerator.post(`/api/v1/imports/${b.id}/validate`, { mapping: b.suggestedMapping })).json();
+    const busy = await enumerator.post(`/api/v1/imports/${b.id}/commit`, { mode: 'all' });
+    expect(busy.statusCode).toBe(409);
+    expect(busy.json().error).toMatchObject({ message: 'The import is validating; wait for it to finish.', messageCode: 'conflict.importValidating' });
+    const cancel = await enumerator.post(`/api/v1/jobs/${queued.job.id}/cancel`);
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect(cancel.json()).toMatchObject({ status: 'cancelled', message: 'Cancelled before it started.', messageParts: [{ code: 'job.cancelledBeforeStart' }] });
+    const again = await enumerator.post(`/api/v1/jobs/${queued.job.id}/cancel`);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toMatchObject({ message: 'The job has already cancelled.', messageCode: 'conflict.jobCancelled' });
+  });
+
   it('refuses uploads that are not tables, unknown kinds, and other people\'s imports', async () => {
     expect((await upload(enumerator, 'flows.surveys', '')).statusCode).toBe(400);
     expect((await upload(enumerator, 'flows.nothing', 'a,b\n1,2\n')).statusCode).toBe(400);
@@ -217,5 +247,8 @@ describe.each(BACKENDS)('bulk import on %s', (backend) => {
     expect(failed.status).toBe('failed');
     expect(failed.job.status).toBe('failed');
     expect(failed.job.result.fields.map((f: { path: string }) => f.path)).toContain('mapping.site');
+    // The job's failure is the batch's message, named by its code too.
+    expect(failed).toMatchObject({ message: 'The column mapping is not complete.', messageParts: [{ code: 'batch.mappingIncomplete' }] });
+    expect(failed.job.messageParts).toEqual([{ code: 'batch.mappingIncomplete' }]);
   });
 });

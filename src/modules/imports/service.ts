@@ -12,10 +12,11 @@ import { rows, type Database, type Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, conflict, forbidden, invalid, issueAt, notFound } from '../../server/errors';
-import { defineJob, enqueueJob, getJob, getJobs, presentJob, type JobContext, type JobRow } from '../../server/jobs';
+import { defineJob, enqueueJob, getJob, getJobs, jobMessageParts, presentJob, type JobContext, type JobRow } from '../../server/jobs';
 import { holds } from '../../server/permissions';
 import { decodeCursor, encodeCursor, takePage } from '../../server/pagination';
 import { uuidv7 } from '../../shared/ids';
+import { englishOf, englishOfAll, MESSAGE_CODES, msg, type Message } from '../../shared/messages';
 import { suggestMapping } from '../../imports/mapping';
 import { readHeaders, runImport, type ImportIssue, type ImportPhase, type ImportRun, type ImportSummary } from '../../imports/pipeline';
 import { detectFormat, type FileFormat } from '../../imports/source';
@@ -42,7 +43,33 @@ async function loadContent(tx: Tx, id: string): Promise<Buffer> {
   return gunzipSync(Buffer.from(r.c, 'base64'));
 }
 
-const PHASE_TEXT: Record<ImportPhase, string> = { validating: 'Validating rows', checking: 'Checking what is already stored', writing: 'Writing rows' };
+const PHASE_TEXT: Record<ImportPhase, string> = {
+  validating: englishOf(msg('batch.validating')),
+  checking: englishOf(msg('batch.checking')),
+  writing: englishOf(msg('batch.writing')),
+};
+/** The sentences an import batch and its job store as their message (message codes `batch.*`). */
+const BATCH_CODES = MESSAGE_CODES.filter((c) => c.startsWith('batch.'));
+
+/**
+ * What a run's outcome says, as status sentences (`batch.*`): rows added, the file imported
+ * before, nothing written, or the validation's result, then the warnings to look at.
+ */
+export function outcomeMessages(outcome: 'committed' | 'unchanged' | 'rejected' | 'validated', s: ImportSummary, earlier: string | null): Message[] {
+  if (outcome === 'committed') {
+    const { inserted, existing, invalid } = s;
+    const one = inserted === 1;
+    if (existing && invalid) return [msg(one ? 'batch.addedOneExistingInvalid' : 'batch.addedExistingInvalid', { inserted, existing, invalid })];
+    if (existing) return [msg(one ? 'batch.addedOneExisting' : 'batch.addedExisting', { inserted, existing })];
+    if (invalid) return [msg(one ? 'batch.addedOneInvalid' : 'batch.addedInvalid', { inserted, invalid })];
+    return [msg(one ? 'batch.addedOne' : 'batch.added', { inserted })];
+  }
+  if (outcome === 'unchanged') return [msg('batch.importedBefore', { batch: earlier ?? '?' })];
+  if (outcome === 'rejected') return [msg('batch.rejected', { invalid: s.invalid, rows: s.rows })];
+  const parts = [s.invalid ? msg('batch.problems', { invalid: s.invalid, rows: s.rows }) : s.existing ? msg('batch.allValidExisting', { rows: s.rows, existing: s.existing }) : msg('batch.allValid', { rows: s.rows })];
+  if (s.warnings) parts.push(msg(s.warnings === 1 ? 'batch.warningOne' : 'batch.warnings', { warnings: s.warnings }));
+  return parts;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Access
@@ -107,6 +134,8 @@ function listItemOf(b: ListedBatch, job: JobRow | null, duplicateOfId: string | 
     summary: (b.summary as unknown as ImportSummary | null) ?? null,
     issueCount: b.issueCount,
     message: b.message ?? null,
+    // Read back from the stored sentence (no code column): rows from before codes are named too.
+    messageParts: jobMessageParts({ kind: RUN_JOB, message: b.message ?? null }),
     duplicateOf: duplicateOfId,
     job: job ? presentJob(job) : null,
     createdAt: b.createdAt.toISOString(),
@@ -229,8 +258,8 @@ const BUSY = new Set(['validating', 'committing']);
 
 async function queueRun(tx: Tx, auth: AuthContext, actor: Actor, id: string, input: { mapping?: Record<string, string>; commit: boolean; mode?: ImportMode }): Promise<BatchView> {
   const { batch, adapter } = await ownBatch(tx, auth, id);
-  if (BUSY.has(batch.status)) throw conflict(`The import is ${batch.status}; wait for it to finish.`);
-  if (batch.status === 'committed' || batch.status === 'unchanged') throw conflict('The import has been committed already.');
+  if (BUSY.has(batch.status)) throw conflict(msg(batch.status === 'validating' ? 'conflict.importValidating' : 'conflict.importCommitting'));
+  if (batch.status === 'committed' || batch.status === 'unchanged') throw conflict(msg('conflict.importCommitted'));
   const mapping = input.mapping ?? batch.mapping ?? suggestMapping(batch.headers, adapter.fields);
   const job = await enqueueJob(tx, {
     kind: RUN_JOB,
@@ -261,7 +290,7 @@ export function commitBatch(tx: Tx, auth: AuthContext, actor: Actor, id: string,
 /** The user as the job sees them: their grants now (a grant taken away since the upload counts). */
 async function authOf(tx: Tx, userId: string): Promise<AuthContext> {
   const [u] = await tx.select().from(users).where(eq(users.id, userId)).limit(1);
-  if (!u || u.disabled) throw new AppError('FORBIDDEN', 'The user who started this import can no longer import.');
+  if (!u || u.disabled) throw new AppError('FORBIDDEN', msg('batch.ownerCannotImport'));
   return {
     user: { id: u.id, username: u.username, displayName: u.displayName, organisationId: u.organisationId, language: u.language, isDemo: u.isDemo },
     grants: await loadGrants(tx, u.id),
@@ -281,13 +310,13 @@ export interface RunBatchOptions {
 export async function runBatch(database: Database, batchId: string, o: RunBatchOptions): Promise<ImportRun & { status: ImportBatchRow['status']; message: string }> {
   const db = database.db;
   const [batch] = await db.select(META).from(importBatches).where(eq(importBatches.id, batchId)).limit(1);
-  if (!batch) throw new AppError('NOT_FOUND', 'No such import.');
+  if (!batch) throw new AppError('NOT_FOUND', msg('batch.noSuchImport'));
   const content = await loadContent(db, batch.id);
   const adapter = importAdapter(batch.kind);
-  if (!adapter) throw new AppError('BAD_REQUEST', `Unknown kind ${batch.kind}.`);
-  if (!batch.createdBy) throw new AppError('FORBIDDEN', 'The import has no owner.');
+  if (!adapter) throw new AppError('BAD_REQUEST', msg('batch.unknownKind', { kind: batch.kind }));
+  if (!batch.createdBy) throw new AppError('FORBIDDEN', msg('batch.noOwner'));
   const auth = await authOf(db, batch.createdBy);
-  if (!holds(auth.grants, adapter.permission, batch.operationId)) throw new AppError('FORBIDDEN', `You no longer hold ${adapter.permission} in ${batch.operationId}.`);
+  if (!holds(auth.grants, adapter.permission, batch.operationId)) throw new AppError('FORBIDDEN', msg('batch.permissionGone', { permission: adapter.permission, operationId: batch.operationId }));
   const actor: Actor = { userId: batch.createdBy, requestId: o.requestId ?? null };
   const earlier = await duplicateOf(db, batch);
   const commit = o.commit && !earlier;
@@ -324,20 +353,9 @@ export async function runBatch(database: Database, batchId: string, o: RunBatchO
     },
   });
   const s = run.summary;
-  if (run.outcome === 'committed') {
-    status = 'committed';
-    message = `${rowsText(s.inserted)} added${s.existing ? `, ${s.existing} already stored` : ''}${s.invalid ? `, ${s.invalid} invalid left out` : ''}.`;
-  } else if (o.commit && earlier) {
-    status = 'unchanged';
-    message = `This file was imported before (import ${earlier}); nothing was added.`;
-  } else if (run.outcome === 'rejected') {
-    status = 'failed';
-    message = `Nothing was written: ${s.invalid} of ${s.rows} rows have problems. Fix them, or import the valid rows only.`;
-  } else {
-    status = 'validated';
-    message = s.invalid ? `${s.invalid} of ${s.rows} rows have problems.` : `All ${s.rows} rows are valid${s.existing ? ` (${s.existing} already stored)` : ''}.`;
-    if (s.warnings) message += ` ${s.warnings} ${s.warnings === 1 ? 'warning' : 'warnings'} to look at (they do not stop the import).`;
-  }
+  const outcome = run.outcome === 'committed' ? 'committed' : o.commit && earlier ? 'unchanged' : run.outcome === 'rejected' ? 'rejected' : 'validated';
+  status = outcome === 'rejected' ? 'failed' : outcome;
+  message = englishOfAll(outcomeMessages(outcome, s, earlier));
   // The committed state and the audit row were written with the rows; the report goes with the batch.
   await db
     .update(importBatches)
@@ -360,8 +378,6 @@ export async function tidyAfterImport(database: Database, kind: string): Promise
   }
   return [...tables];
 }
-
-const rowsText = (n: number) => `${n} ${n === 1 ? 'row' : 'rows'}`;
 
 async function failBatch(database: Database, job: JobRow, message: string, cancelled = false) {
   const batchId = (job.payload as { batchId?: string }).batchId;
@@ -392,6 +408,7 @@ defineJob(
   {
     onFailed: (database, job, message, cancelled) => failBatch(database, job, message, cancelled),
     onAbandoned: (database, job, message) => failBatch(database, job, message),
+    messages: BATCH_CODES,
   },
 );
 

@@ -26,6 +26,7 @@ import { defineJob, enqueueJob, getJob, getJobs, presentJob, PROCESS_HOLDER, typ
 import { decodeCursor, takePage } from '../../server/pagination';
 import { holds } from '../../server/permissions';
 import { uuidv7 } from '../../shared/ids';
+import { englishOf, msg, type MessageCode } from '../../shared/messages';
 import { chunksOf, csvRows } from '../../imports/csv';
 import { loadGrants } from '../access/sessions';
 import { users } from '../access/schema';
@@ -194,7 +195,7 @@ async function encodeRegistry(ctx: JobContext, auth: AuthContext, operationId: s
     ctx.throwIfCancelled();
     const part = encoder.encode(people.slice(i, i + ENCODE_CHUNK).map((p) => p.record));
     bits.set(part.bits, i * CLK_WORDS);
-    await ctx.progress(Math.round(Math.min(i + ENCODE_CHUNK, people.length) * weight), Math.max(1, people.length), 'Encoding the registry');
+    await ctx.progress(Math.round(Math.min(i + ENCODE_CHUNK, people.length) * weight), Math.max(1, people.length), ENCODING);
   }
   return { people, bits };
 }
@@ -203,6 +204,11 @@ async function finishRow(database: Database, table: typeof linkageExports | type
   secrets.delete(id);
   await database.db.update(table).set({ status, message, finishedAt: new Date() }).where(eq(table.id, id));
 }
+
+/** The progress sentences of the linkage jobs (message codes, so the web shows them translated). */
+const ENCODING = englishOf(msg('job.encodingRegistry'));
+const READY = englishOf(msg('job.ready'));
+const JOB_MESSAGES: MessageCode[] = ['job.encodingRegistry', 'job.ready'];
 
 defineJob(
   EXPORT_JOB,
@@ -230,13 +236,14 @@ defineJob(
         .set({ status: 'ready', records: people.length, content: gzipSync(Buffer.from(csv)), message: `${people.length} people encoded.`, finishedAt: new Date() })
         .where(eq(linkageExports.id, exportId));
     });
-    await ctx.progress(people.length, people.length, 'Ready', true);
+    await ctx.progress(people.length, people.length, READY, true);
     return { exportId, records: people.length };
   },
   {
     retryOnRestart: false,
     onFailed: (database, job, message) => finishRow(database, linkageExports, (job.payload as { exportId: string }).exportId, 'failed', message),
     onAbandoned: (database, job, message) => finishRow(database, linkageExports, (job.payload as { exportId: string }).exportId, 'failed', message),
+    messages: JOB_MESSAGES,
   },
 );
 
@@ -333,13 +340,14 @@ defineJob(
         .set({ status: 'ready', content: null, ourRecords: people.length, matchLinks: stats.matchLinks, reviewLinks: stats.reviewLinks, message: `${stats.matchLinks} likely and ${stats.reviewLinks} possible links for review.`, finishedAt: new Date() })
         .where(eq(linkageMatches.id, matchId));
     });
-    await ctx.progress(people.length, Math.max(1, people.length), 'Ready', true);
+    await ctx.progress(people.length, Math.max(1, people.length), READY, true);
     return { matchId, ours: people.length, partner: partner.ids.length, links: links.length };
   },
   {
     retryOnRestart: false,
     onFailed: (database, job, message) => finishRow(database, linkageMatches, (job.payload as { matchId: string }).matchId, 'failed', message),
     onAbandoned: (database, job, message) => finishRow(database, linkageMatches, (job.payload as { matchId: string }).matchId, 'failed', message),
+    messages: JOB_MESSAGES,
   },
 );
 
