@@ -26,12 +26,13 @@ describe('workflow steps', () => {
   });
 
   it('refuses a step from any other status with 409, naming the record as the caller does', () => {
-    expect(() => checkStep(steps.verify, 'submitted', 'The round', 'round')).not.toThrow();
-    const e = thrown(() => checkStep(steps.verify, 'draft', 'Version 2', 'count'));
+    expect(() => checkStep(steps.verify, 'submitted', { noun: 'round' })).not.toThrow();
+    const e = thrown(() => checkStep(steps.verify, 'draft', { noun: 'count', version: 2 }));
     expect(e.code).toBe('CONFLICT');
     expect(e.message).toBe('Version 2 is draft; only a submitted count can be verified.');
+    expect(e.coded).toEqual({ code: 'conflict.countVerify', params: { version: 2, status: 'draft' } });
     expect(e.fields).toEqual([{ path: 'status', code: 'status.is', params: { status: 'draft' }, message: 'Is draft.' }]);
-    expect(thrown(() => checkStep(steps.submit, 'published', 'The round', 'round')).message).toBe('The round is published; only a draft round can be submitted.');
+    expect(thrown(() => checkStep(steps.submit, 'published', { noun: 'round' })).message).toBe('The round is published; only a draft round can be submitted.');
   });
 
   it('sets the new status with the who and when of that step only', () => {

@@ -9,6 +9,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Tx } from '../db/client';
 import { audit, type Actor } from './audit';
+import { msg } from '../shared/messages';
 import { conflict, issueAt } from './errors';
 import type { Permission } from './permissions';
 
@@ -35,12 +36,20 @@ export function workflowSteps<W extends Permission, V extends Permission>(write:
   } as const;
 }
 
+/** The records that go through the workflow or are versioned, as their messages name them. */
+export type WorkflowRecord = { noun: 'count'; version: number } | { noun: 'round' };
+export type VersionedNoun = 'count' | 'assessment';
+
 /**
- * 409 unless a record at `status` may take `step`: "`subject` is submitted; only a draft `noun`
- * can be submitted." (subject "Version 2" or "The round", noun "count" or "round").
+ * 409 unless a record at `status` may take `step`: "Version 2 is submitted; only a draft count
+ * can be submitted." (a count names its version, a round says "The round").
  */
-export function checkStep(step: { from: WorkflowStatus; to: WorkflowStatus }, status: WorkflowStatus, subject: string, noun: string): void {
-  if (status !== step.from) throw conflict(`${subject} is ${status}; only a ${step.from} ${noun} can be ${step.to}.`, [issueAt('status', 'status.is', { status })]);
+export function checkStep(step: { from: WorkflowStatus; to: WorkflowStatus }, status: WorkflowStatus, record: WorkflowRecord): void {
+  if (status === step.from) return;
+  const fields = [issueAt('status', 'status.is', { status })];
+  const to = step.to === 'submitted' ? 'Submit' : step.to === 'verified' ? 'Verify' : 'Publish';
+  if (record.noun === 'count') throw conflict(msg(`conflict.count${to}`, { version: record.version, status }), fields);
+  throw conflict(msg(`conflict.round${to}`, { status }), fields);
 }
 
 /** The columns a step sets: the new status, and who took the step when. */
@@ -78,7 +87,7 @@ export async function auditStep(
 }
 
 /** 409 for a write that lost a race with another one on the same record. */
-export const changedMeanwhile = (noun: string) => conflict(`The ${noun} changed meanwhile; reload it.`);
+export const changedMeanwhile = (noun: 'count' | 'round' | 'assessment') => conflict(msg(`conflict.${noun}Changed`));
 
 // ---------------------------------------------------------------------------------------------
 // Versions: one row per version, `(id, version)` key, the `current` flag on the latest one.
@@ -103,10 +112,10 @@ export const firstVersion = <V>(versions: readonly V[]): V => versions[versions.
  * hash, based on this version or an earlier one), 409 when it is based on another version than
  * the current one, else 'new' (the caller adds version `current.version + 1`).
  */
-export function correctionOf(cur: { version: number; bodyHash: string }, baseVersion: number, bodyHash: string, noun: string): 'unchanged' | 'new' {
+export function correctionOf(cur: { version: number; bodyHash: string }, baseVersion: number, bodyHash: string, noun: VersionedNoun): 'unchanged' | 'new' {
   if (bodyHash === cur.bodyHash && baseVersion <= cur.version) return 'unchanged';
   if (baseVersion !== cur.version)
-    throw conflict(`The ${noun} is at version ${cur.version}, not ${baseVersion}: reload it and correct the current version.`, [
+    throw conflict(msg(`conflict.${noun}Version`, { version: cur.version, baseVersion }), [
       issueAt('body.baseVersion', 'version.current', { version: cur.version }),
     ]);
   return 'new';
@@ -116,7 +125,7 @@ export function correctionOf(cur: { version: number; bodyHash: string }, baseVer
  * Takes the `current` flag off `version` if it still holds it, which locks that row, so that
  * two corrections at once cannot both win; 409 ("The `noun` changed meanwhile") when it does not.
  */
-export async function retireVersion(tx: Tx, table: VersionedTable, id: string, version: number, noun: string): Promise<void> {
+export async function retireVersion(tx: Tx, table: VersionedTable, id: string, version: number, noun: VersionedNoun): Promise<void> {
   const [locked] = await tx
     .update(table as PgTable)
     .set({ current: false } as never)

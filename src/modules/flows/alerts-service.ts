@@ -12,6 +12,7 @@ import { conflict, invalid, issueAt, notFound, type FieldIssue } from '../../ser
 import { decodeCursor, keysetPage, takePage } from '../../server/pagination';
 import type { Permission } from '../../server/permissions';
 import { uuidv7 } from '../../shared/ids';
+import { msg } from '../../shared/messages';
 import { users } from '../access/schema';
 import type { AlertRuleCreate, AlertRuleUpdate, AlertRuleView, AlertView, alertRulesQuery, alertsQuery } from './alerts-contract';
 import type { AlertRuleKind, AlertWindow } from './alerts-kinds';
@@ -408,7 +409,7 @@ export async function createRule(tx: Tx, auth: AuthContext, actor: Actor, body: 
   if (existing) {
     const same = existing.siteId === site.id && existing.direction === body.direction && existing.kind === body.kind && existing.window === settings.window && existing.factor === settings.factor && existing.threshold === settings.threshold && existing.minTotal === body.minTotal;
     if (same && siteInScope(auth.grants, 'flows.read', site)) return { created: false, rule: presentRule(existing, site, (await openCounts(tx, [id])).get(id) ?? 0) };
-    throw conflict('An alert rule with this id exists with other settings.', [issueAt('body.id', 'value.used')]);
+    throw conflict(msg('conflict.alertRuleIdUsed'), [issueAt('body.id', 'value.used')]);
   }
   const [row] = await tx
     .insert(flowAlertRules)
@@ -534,15 +535,15 @@ export async function acknowledgeAlert(tx: Tx, auth: AuthContext, actor: Actor, 
   const site = row ? await siteById(tx, row.siteId) : null;
   if (!row || !site || !siteInScope(auth.grants, ALERTS_MANAGE, site)) throw notFound('No such alert.');
   if (row.status === 'acknowledged' && row.acknowledgedAt)
-    throw conflict(`This alert was acknowledged on ${row.acknowledgedAt.toISOString()}.`, [issueAt('status', 'flows.alertAcknowledged')]);
+    throw conflict(msg('conflict.alertAcknowledged', { at: row.acknowledgedAt.toISOString() }), [issueAt('status', 'flows.alertAcknowledged')]);
   if (row.status === 'withdrawn')
-    throw conflict(`This alert was withdrawn on ${row.withdrawnAt?.toISOString() ?? '?'}: a later count put the flow below the rule.`, [issueAt('status', 'flows.alertWithdrawn')]);
+    throw conflict(msg('conflict.alertWithdrawn', { at: row.withdrawnAt?.toISOString() ?? '?' }), [issueAt('status', 'flows.alertWithdrawn')]);
   const [done] = await tx
     .update(flowAlerts)
     .set({ status: 'acknowledged', acknowledgedAt: new Date(), acknowledgedBy: actor.userId, acknowledgeNote: note ?? null })
     .where(and(eq(flowAlerts.id, id), eq(flowAlerts.status, 'open')))
     .returning();
-  if (!done) throw conflict('The alert was acknowledged or withdrawn meanwhile; reload it.');
+  if (!done) throw conflict(msg('conflict.alertChanged'));
   await audit(tx, actor, {
     action: 'flow_alert.acknowledge',
     entityType: 'flow_alert',

@@ -71,6 +71,10 @@ describe.each(BACKENDS)('flow monitoring counts on %s', (backend) => {
     const twin = await enumerator.post('/api/v1/flows/counts', { ...body, id: uuidv7() });
     expect(twin.statusCode).toBe(409);
     expect(fieldsOf(twin.json())).toEqual(['body.date']);
+    // The explanation as a message code too, for the web's languages.
+    expect(changed.json().error).toMatchObject({ messageCode: 'conflict.countIdOtherFigures' });
+    expect(twin.json().error).toMatchObject({ messageCode: 'conflict.inflowCounted', messageParams: { site: 'BCP-TORKHAM', date: body.date, id: body.id } });
+    expect(twin.json().error.message).toBe(`BCP-TORKHAM already has an inflow count for ${body.date} (${body.id}); correct that one instead.`);
   });
 
   it('names the field of every validation problem', async () => {
@@ -157,6 +161,7 @@ describe.each(BACKENDS)('flow monitoring counts on %s', (backend) => {
     const stale = await enumerator.put(`/api/v1/flows/counts/${body.id}`, { ...figures, notes: 'other edit' });
     expect(stale.statusCode).toBe(409);
     expect(fieldsOf(stale.json())).toEqual(['body.baseVersion']);
+    expect(stale.json().error).toMatchObject({ messageCode: 'conflict.countVersion', messageParams: { version: 2, baseVersion: 1 } });
     const bad = await enumerator.put(`/api/v1/flows/counts/${body.id}`, { ...figures, baseVersion: 2, men: 0 });
     expect(fieldsOf(bad.json())).toEqual(['body.men']);
 
@@ -177,7 +182,9 @@ describe.each(BACKENDS)('flow monitoring counts on %s', (backend) => {
     expect((await step(analyst, 'verify')).statusCode).toBe(409);
     expect((await step(enumerator, 'verify')).statusCode).toBe(403);
     expect((await step(enumerator, 'submit')).json().status).toBe('submitted');
-    expect((await step(enumerator, 'submit')).statusCode).toBe(409);
+    const twice = await step(enumerator, 'submit');
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().error).toMatchObject({ message: 'Version 1 is submitted; only a draft count can be submitted.', messageCode: 'conflict.countSubmit', messageParams: { version: 1, status: 'submitted' } });
     expect((await step(analyst, 'publish')).statusCode).toBe(409);
     expect((await step(analyst, 'verify')).json().status).toBe('verified');
     const published = await step(analyst, 'publish');

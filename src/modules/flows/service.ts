@@ -66,6 +66,7 @@ const noSite = () => notFound('No such site.');
 // Shared checks
 
 import { todayIn } from '../../shared/calendar';
+import { msg } from '../../shared/messages';
 export { todayIn };
 
 async function checkNotFuture(tx: Tx, operationId: string, date: string, issues: FieldIssue[]) {
@@ -217,9 +218,9 @@ export async function createCount(tx: Tx, auth: AuthContext, actor: Actor, body:
   if (existing.length) {
     const first = firstVersion(existing);
     const existingSite = await siteById(tx, first.siteId);
-    if (!existingSite || !siteInScope(auth.grants, 'flows.read', existingSite)) throw conflict('This id is already used.', [issueAt('body.id', 'value.usedNewId')]);
+    if (!existingSite || !siteInScope(auth.grants, 'flows.read', existingSite)) throw conflict(msg('conflict.idUsed'), [issueAt('body.id', 'value.usedNewId')]);
     if (first.bodyHash === bodyHash) return { created: false, count: await detailOf(tx, existing, existingSite) };
-    throw conflict('A count with this id exists with different figures; correct it with PUT /flows/counts/:id.', [issueAt('body.id', 'value.usedOtherBody')]);
+    throw conflict(msg('conflict.countIdOtherFigures'), [issueAt('body.id', 'value.usedOtherBody')]);
   }
   if (issues.length) throw invalid(issues);
 
@@ -232,7 +233,11 @@ export async function createCount(tx: Tx, auth: AuthContext, actor: Actor, body:
     return other?.id;
   };
   const keyConflict = (otherId: string | undefined) =>
-    conflict(`${site.code} already has a ${body.direction === 'in' ? 'inflow' : 'outflow'} count for ${body.date}${otherId ? ` (${otherId})` : ''}; correct that one instead.`, [
+    conflict(
+      otherId
+        ? msg(body.direction === 'in' ? 'conflict.inflowCounted' : 'conflict.outflowCounted', { site: site.code, date: body.date, id: otherId })
+        : msg(body.direction === 'in' ? 'conflict.inflowCountedNoId' : 'conflict.outflowCountedNoId', { site: site.code, date: body.date }),
+      [
       issueAt('body.date', 'flows.alreadyCounted'),
     ]);
   const otherId = await taken();
@@ -299,7 +304,7 @@ export async function transitionCount(tx: Tx, auth: AuthContext, actor: Actor, i
   const step = TRANSITIONS[action];
   const { versions, site } = await reachableCount(tx, auth, step.permission, id);
   const cur = versions.find((v) => v.current)!;
-  checkStep(step, cur.status, `Version ${cur.version}`, 'count');
+  checkStep(step, cur.status, { noun: 'count', version: cur.version });
   const [row] = await tx
     .update(flowCounts)
     .set(stepColumns(action, step.to, actor.userId, new Date()))
@@ -423,14 +428,14 @@ export async function createSurvey(tx: Tx, auth: AuthContext, actor: Actor, body
   if (existing) {
     const s = await siteById(tx, existing.siteId);
     if (s && siteInScope(auth.grants, 'flows.read', s) && existing.bodyHash === bodyHash) return { created: false, survey: presentSurvey(existing, s) };
-    throw conflict('A survey with this id exists with a different body.', [issueAt('body.id', 'value.usedOtherBody')]);
+    throw conflict(msg('conflict.surveyIdOtherBody'), [issueAt('body.id', 'value.usedOtherBody')]);
   }
   if (issues.length) throw invalid(issues);
   let row: SurveyRow;
   try {
     [row] = await tx.insert(flowSurveys).values({ ...values, bodyHash, createdBy: actor.userId }).returning();
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('A survey with this id exists.', [issueAt('body.id', 'value.used')]);
+    if (isUniqueViolation(err)) throw conflict(msg('conflict.surveyIdUsed'), [issueAt('body.id', 'value.used')]);
     throw err;
   }
   // The audit row names the record, not its answers (they describe people).

@@ -1,6 +1,7 @@
 import { issueAt, isUniqueViolation } from '../../server/errors';
 import { canonicalHash } from '../../imports/canonical';
 import { todayIn } from '../../shared/calendar';
+import { msg } from '../../shared/messages';
 import { operationTimeZone } from '../flows/places-lookup';
 import { and, asc, count, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -161,7 +162,7 @@ export async function createRound(tx: Tx, auth: AuthContext, actor: Actor, body:
   if (existing) {
     const same = hashOf({ id: body.id, operationId, kind: body.kind, roundNumber: roundNumber ?? existing.roundNumber, name: body.name, referenceDate: body.referenceDate, periodFrom: body.periodFrom ?? null, periodTo: body.periodTo ?? null, notes: body.notes ?? null });
     if (holds(auth.grants, 'mobility.read', existing.operationId) && existing.bodyHash === same) return { created: false, round: await roundView(tx, auth, existing) };
-    throw conflict('A round with this id exists with a different body.', [issueAt('body.id', 'value.usedOtherBody')]);
+    throw conflict(msg('conflict.roundIdOtherBody'), [issueAt('body.id', 'value.usedOtherBody')]);
   }
   if (issues.length) throw invalid(issues);
   if (roundNumber === undefined) {
@@ -183,7 +184,7 @@ export async function createRound(tx: Tx, auth: AuthContext, actor: Actor, body:
     notes: body.notes ?? null,
   };
   const numberTaken = () =>
-    conflict(`${operationId} already has ${body.kind} round ${roundNumber}.`, [issueAt('body.roundNumber', 'mobility.roundNumberUsed')]);
+    conflict(msg('conflict.roundNumberUsed', { operationId, kind: body.kind, round: roundNumber }), [issueAt('body.roundNumber', 'mobility.roundNumberUsed')]);
   const [taken] = await tx
     .select({ id: mobilityRounds.id })
     .from(mobilityRounds)
@@ -221,7 +222,7 @@ export async function listRounds(tx: Tx, auth: AuthContext, q: z.infer<typeof ro
 
 export async function patchRound(tx: Tx, auth: AuthContext, actor: Actor, id: string, patch: RoundPatch): Promise<RoundView> {
   const cur = await reachableRound(tx, auth, 'mobility.verify', id, true);
-  if (cur.status !== 'draft') throw conflict(`The round is ${cur.status}; only a draft round can be edited.`, [issueAt('status', 'status.is', { status: cur.status })]);
+  if (cur.status !== 'draft') throw conflict(msg('conflict.roundNotDraftEdit', { status: cur.status }), [issueAt('status', 'status.is', { status: cur.status })]);
   const next = {
     name: patch.name ?? cur.name,
     referenceDate: patch.referenceDate ?? cur.referenceDate,
@@ -240,9 +241,9 @@ export async function patchRound(tx: Tx, auth: AuthContext, actor: Actor, id: st
 /** Deletes a draft round that has no assessments (a round opened by mistake); anything else answers 409. */
 export async function deleteRound(tx: Tx, auth: AuthContext, actor: Actor, id: string): Promise<void> {
   const cur = await reachableRound(tx, auth, 'mobility.verify', id, true);
-  if (cur.status !== 'draft') throw conflict(`The round is ${cur.status}; only a draft round can be deleted.`, [issueAt('status', 'status.is', { status: cur.status })]);
+  if (cur.status !== 'draft') throw conflict(msg('conflict.roundNotDraftDelete', { status: cur.status }), [issueAt('status', 'status.is', { status: cur.status })]);
   const [{ n }] = await tx.select({ n: count() }).from(mobilityAssessments).where(eq(mobilityAssessments.roundId, id));
-  if (Number(n) > 0) throw conflict(`The round holds ${n} assessment versions; it cannot be deleted.`, [issueAt('assessments', 'mobility.roundNotEmpty')]);
+  if (Number(n) > 0) throw conflict(msg('conflict.roundHoldsAssessments', { n: Number(n) }), [issueAt('assessments', 'mobility.roundNotEmpty')]);
   await tx.delete(mobilityRounds).where(eq(mobilityRounds.id, id));
   await audit(tx, actor, { action: 'mobility_round.delete', entityType: 'mobility_round', entityId: id, operationId: cur.operationId, before: roundAudit(cur) });
 }
@@ -258,10 +259,10 @@ export async function transitionRound(tx: Tx, auth: AuthContext, actor: Actor, i
   // A round is operation-wide: submitting it for everyone takes a grant over the whole operation.
   if (areaScope(auth.grants, step.permission, cur.operationId) !== null)
     throw new AppError('FORBIDDEN', `Only someone holding "${step.permission}" for the whole operation can ${action} a round.`);
-  checkStep(step, cur.status, 'The round', 'round');
+  checkStep(step, cur.status, { noun: 'round' });
   if (action === 'submit') {
     const [{ n }] = await tx.select({ n: count() }).from(mobilityAssessments).where(and(eq(mobilityAssessments.roundId, id), eq(mobilityAssessments.current, true)));
-    if (Number(n) === 0) throw conflict('The round has no assessments yet; enter some before submitting it.', [issueAt('status', 'mobility.roundEmpty')]);
+    if (Number(n) === 0) throw conflict(msg('conflict.roundEmpty'), [issueAt('status', 'mobility.roundEmpty')]);
   }
   const now = new Date();
   const [row] = await tx
@@ -601,7 +602,7 @@ function auditColumns(r: Columns & { version: number }) {
 
 function checkRoundOpen(round: RoundRow) {
   if (round.status === 'verified' || round.status === 'published')
-    throw conflict(`Round ${round.roundNumber} is ${round.status}: its assessments can no longer change.`, [issueAt('roundStatus', 'status.is', { status: round.status })]);
+    throw conflict(msg('conflict.roundClosed', { round: round.roundNumber, status: round.status }), [issueAt('roundStatus', 'status.is', { status: round.status })]);
 }
 
 const versionsOf = (tx: Tx, id: string): Promise<AssessmentRow[]> => versionsIn(tx, mobilityAssessments, id);
@@ -616,7 +617,7 @@ async function reachableAssessment(tx: Tx, auth: AuthContext, permission: Permis
 }
 
 const keyConflict = (cols: Columns) =>
-  conflict(`The round already has an assessment for ${cols.locationKey.replace(/^(adm2|site|stl):/, '')}; correct that one instead.`, [
+  conflict(msg('conflict.assessmentExists', { place: cols.locationKey.replace(/^(adm2|site|stl):/, '') }), [
     issueAt(cols.siteId ? 'body.siteId' : cols.settlement ? 'body.settlement' : 'body.admin2Pcode', 'mobility.alreadyAssessed'),
   ]);
 
@@ -632,7 +633,7 @@ export async function createAssessment(tx: Tx, auth: AuthContext, actor: Actor, 
     const cur = existing.find((v) => v.current)!;
     if (first.bodyHash === bodyHash && first.roundId === roundId && inAreaScope(areaScope(auth.grants, 'mobility.read', cur.operationId), cur.admin2Pcode))
       return { created: false, assessment: await detailOf(tx, auth, round, existing, g) };
-    throw conflict('An assessment with this id exists with a different body; correct it with PUT /mobility/assessments/:id.', [issueAt('body.id', 'value.usedOtherBody')]);
+    throw conflict(msg('conflict.assessmentIdOtherBody'), [issueAt('body.id', 'value.usedOtherBody')]);
   }
   if (issues.length) throw invalid(issues);
   checkRoundOpen(round);
