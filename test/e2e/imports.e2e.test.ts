@@ -73,10 +73,12 @@ describe('bulk import in a real browser', () => {
     expect(report).toMatch(/\b3\b/); // row 3 of the file
     expect(report).toMatch(/\b5\b/); // row 5: no consent
     expect(await page.locator('[data-testid="summary-invalid"]').innerText()).toBe('2');
+    expect(await page.locator('[data-testid="import-message"]').innerText()).toBe('2 of 4 rows have problems.');
     await page.locator('[data-testid="mode-valid"]').click();
     await page.locator('[data-testid="import-commit"]').click();
     await page.locator('[data-testid="import-status"][data-status="committed"]').waitFor({ timeout: 60_000 });
     expect(await page.locator('[data-testid="summary-inserted"]').innerText()).toBe('2');
+    expect(await page.locator('[data-testid="import-message"]').innerText()).toBe('2 rows added, 2 invalid left out.');
     await page.screenshot({ path: screenshotPath('imports-result-en.png'), fullPage: true });
 
     const listed = await page.evaluate(async () => (await fetch('/api/v1/flows/surveys?operation=AFG&from=2024-05-02&to=2024-05-02&limit=100', { credentials: 'same-origin' })).json());
@@ -112,11 +114,14 @@ describe('bulk import in a real browser', () => {
     expect(report).toContain(issues['flows.noSurveysHere']!.replace('{{site}}', 'BCP-ISLAM-QALA'));
     expect(report).toContain(issues['flows.consentRequired']);
     expect(report).not.toContain('without consent nothing is stored');
+    // The batch's status sentence too, with Dari digits.
+    expect(await page.locator('[data-testid="import-message"]').innerText()).toBe(issues['batch.problems']!.replace('{{invalid}}', '۲').replace('{{rows}}', '۲'));
     await page.screenshot({ path: screenshotPath('imports-report-fa-AF.png'), fullPage: true });
     // The API keeps the English sentence beside the code for other clients.
     const batchId = await page.locator('[data-testid="import-status"]').getAttribute('data-batch');
     expect(batchId).toBeTruthy();
     const body = await page.evaluate(async (id) => (await fetch(`/api/v1/imports/${id}`, { credentials: 'same-origin' })).json(), batchId);
+    expect(body).toMatchObject({ message: '2 of 2 rows have problems.', messageParts: [{ code: 'batch.problems', params: { invalid: 2, rows: 2 } }] });
     expect(body.issues).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ field: 'consent', code: 'flows.consentRequired', message: 'The group must agree to the interview; without consent nothing is stored.' }),

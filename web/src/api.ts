@@ -15,7 +15,8 @@ export interface FieldIssue {
 }
 
 export interface ErrorEnvelope {
-  error: { code: string; message: string; requestId?: string; fields?: FieldIssue[] };
+  /** `messageCode`/`messageParams`: the code of `message` (src/shared/messages.ts), when the server raised it with one. */
+  error: { code: string; message: string; messageCode?: string; messageParams?: Record<string, string | number>; requestId?: string; fields?: FieldIssue[] };
 }
 
 export class ApiError extends Error {
@@ -26,9 +27,16 @@ export class ApiError extends Error {
     readonly requestId?: string,
     readonly fields: FieldIssue[] = [],
     readonly retryAfter?: number,
+    /** The message code of `message` and its parameters, when the server sent them. */
+    readonly coded?: { code: string; params?: Record<string, string | number> },
   ) {
     super(message);
     this.name = 'ApiError';
+  }
+
+  /** The error's own sentence in the user's language (the English `message` when it has no code this build knows). */
+  text(): string {
+    return this.coded ? issueText({ code: this.coded.code, params: this.coded.params, message: this.message }) : this.message;
   }
 
   /** Field messages in the user's language, keyed by the path without body/querystring ("body.email" → "email"). */
@@ -43,6 +51,10 @@ export class ApiError extends Error {
 }
 
 export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
+
+/** The message code of an error envelope, if it has one. */
+export const codedOf = (env: ErrorEnvelope['error'] | undefined): ApiError['coded'] =>
+  env?.messageCode ? { code: env.messageCode, ...(env.messageParams ? { params: env.messageParams } : {}) } : undefined;
 export const isNotFound = (e: unknown): boolean => isApiError(e) && e.status === 404;
 
 let csrfToken: string | null = null;
@@ -103,6 +115,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       env?.requestId ?? res.headers.get('x-request-id') ?? undefined,
       env?.fields ?? [],
       Number.isFinite(retry) && retry > 0 ? retry : undefined,
+      codedOf(env),
     );
   }
   return data as T;

@@ -1,11 +1,12 @@
 import i18n from 'i18next';
-import { MESSAGES } from '../../../src/shared/messages';
+import { interpolate, MESSAGES } from '../../../src/shared/messages';
 import faAF from './issues/fa-AF.json';
 import ps from './issues/ps.json';
 import ur from './issues/ur.json';
 
 /**
- * Server validation messages (error `fields[]`, import report rows) in the user's language. The
+ * Server validation messages (error `fields[]`, import report rows) and status sentences (an
+ * import's or a job's `messageParts`, an error's `messageCode`) in the user's language. The
  * server sends a message code of src/shared/messages.ts with its parameters beside the English
  * sentence; the English texts come from that catalogue itself, the other languages from
  * ./issues/<lang>.json (flat: one key per code). A code this build does not know falls back to the
@@ -46,4 +47,21 @@ export function issueText(m: CodedMessage): string {
   const lang = i18n.language ?? 'en';
   const params = Object.fromEntries(Object.entries(m.params ?? {}).map(([k, v]) => [k, typeof v === 'number' ? digits(v, lang) : v]));
   return i18n.t(`issues.${m.code}`, { ...params, defaultValue: m.message, interpolation: { escapeValue: false } });
+}
+
+export interface CodedSentences {
+  message: string | null;
+  /** The sentences of `message` as codes and parameters (a batch's or job's `messageParts`). */
+  messageParts?: { code: string; params?: Record<string, string | number> }[] | null;
+}
+
+/**
+ * A status sentence (an import's or a job's message) in the current language: its parts
+ * translated one by one, or the server's English `message` when it has no parts or one of them
+ * has a code this build does not know.
+ */
+export function statusText(m: CodedSentences): string {
+  const parts = m.messageParts;
+  if (!parts?.length || !parts.every((p) => Object.hasOwn(MESSAGES, p.code))) return m.message ?? '';
+  return parts.map((p) => issueText({ code: p.code, params: p.params, message: interpolate(MESSAGES[p.code as keyof typeof MESSAGES], p.params) })).join(' ');
 }

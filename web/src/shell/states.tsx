@@ -40,11 +40,11 @@ export function useErrorMessage() {
         return details.length ? [t('errors.validation'), ...details.slice(0, 5), ...(details.length > 5 ? ['…'] : [])].join(' ') : t('errors.validation');
       }
       case 'CONFLICT':
-        return error.message || t('errors.conflict');
+        return error.text() || t('errors.conflict');
       case 'INTERNAL':
         return t('errors.internal');
       default:
-        return error.message || t('errors.unexpected');
+        return error.text() || t('errors.unexpected');
     }
   };
 }

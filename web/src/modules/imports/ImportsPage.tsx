@@ -7,7 +7,7 @@ import { JobProgress } from '../../shell/JobProgress';
 import { useMe } from '../../shell/session';
 import { Empty, ErrorState, Loading, useErrorMessage } from '../../shell/states';
 import { useFormat } from '../../lib/format';
-import { issueText } from '../../i18n/issues';
+import { issueText, statusText } from '../../i18n/issues';
 import { commitBatch, uploadFile, useBatch, useImportKinds, validateBatch, type Batch, type ImportKind } from './api';
 
 const NONE = '__none__';
@@ -231,10 +231,14 @@ function Outcome({ batch }: { batch: Batch }) {
           <Badge color={STATUS_COLOR[batch.status] ?? 'gray'} data-testid="import-status" data-status={batch.status} data-batch={batch.id}>
             {t(`imports.status.${batch.status}`)}
           </Badge>
-          {batch.message && !runningNow && <Text size="sm">{batch.message}</Text>}
+          {batch.message && !runningNow && (
+            <Text size="sm" data-testid="import-message">
+              {statusText(batch)}
+            </Text>
+          )}
         </Group>
         {runningNow && (
-          <JobProgress done={job?.progress.done ?? 0} total={job?.progress.total} label={job?.message ?? t('imports.queued')} testId="import-progress" />
+          <JobProgress done={job?.progress.done ?? 0} total={job?.progress.total} label={job?.message ? statusText(job) : t('imports.queued')} testId="import-progress" />
         )}
         {s && !runningNow && (
           <Group gap="lg" data-testid="import-summary">

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, ApiError, type ErrorEnvelope } from '../../api';
+import { api, ApiError, codedOf, type ErrorEnvelope } from '../../api';
 import type { BatchView, ImportIssueView, ImportKindView } from '../../../../src/modules/imports/contract';
 
 // Types come from the server contract (type-only imports: no server code reaches the bundle).
@@ -42,7 +42,7 @@ export async function uploadFile(operation: string, kind: string, file: File, cs
   const data = (await res.json().catch(() => undefined)) as Batch | ErrorEnvelope | undefined;
   if (!res.ok) {
     const e = (data as ErrorEnvelope | undefined)?.error;
-    throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, e?.requestId, e?.fields ?? []);
+    throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, e?.requestId, e?.fields ?? [], undefined, codedOf(e));
   }
   return data as Batch;
 }

@@ -8,6 +8,7 @@ import { Empty, ErrorState, Loading, useErrorMessage } from '../../shell/states'
 import { useFormat } from '../../lib/format';
 import { DateLabel } from '../../shell/DateLabel';
 import { JobProgress } from '../../shell/JobProgress';
+import { statusText } from '../../i18n/issues';
 import { decide, fileUrl, startExport, startMatch, useExports, useLinks, useMatches, type LinkageExport, type LinkageMatch } from './api';
 
 const COLOR: Record<string, string> = { queued: 'gray', running: 'yellow', ready: 'green', failed: 'red', pending: 'yellow', confirmed: 'green', rejected: 'gray' };
@@ -32,7 +33,7 @@ function LinkageProgress({ item }: { item: LinkageExport | LinkageMatch }) {
   const { t } = useTranslation();
   if (item.status !== 'queued' && item.status !== 'running') return null;
   const p = item.job?.progress;
-  return <JobProgress done={p?.done ?? 0} total={p?.total} label={item.job?.message ?? t('linkage.queued')} testId="linkage-progress" />;
+  return <JobProgress done={p?.done ?? 0} total={p?.total} label={item.job?.message ? statusText(item.job) : t('linkage.queued')} testId="linkage-progress" />;
 }
 
 /** Privacy-preserving linkage: export our encodings, match a partner's, review the candidate links. */

@@ -54,7 +54,7 @@ function FormShell({ saved, error, pending, onSubmit, children, testId }: { save
           </Alert>
         )}
         {children}
-        {error ? conflict ? <Alert color="red" role="alert">{(error as Error).message}</Alert> : Object.keys(fields).length ? <Text c="red" size="sm" role="alert">{t('mobility.form.fix')}</Text> : <ErrorState error={error} /> : null}
+        {error ? conflict ? <Alert color="red" role="alert">{isApiError(error) ? error.text() : (error as Error).message}</Alert> : Object.keys(fields).length ? <Text c="red" size="sm" role="alert">{t('mobility.form.fix')}</Text> : <ErrorState error={error} /> : null}
         <Group justify="flex-end">
           <Button type="submit" loading={pending} data-testid="assessment-save">
             {t('mobility.form.save')}
