@@ -285,6 +285,14 @@ export const MESSAGES = {
   'conflict.roundClosed': 'Round {{round}} is {{status}}: its assessments can no longer change.',
   'conflict.assessmentExists': 'The round already has an assessment for {{place}}; correct that one instead.',
   'conflict.assessmentIdOtherBody': 'An assessment with this id exists with a different body; correct it with PUT /mobility/assessments/:id.',
+  'conflict.householdMergedInto': 'Household {{household}} was merged into household {{target}}; edit that household instead.',
+  'conflict.householdMerged': 'Household {{household}} was merged into another household; it can no longer be edited.',
+  'conflict.dedupRunActive': 'A deduplication run of {{operationId}} is already {{status}}.',
+  'conflict.dedupRunSucceeded': 'The run has already succeeded.',
+  'conflict.dedupRunFinished': 'The run has already finished.',
+  'conflict.pairDecided': 'This pair was already decided {{decision}}.',
+  'conflict.runNotFinished': 'Only a finished run has matches to confirm.',
+  'conflict.mergeUndone': 'This merge was undone already.',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { pageOf, pageQuery } from '../../server/pagination';
+import { messageParts } from '../imports/contract';
 import { HUMAN_DECISIONS, PAIR_DECISIONS, PAIR_SOURCES, RUN_STATUSES, RUN_TRIGGERS } from './kinds';
 
 const operation = z.string().min(2).max(10);
@@ -34,6 +35,7 @@ export const runView = z.object({
   stage: z.string().nullable(),
   progress: z.object({ done: z.number().int(), total: z.number().int().nullable() }),
   message: z.string().nullable(),
+  messageParts,
   jobId: z.string().nullable(),
   cancelRequested: z.boolean(),
   /** Whole-registry figures: null for users whose grants cover only part of the operation. */

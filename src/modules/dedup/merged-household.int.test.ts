@@ -60,6 +60,7 @@ describe.each(BACKENDS)('writes to a merged household on %s', (backend) => {
       expect(res.statusCode, res.body).toBe(409);
       expect(res.json().error.code).toBe('HOUSEHOLD_MERGED');
       expect(res.json().error.message).toContain(survivor.reference);
+      expect(res.json().error).toMatchObject({ messageCode: 'conflict.householdMergedInto', messageParams: { household: merged.reference, target: survivor.reference } });
       expect(res.headers.location).toBe(`/api/v1/people/households/${big.id}`);
     }
     // Nothing was written to the merged household; the survivor is still editable.

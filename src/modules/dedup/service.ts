@@ -12,7 +12,8 @@ import type { Tx } from '../../db/client';
 import { audit, auditRead, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, conflict, invalid, issueAt, notFound } from '../../server/errors';
-import { getJobs, requestCancel, type JobRow } from '../../server/jobs';
+import { getJobs, jobMessageParts, requestCancel, type JobRow } from '../../server/jobs';
+import { englishOf, msg } from '../../shared/messages';
 import { decodeCursor, encodeCursor, keysetPage, type Page } from '../../server/pagination';
 import { holds, scopesFor } from '../../server/permissions';
 import { uuidv7 } from '../../shared/ids';
@@ -97,6 +98,8 @@ function presentRun(r: RunRow, job: JobRow | undefined, openPairs: number, full:
     stage: r.stage,
     progress: job ? { done: job.progressDone, total: job.progressTotal } : { done: r.status === 'succeeded' ? 1 : 0, total: r.status === 'succeeded' ? 1 : null },
     message: r.message ?? (job && r.status === 'running' ? job.message : null),
+    // The failure or cancellation sentence by code (read from the text, as a job's message is).
+    messageParts: jobMessageParts({ kind: 'dedup.run', message: r.message ?? (job && r.status === 'running' ? job.message : null) }),
     jobId: r.jobId,
     cancelRequested: job?.cancelRequested ?? false,
     records: full ? r.records : null,
@@ -134,7 +137,7 @@ async function presentRuns(tx: Tx, auth: AuthContext, op: string, list: RunRow[]
 export async function startRun(tx: Tx, auth: AuthContext, actor: Actor, operationIn: string): Promise<RunView> {
   const op = requireOp(auth, operationIn, 'dedup.run');
   const active = await activeRun(tx, op);
-  if (active) throw conflict(`A deduplication run of ${op} is already ${active.status}.`, [issueAt('body.operationId', 'dedup.runActive', { run: active.id, status: active.status })]);
+  if (active) throw conflict(msg('conflict.dedupRunActive', { operationId: op, status: active.status }), [issueAt('body.operationId', 'dedup.runActive', { run: active.id, status: active.status })]);
   const run = await createRun(tx, op, 'manual', actor.userId);
   await audit(tx, actor, { action: 'dedup.run.start', entityType: 'dedup_run', entityId: run.id, operationId: op, details: { trigger: 'manual' } });
   return (await presentRuns(tx, auth, op, [run]))[0];
@@ -159,9 +162,9 @@ export async function listRuns(tx: Tx, auth: AuthContext, q: { operation: string
 
 export async function cancelRun(tx: Tx, auth: AuthContext, actor: Actor, id: string): Promise<RunView> {
   const r = await loadRun(tx, auth, id, 'dedup.run');
-  if (!r.jobId || (r.status !== 'queued' && r.status !== 'running')) throw conflict(`The run has already ${r.status === 'succeeded' ? 'succeeded' : 'finished'}.`);
+  if (!r.jobId || (r.status !== 'queued' && r.status !== 'running')) throw conflict(msg(r.status === 'succeeded' ? 'conflict.dedupRunSucceeded' : 'conflict.dedupRunFinished'));
   const job = await requestCancel(tx, r.jobId);
-  if (job.status === 'cancelled') await tx.update(dedupRuns).set({ status: 'cancelled', finishedAt: new Date(), message: 'Cancelled before it started.' }).where(eq(dedupRuns.id, r.id));
+  if (job.status === 'cancelled') await tx.update(dedupRuns).set({ status: 'cancelled', finishedAt: new Date(), message: englishOf(msg('job.cancelledBeforeStart')) }).where(eq(dedupRuns.id, r.id));
   await audit(tx, actor, { action: 'dedup.run.cancel', entityType: 'dedup_run', entityId: r.id, operationId: r.operationId });
   return getRun(tx, auth, id);
 }
@@ -368,7 +371,7 @@ export async function decide(tx: Tx, auth: AuthContext, actor: Actor, a: string,
   const { pair } = await loadPair(tx, auth, a, b);
   const op = pair.operationId;
   const existing = (await decisionsFor(tx, op, [pair])).get(`${pair.idA}:${pair.idB}`);
-  if (existing) throw conflict(`This pair was already decided ${existing.decision}.`);
+  if (existing) throw conflict(msg('conflict.pairDecided', { decision: existing.decision }));
   const key = `${pair.idA}:${pair.idB}`;
   if (body.decision === 'skip') {
     await tx.update(dedupPairs).set({ skippedAt: new Date(), skippedBy: actor.userId }).where(and(eq(dedupPairs.runId, pair.runId), eq(dedupPairs.idA, pair.idA), eq(dedupPairs.idB, pair.idB)));
@@ -402,7 +405,7 @@ export async function decide(tx: Tx, auth: AuthContext, actor: Actor, a: string,
  */
 export async function confirmMatches(tx: Tx, auth: AuthContext, actor: Actor, runId: string, limit = 200) {
   const run = await loadRun(tx, auth, runId, 'dedup.review');
-  if (run.status !== 'succeeded') throw conflict('Only a finished run has matches to confirm.');
+  if (run.status !== 'succeeded') throw conflict(msg('conflict.runNotFinished'));
   const op = run.operationId;
   const where = and(eq(dedupPairs.runId, runId), eq(dedupPairs.decision, 'match'), sql`not ${decided}`, pairVisible(auth, op))!;
   const list = await tx.select().from(dedupPairs).where(where).orderBy(desc(dedupPairs.score), asc(dedupPairs.idA)).limit(limit);
@@ -461,7 +464,7 @@ export async function undo(tx: Tx, auth: AuthContext, actor: Actor, mergeId: str
   // Both households must be visible to the reviewer (404 otherwise, before anything else).
   await loadHousehold(tx, auth, m.survivorHouseholdId, 'dedup.review');
   await loadHousehold(tx, auth, m.mergedHouseholdId, 'dedup.review');
-  if (m.undoneAt) throw new AppError('UNDO_NOT_POSSIBLE', 'This merge was undone already.');
+  if (m.undoneAt) throw new AppError('UNDO_NOT_POSSIBLE', msg('conflict.mergeUndone'));
   const touched = await undoMerge(tx, auth, actor, m.undo as unknown as MergeUndo, m.after);
   const [row] = await tx.update(dedupMerges).set({ undoneAt: new Date(), undoneBy: actor.userId }).where(eq(dedupMerges.id, m.id)).returning();
   const [idA, idB] = ordered(m.survivorId, m.mergedId);

@@ -13,6 +13,7 @@ import type { Tx } from '../../db/client';
 import { audit, auditRead, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, conflict, invalid, notFound, type FieldIssue } from '../../server/errors';
+import { msg } from '../../shared/messages';
 import { decodeCursor, takePage, type Page } from '../../server/pagination';
 import { allows, holds, scopesFor, type Permission } from '../../server/permissions';
 import { uuidv7 } from '../../shared/ids';
@@ -613,8 +614,8 @@ async function householdMerged(tx: Tx, auth: AuthContext, h: HouseholdRow): Prom
     next = target?.mergedInto ?? null;
   }
   if (target && allows(auth.grants, 'people.read', targetOf(target)))
-    return new AppError('HOUSEHOLD_MERGED', `Household ${h.reference} was merged into household ${target.reference}; edit that household instead.`, undefined, { location: `/api/v1/people/households/${target.id}` });
-  return new AppError('HOUSEHOLD_MERGED', `Household ${h.reference} was merged into another household; it can no longer be edited.`);
+    return new AppError('HOUSEHOLD_MERGED', msg('conflict.householdMergedInto', { household: h.reference, target: target.reference }), undefined, { location: `/api/v1/people/households/${target.id}` });
+  return new AppError('HOUSEHOLD_MERGED', msg('conflict.householdMerged', { household: h.reference }));
 }
 
 async function finish(tx: Tx, auth: AuthContext, actor: Actor, h: HouseholdRow, touched: string[]): Promise<{ detail: HouseholdDetail; touched: Touched }> {

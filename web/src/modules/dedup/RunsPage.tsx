@@ -8,6 +8,7 @@ import { JobProgress } from '../../shell/JobProgress';
 import { ButtonLink } from '../../shell/links';
 import { can, useMe } from '../../shell/session';
 import { Empty, ErrorState, Loading, useErrorMessage } from '../../shell/states';
+import { statusText } from '../../i18n/issues';
 import { dedupApi, dedupKeys, useRuns, type RunView } from './api';
 
 const STATUS_COLOR: Record<RunView['status'], string> = { queued: 'gray', running: 'blue', succeeded: 'teal', failed: 'red', cancelled: 'orange' };
@@ -103,7 +104,7 @@ export default function RunsPage() {
                       <RunProgress run={r} />
                       {r.status === 'failed' && r.message && (
                         <Text size="xs" c="red">
-                          {r.message}
+                          {statusText(r)}
                         </Text>
                       )}
                     </Stack>
