@@ -400,27 +400,43 @@ function matchOne(text: string, code: MessageCode): Message | null {
  */
 export function messagesOf(text: string | null | undefined, codes: readonly MessageCode[]): Message[] | null {
   if (!text) return null;
-  // Of the templates that match, the one that leaves the least to its parameters (the most
-  // specific: "7 rows added, 8 already stored, 9 invalid left out." is not "{{inserted}} rows
-  // added, {{invalid}} invalid left out." with invalid "8 already stored, 9").
+  // One sentence whose parameters hold no sentence end; else several sentences (split after a
+  // sentence end and a space, each one such sentence, first sentence first); else one whose
+  // parameter holds sentences (an error's own text after "Failed: ").
+  const one = wholeMatches(text, codes);
+  const clean = one.find(isClean);
+  if (clean) return [clean];
+  const parts = sentencesOf(text, codes, 0);
+  if (parts) return parts;
+  return one.length ? [one[0]!] : null;
+}
+
+/** The messages whose text is `text`, the most specific first: the one that leaves the least to its parameters ("7 rows added, 8 already stored, 9 invalid left out." is not "{{inserted}} rows added, {{invalid}} invalid left out." with invalid "8 already stored, 9"). */
+function wholeMatches(text: string, codes: readonly MessageCode[]): Message[] {
   const captured = (m: Message) => Object.values(m.params ?? {}).reduce<number>((n, v) => n + String(v).length, 0);
-  const whole = codes
+  return codes
     .map((code) => matchOne(text, code))
     .filter((m): m is Message => !!m)
     .sort((a, b) => captured(a) - captured(b));
-  // One sentence whose parameters hold no sentence end; else several sentences (split after a
-  // sentence end and a space, first sentence first); else one whose parameter holds sentences
-  // (an error's own text after "Failed: ").
-  const clean = whole.find((m) => Object.values(m.params ?? {}).every((v) => typeof v === 'number' || !SENTENCE_END.test(v)));
-  if (clean) return [clean];
+}
+
+const isClean = (m: Message) => Object.values(m.params ?? {}).every((v) => typeof v === 'number' || !SENTENCE_END.test(v));
+
+/** `text` as two or more clean sentences of `codes`, or null (a few sentences at most: stored messages are short). */
+function sentencesOf(text: string, codes: readonly MessageCode[], depth: number): Message[] | null {
+  if (depth > 0) {
+    const whole = wholeMatches(text, codes).find(isClean);
+    if (whole) return [whole];
+  }
+  if (depth >= 4 || text.length > 2000) return null;
   for (let i = text.indexOf(' '); i > 0; i = text.indexOf(' ', i + 1)) {
     if (!/[.!?)]$/.test(text.slice(0, i))) continue;
-    const head = messagesOf(text.slice(0, i), codes);
-    if (head?.length !== 1) continue;
-    const tail = messagesOf(text.slice(i + 1), codes);
-    if (tail) return [...head, ...tail];
+    const head = wholeMatches(text.slice(0, i), codes).find(isClean);
+    if (!head) continue;
+    const tail = sentencesOf(text.slice(i + 1), codes, depth + 1);
+    if (tail) return [head, ...tail];
   }
-  return whole.length ? [whole[0]!] : null;
+  return null;
 }
 const SENTENCE_END = /[.!?)] /;
 
