@@ -59,7 +59,7 @@ export interface ImportScope {
   /** Recorded as the creator of the rows written. */
   userId: string | null;
   /** The database the run writes to (e.g. to refresh in-process caches such as lookup indexes). */
-  database?: Database;
+  database: Database;
   /** The import batch being run (id and file name), when the run belongs to one. */
   batch?: { id: string; name: string };
   /**

@@ -272,6 +272,7 @@ export const MESSAGES = {
   'conflict.outflowCountedNoId': '{{site}} already has an outflow count for {{date}}; correct that one instead.',
   'conflict.surveyIdOtherBody': 'A survey with this id exists with a different body.',
   'conflict.surveyIdUsed': 'A survey with this id exists.',
+  'conflict.surveysStoredMeanwhile': 'Some of these surveys were stored by another writer while the file was imported; nothing was written. Import the file again.',
   'conflict.alertRuleIdUsed': 'An alert rule with this id exists with other settings.',
   'conflict.alertAcknowledged': 'This alert was acknowledged on {{at}}.',
   'conflict.alertWithdrawn': 'This alert was withdrawn on {{at}}: a later count put the flow below the rule.',

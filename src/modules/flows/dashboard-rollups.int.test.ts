@@ -16,6 +16,8 @@ import type { AuthContext } from '../../server/context';
 import { flowSurveysImport, type SurveyRecord } from './import-surveys';
 import { flowCountsImport, type CountRecord } from './import-counts';
 import type { IssueSink, MappedRow } from '../../imports/types';
+import { AppError } from '../../server/errors';
+import { pgArray } from '../../imports/ids';
 
 type Row = Record<string, unknown>;
 const COUNT_KEY = ['operation_id', 'grain', 'pub', 'bucket', 'site_id', 'direction'];
@@ -180,7 +182,7 @@ describe.each(BACKENDS)('dashboard rollups kept by differences on %s', (backend)
       grants: [{ roleId: 'admin', organisationId: null, operationId: 'AFG', areaPcode: null, permissions: new Set(ALL_PERMISSIONS) }],
       via: 'session',
     };
-    const scope = { tx: db.db as unknown as Tx, auth, operationId: 'AFG', userId: null };
+    const scope = { tx: db.db as unknown as Tx, database: db, auth, operationId: 'AFG', userId: null };
     const sSession = await flowSurveysImport.begin(scope);
     const sRecs = parse<SurveyRecord>(surveyCsv(0, 150, '2024-10-01', 120), (row, issue) => sSession.validate(row, issue));
     const cSession = await flowCountsImport.begin(scope);
@@ -190,6 +192,17 @@ describe.each(BACKENDS)('dashboard rollups kept by differences on %s', (backend)
       await cSession.remove(tx as unknown as Tx, cRecs);
     });
     await expectEqualToRebuild(100);
+
+    // Surveys stored by another writer between the import's existence check and its insert: the
+    // insert fails on the primary key with a 409 naming why, and its transaction leaves nothing.
+    await db.db.transaction((tx) => sSession.insert(tx as unknown as Tx, sRecs.slice(0, 10)));
+    const raced = await db.db.transaction((tx) => sSession.insert(tx as unknown as Tx, sRecs.slice(5, 20))).catch((e: unknown) => e);
+    expect(raced).toBeInstanceOf(AppError);
+    expect((raced as AppError).code).toBe('CONFLICT');
+    expect((raced as AppError).coded?.code).toBe('conflict.surveysStoredMeanwhile');
+    expect((await rows<{ n: number }>(db.db as unknown as Tx, sql`select count(*)::int as n from flow_surveys where id = any(${pgArray(sRecs.slice(0, 20).map((r) => r.id))}::uuid[])`))[0].n).toBe(10);
+    await expectEqualToRebuild(100);
+    await db.db.transaction((tx) => sSession.remove(tx as unknown as Tx, sRecs.slice(0, 10)));
 
     // Removing everything leaves empty rollups, as a rebuild would.
     await db.db.execute(sql`delete from flow_surveys`);

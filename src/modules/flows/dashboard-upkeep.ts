@@ -17,6 +17,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../../db/client';
 import { pgArray } from '../../imports/ids';
+import { numericParam, readNumericArray, type Backend, type NumericType } from '../../db/numeric-arrays';
 import { blockOf, mondayOf } from './dates';
 import { SURVEY_DIMS } from './dashboard-contract';
 
@@ -40,13 +41,13 @@ const ROLLUP_LOCK = 740119001;
 const SEP = '\u001f';
 
 /** Runs `insert` with the survey trigger standing aside, then adds `surveys` (what it inserted) to the rollups. */
-export async function insertWithRollups<T>(tx: Tx, insert: () => Promise<{ result: T; inserted: readonly SurveyAnswers[] }>): Promise<T> {
+export async function insertWithRollups<T>(tx: Tx, backend: Backend, insert: () => Promise<{ result: T; inserted: readonly SurveyAnswers[] }>): Promise<T> {
   await tx.execute(sql`select set_config('hamrah.dash_surveys_by_caller', 'on', true)`);
   // No finally: a failed insert has lost the transaction (and the setting with it), and a reset
   // sent then would only replace the insert's error with "transaction is aborted".
   const out = await insert();
   await tx.execute(sql`select set_config('hamrah.dash_surveys_by_caller', 'off', true)`);
-  await addSurveysToRollups(tx, out.inserted);
+  await addSurveysToRollups(tx, backend, out.inserted);
   return out.result;
 }
 
@@ -81,6 +82,10 @@ class AnswerRow {
   readonly pp: number[] = [];
   readonly ep: number[] = [];
   changed = false;
+  /** Read from the table (else a new row). */
+  stored = false;
+  /** Answers were added since it was read. */
+  keysChanged = false;
   constructor(
     readonly op: string,
     readonly lvl: number,
@@ -94,6 +99,7 @@ class AnswerRow {
     let i = this.at.get(k);
     if (i === undefined) {
       i = this.keys.length;
+      this.keysChanged = true;
       this.at.set(k, i);
       this.keys.push(k);
       this.n.push(0);
@@ -113,57 +119,77 @@ async function readRows(tx: Tx, want: Map<string, AnswerRow>): Promise<void> {
   if (!want.size) return;
   const list = [...want.values()];
   const col = <K extends 'op' | 'lvl' | 'site' | 'dir' | 'bucket' | 'dim'>(k: K) => pgArray(list.map((r) => r[k]));
-  const found = await rows<{ op: string; lvl: number; site: string; dir: string; bucket: string; dim: string; k: string; n: string; p: string; e: string; sp: string; pp: string; ep: string }>(
+  // The figures come in array_send's binary form (numeric-arrays.ts): no number formatting on the
+  // server nor parsing here.
+  const found = await rows<{ op: string; lvl: number; site: string; dir: string; bucket: string; dim: string; k: string; n: Uint8Array; p: Uint8Array; e: Uint8Array; sp: Uint8Array; pp: Uint8Array; ep: Uint8Array }>(
     tx,
     sql`select a.operation_id as op, a.lvl, a.site_key as site, a.direction as dir, a.bucket::text as bucket, a.dim,
-               array_to_string(a.keys, ${SEP}) as k, array_to_string(a.surveys, ',') as n, array_to_string(a.people, ',') as p, array_to_string(a.est, ',') as e,
-               array_to_string(a.surveys_pub, ',') as sp, array_to_string(a.people_pub, ',') as pp, array_to_string(a.est_pub, ',') as ep
+               array_to_string(a.keys, ${SEP}) as k, array_send(a.surveys) as n, array_send(a.people) as p, array_send(a.est) as e,
+               array_send(a.surveys_pub) as sp, array_send(a.people_pub) as pp, array_send(a.est_pub) as ep
           from unnest(${col('op')}::text[], ${col('lvl')}::int2[], ${col('site')}::text[], ${col('dir')}::text[], ${col('bucket')}::date[], ${col('dim')}::text[])
                as k(op, lvl, site, dir, bucket, dim)
           join flow_dash_answers a on a.operation_id = k.op and a.lvl = k.lvl and a.site_key = k.site and a.direction = k.dir and a.bucket = k.bucket and a.dim = k.dim`,
   );
-  const fill = (to: number[], text: string) => {
-    let start = 0;
-    for (let i = 0; i <= text.length; i++)
-      if (i === text.length || text.charCodeAt(i) === 44) {
-        to.push(Number(text.slice(start, i)));
-        start = i + 1;
-      }
-  };
   for (const f of found) {
     const r = want.get(rowId(f.op, Number(f.lvl), f.site, f.dir, f.bucket, f.dim));
     if (!r) continue;
+    r.stored = true;
+    // Stored rows always hold answers (empty rows are never written), so '' is the one answer ''.
     const keys = f.k.split(SEP);
     for (let i = 0; i < keys.length; i++) {
       r.at.set(keys[i], i);
       r.keys.push(keys[i]);
     }
-    fill(r.n, f.n);
-    fill(r.p, f.p);
-    fill(r.e, f.e);
-    fill(r.sp, f.sp);
-    fill(r.pp, f.pp);
-    fill(r.ep, f.ep);
+    readNumericArray(f.n, r.n);
+    readNumericArray(f.p, r.p);
+    readNumericArray(f.e, r.e);
+    readNumericArray(f.sp, r.sp);
+    readNumericArray(f.pp, r.pp);
+    readNumericArray(f.ep, r.ep);
+    if (r.n.length !== keys.length || r.ep.length !== keys.length) throw new Error(`rollup row ${rowId(f.op, f.lvl, f.site, f.dir, f.bucket, f.dim)} has arrays of different lengths`);
   }
 }
 
-/** Writes whole rollup rows (insert or replace). */
-async function writeRows(tx: Tx, list: AnswerRow[]) {
-  const STEP = 5000;
-  for (let i = 0; i < list.length; i += STEP) {
-    const part = list.slice(i, i + STEP);
-    const col = <K extends 'op' | 'lvl' | 'site' | 'dir' | 'bucket' | 'dim'>(k: K) => pgArray(part.map((r) => r[k]));
-    const lit = (k: 'n' | 'p' | 'e' | 'sp' | 'pp' | 'ep') => pgArray(part.map((r) => `{${r[k].join(',')}}`));
-    const keys = pgArray(part.map((r) => pgArray(r.keys)));
-    await tx.execute(sql`
-      insert into flow_dash_answers as t (operation_id, lvl, site_key, direction, bucket, dim, keys, surveys, people, est, surveys_pub, people_pub, est_pub)
-      select u.op, u.lvl, u.site, u.dir, u.bucket, u.dim, u.keys::text[], u.n::int4[], u.p::int8[], u.e::float8[], u.sp::int4[], u.pp::int8[], u.ep::float8[]
-        from unnest(${col('op')}::text[], ${col('lvl')}::int2[], ${col('site')}::text[], ${col('dir')}::text[], ${col('bucket')}::date[], ${col('dim')}::text[],
-                    ${keys}::text[], ${lit('n')}::text[], ${lit('p')}::text[], ${lit('e')}::text[], ${lit('sp')}::text[], ${lit('pp')}::text[], ${lit('ep')}::text[])
-             as u(op, lvl, site, dir, bucket, dim, keys, n, p, e, sp, pp, ep)
-      on conflict (operation_id, lvl, site_key, direction, bucket, dim) do update
-        set keys = excluded.keys, surveys = excluded.surveys, people = excluded.people, est = excluded.est,
-            surveys_pub = excluded.surveys_pub, people_pub = excluded.people_pub, est_pub = excluded.est_pub`);
+/**
+ * Writes whole rollup rows: an update of the rows read (keys sent only when answers were added), an
+ * insert of the others. The rollup lock is held, so no one else adds rows meanwhile. Each figure
+ * column of a statement travels as one array of all its rows' figures, cut per row by offset.
+ */
+async function writeRows(tx: Tx, backend: Backend, list: AnswerRow[]) {
+  const STEP = 10_000;
+  for (const stored of [true, false]) {
+    const todo = list.filter((r) => r.stored === stored);
+    for (let i = 0; i < todo.length; i += STEP) {
+      const part = todo.slice(i, i + STEP);
+      const col = <K extends 'op' | 'lvl' | 'site' | 'dir' | 'bucket' | 'dim'>(k: K) => pgArray(part.map((r) => r[k]));
+      const offsets: number[] = [];
+      let o = 0;
+      for (const r of part) {
+        offsets.push(o);
+        o += r.keys.length;
+      }
+      const num = (type: NumericType, k: 'n' | 'p' | 'e' | 'sp' | 'pp' | 'ep') => numericParam(backend, type, part.map((r) => r[k]));
+      const keys = pgArray(part.map((r) => (r.keysChanged || !stored ? pgArray(r.keys) : null)));
+      // Each long array is one parameter (bound or parsed once: the planner makes it a constant),
+      // cut per row. Not a CTE: a nested loop would rescan, and so copy, it for every row.
+      const cut = (type: NumericType, k: 'n' | 'p' | 'e' | 'sp' | 'pp' | 'ep') => sql`(${num(type, k)}::${sql.raw(type)}[])[u.o + 1 : u.o + u.l]`;
+      const u = sql`unnest(${col('op')}::text[], ${col('lvl')}::int2[], ${col('site')}::text[], ${col('dir')}::text[], ${col('bucket')}::date[], ${col('dim')}::text[],
+                           ${pgArray(offsets)}::int4[], ${pgArray(part.map((r) => r.keys.length))}::int4[], ${keys}::text[])
+                    as u(op, lvl, site, dir, bucket, dim, o, l, keys)`;
+      if (stored)
+        await tx.execute(sql`
+          update flow_dash_answers t
+             set keys = coalesce(u.keys::text[], t.keys), surveys = ${cut('int4', 'n')}, people = ${cut('int8', 'p')}, est = ${cut('float8', 'e')},
+                 surveys_pub = ${cut('int4', 'sp')}, people_pub = ${cut('int8', 'pp')}, est_pub = ${cut('float8', 'ep')}
+            from ${u}
+           where t.operation_id = u.op and t.lvl = u.lvl and t.site_key = u.site and t.direction = u.dir and t.bucket = u.bucket and t.dim = u.dim`);
+      else
+        await tx.execute(sql`
+          insert into flow_dash_answers (operation_id, lvl, site_key, direction, bucket, dim, keys, surveys, people, est, surveys_pub, people_pub, est_pub)
+          select u.op, u.lvl, u.site, u.dir, u.bucket, u.dim, u.keys::text[], ${cut('int4', 'n')}, ${cut('int8', 'p')}, ${cut('float8', 'e')},
+                 ${cut('int4', 'sp')}, ${cut('int8', 'pp')}, ${cut('float8', 'ep')}
+            from ${u}`);
+    }
   }
 }
 
@@ -181,11 +207,13 @@ interface WeekDelta {
  * touched site-weeks recomputed (every estimate, from the week's counted flow and surveyed
  * people), their differences added to the 4- and 52-week blocks per site and for all sites.
  */
-export async function addSurveysToRollups(tx: Tx, surveys: readonly SurveyAnswers[]): Promise<void> {
+export async function addSurveysToRollups(tx: Tx, backend: Backend, surveys: readonly SurveyAnswers[]): Promise<void> {
   if (!surveys.length) return;
   const weeks = new Map<string, WeekDelta>();
+  const mondays = new Map<string, string>();
   for (const s of surveys) {
-    const week = mondayOf(s.date);
+    let week = mondays.get(s.date);
+    if (week === undefined) mondays.set(s.date, (week = mondayOf(s.date)));
     const id = `${s.operationId}|${s.siteId}|${week}|${s.direction}`;
     let w = weeks.get(id);
     if (!w) weeks.set(id, (w = { op: s.operationId, site: s.siteId, week, dir: s.direction, d: DIM_NAMES.map(() => new Map()) }));
@@ -288,6 +316,7 @@ export async function addSurveysToRollups(tx: Tx, surveys: readonly SurveyAnswer
   });
   await writeRows(
     tx,
+    backend,
     [...want.values()].filter((r) => r.changed && r.keys.length),
   );
 }
