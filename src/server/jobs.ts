@@ -15,7 +15,8 @@
  * - Restarts: on start, a job left `running` by a dead process (on PGlite: any; on PostgreSQL:
  *   one whose heartbeat is older than `staleAfterMs`, checked again every minute) is queued again
  *   while it has attempts left and its kind allows it, otherwise failed, and the kind's
- *   `onAbandoned` hook lets its module tidy up (e.g. mark an import batch failed).
+ *   `onAbandoned` hook lets its module tidy up (e.g. mark an import batch failed). A job cancelled
+ *   while still queued never runs: its kind's `onCancelledQueued` tidies up instead.
  * - Jobs bound to a process: a job that needs something only the process that queued it holds in
  *   memory (a linkage secret, never stored) is queued with `holder: PROCESS_HOLDER`. Only a runner
  *   of that process claims it (`runner.holder`); each started runner keeps a row in job_runners
@@ -63,8 +64,15 @@ export type JobHandler = (ctx: JobContext) => Promise<unknown>;
 export interface JobKindOptions {
   /** Run again after a restart interrupted it (default true). Handlers must then be idempotent. */
   retryOnRestart?: boolean;
-  /** Called after the runner gave a job up (failed after a restart, or cancelled while queued). */
+  /** Called after the runner gave a job up (failed after a restart, or a bound job whose process is gone). */
   onAbandoned?: (database: Database, job: JobRow, message: string) => Promise<void>;
+  /**
+   * Called by `requestCancel` inside the cancelling transaction when the job was still queued (it
+   * never ran, so neither onFailed nor onAbandoned is called): put the record the job holds busy
+   * (an import batch validating, a run queued) in the state a cancelled run leaves. `message` is
+   * the job's own sentence (`job.cancelledBeforeStart`).
+   */
+  onCancelledQueued?: (tx: Tx, job: JobRow, message: string) => Promise<void>;
   /** Called when a handler throws (after the job row was marked failed or cancelled). */
   onFailed?: (database: Database, job: JobRow, message: string, cancelled: boolean) => Promise<void>;
   /**
@@ -140,7 +148,8 @@ export async function getJobs(tx: Tx, ids: string[]): Promise<Map<string, JobRow
 export const isFinished = (s: JobStatus) => s === 'succeeded' || s === 'failed' || s === 'cancelled';
 
 /**
- * Asks a job to stop: a queued one is cancelled at once, a running one at its next check.
+ * Asks a job to stop: a queued one is cancelled at once (and its kind's `onCancelledQueued` tidies
+ * the record it held, in the same transaction), a running one at its next check.
  * Returns the job as it is now; 409 when it had already finished.
  */
 export async function requestCancel(tx: Tx, id: string): Promise<JobRow> {
@@ -149,7 +158,10 @@ export async function requestCancel(tx: Tx, id: string): Promise<JobRow> {
     .set({ status: 'cancelled', finishedAt: new Date(), message: CANCELLED_BEFORE_START, cancelRequested: true })
     .where(and(eq(jobs.id, id), eq(jobs.status, 'queued')))
     .returning();
-  if (queued) return queued;
+  if (queued) {
+    await kinds.get(queued.kind)?.options.onCancelledQueued?.(tx, queued, CANCELLED_BEFORE_START);
+    return queued;
+  }
   const [running] = await tx.update(jobs).set({ cancelRequested: true }).where(and(eq(jobs.id, id), eq(jobs.status, 'running'))).returning();
   if (running) return running;
   const job = await getJob(tx, id);

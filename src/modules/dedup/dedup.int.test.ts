@@ -249,6 +249,14 @@ describe.each(BACKENDS)('deduplication runs, review and merges on %s', (backend)
     expect(cancel.statusCode, cancel.body).toBe(200);
     expect(cancel.json().status).toBe('cancelled');
     expect((await registrar.post(`/api/v1/dedup/runs/${start.json().id}/cancel`)).statusCode).toBe(409);
+    // Cancelling the queued run's job (the jobs route) ends the run too, so another can start.
+    const second = await registrar.post('/api/v1/dedup/runs', { operationId: 'AFG' });
+    expect(second.statusCode, second.body).toBe(202);
+    expect((await registrar.post(`/api/v1/jobs/${second.json().jobId}/cancel`)).statusCode).toBe(200);
+    expect((await registrar.get(`/api/v1/dedup/runs/${second.json().id}`)).json()).toMatchObject({ status: 'cancelled', messageParts: [{ code: 'job.cancelledBeforeStart' }] });
+    const third = await registrar.post('/api/v1/dedup/runs', { operationId: 'AFG' });
+    expect(third.statusCode, third.body).toBe(202);
+    expect((await registrar.post(`/api/v1/dedup/runs/${third.json().id}/cancel`)).json()).toMatchObject({ status: 'cancelled', message: 'Cancelled before it started.' });
     expect(await queueNightlyRuns(t.db.database)).toEqual([]);
     await t.db.database.db.update(dedupRuns).set({ createdAt: sql`now() - interval '2 days'` });
     expect(await queueNightlyRuns(t.db.database)).toEqual(['AFG']);

@@ -239,14 +239,16 @@ async function runJob(ctx: JobContext): Promise<unknown> {
   return { runId, pairs: out.pairs.length, records: out.stats.records };
 }
 
-const endRun = async (database: Database, runId: unknown, status: 'failed' | 'cancelled', message: string) => {
+/** A run whose job failed or was cancelled (running, or still queued: then inside the cancelling transaction). */
+const endRun = async (db: Tx, runId: unknown, status: 'failed' | 'cancelled', message: string) => {
   if (typeof runId !== 'string') return;
-  await database.db.update(dedupRuns).set({ status, message, finishedAt: new Date(), stage: null }).where(and(eq(dedupRuns.id, runId), inArray(dedupRuns.status, ['queued', 'running'])));
+  await db.update(dedupRuns).set({ status, message, finishedAt: new Date(), stage: null }).where(and(eq(dedupRuns.id, runId), inArray(dedupRuns.status, ['queued', 'running'])));
 };
 
 defineJob('dedup.run', runJob, {
-  onFailed: (database, job, message, cancelled) => endRun(database, job.payload.runId, cancelled ? 'cancelled' : 'failed', message),
-  onAbandoned: (database, job, message) => endRun(database, job.payload.runId, job.cancelRequested ? 'cancelled' : 'failed', message),
+  onFailed: (database, job, message, cancelled) => endRun(database.db, job.payload.runId, cancelled ? 'cancelled' : 'failed', message),
+  onAbandoned: (database, job, message) => endRun(database.db, job.payload.runId, job.cancelRequested ? 'cancelled' : 'failed', message),
+  onCancelledQueued: (tx, job, message) => endRun(tx, job.payload.runId, 'cancelled', message),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import { audit, auditRead, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, conflict, invalid, issueAt, notFound } from '../../server/errors';
 import { getJobs, jobMessageParts, requestCancel, type JobRow } from '../../server/jobs';
-import { englishOf, msg } from '../../shared/messages';
+import { msg } from '../../shared/messages';
 import { decodeCursor, encodeCursor, keysetPage, type Page } from '../../server/pagination';
 import { holds, scopesFor } from '../../server/permissions';
 import { uuidv7 } from '../../shared/ids';
@@ -163,8 +163,8 @@ export async function listRuns(tx: Tx, auth: AuthContext, q: { operation: string
 export async function cancelRun(tx: Tx, auth: AuthContext, actor: Actor, id: string): Promise<RunView> {
   const r = await loadRun(tx, auth, id, 'dedup.run');
   if (!r.jobId || (r.status !== 'queued' && r.status !== 'running')) throw conflict(msg(r.status === 'succeeded' ? 'conflict.dedupRunSucceeded' : 'conflict.dedupRunFinished'));
-  const job = await requestCancel(tx, r.jobId);
-  if (job.status === 'cancelled') await tx.update(dedupRuns).set({ status: 'cancelled', finishedAt: new Date(), message: englishOf(msg('job.cancelledBeforeStart')) }).where(eq(dedupRuns.id, r.id));
+  // A queued run is ended by its job kind's onCancelledQueued (run.ts), a running one when it stops.
+  await requestCancel(tx, r.jobId);
   await audit(tx, actor, { action: 'dedup.run.cancel', entityType: 'dedup_run', entityId: r.id, operationId: r.operationId });
   return getRun(tx, auth, id);
 }

@@ -234,6 +234,29 @@ describe.each(BACKENDS)('bulk import on %s', (backend) => {
     expect(again.json().error).toMatchObject({ message: 'The job has already cancelled.', messageCode: 'conflict.jobCancelled' });
   });
 
+  it('a validation or commit cancelled before its job ran leaves the batch cancelled, to be validated and committed again', async () => {
+    const b = (await upload(enumerator, 'flows.surveys', csv([SURVEY_HEADER, surveyRow(50), surveyRow(51)]))).json();
+    const queued = (await enumerator.post(`/api/v1/imports/${b.id}/validate`, { mapping: b.suggestedMapping })).json();
+    expect(queued).toMatchObject({ status: 'validating', job: { status: 'queued' } });
+    expect((await enumerator.post(`/api/v1/jobs/${queued.job.id}/cancel`)).statusCode).toBe(200);
+    // The batch is left as a cancelled run leaves it, with the job's sentence, by code too.
+    const cancelled = (await enumerator.get(`/api/v1/imports/${b.id}`)).json();
+    expect(cancelled).toMatchObject({ status: 'cancelled', message: 'Cancelled before it started.', messageParts: [{ code: 'job.cancelledBeforeStart' }], job: { status: 'cancelled' } });
+    const validate = await enumerator.post(`/api/v1/imports/${b.id}/validate`, { mapping: b.suggestedMapping });
+    expect(validate.statusCode, validate.body).toBe(202);
+    expect(await settle(enumerator, b.id)).toMatchObject({ status: 'validated', summary: { rows: 2, valid: 2 } });
+    // The same for a commit still queued.
+    const commit = (await enumerator.post(`/api/v1/imports/${b.id}/commit`, { mode: 'all' })).json();
+    expect(commit).toMatchObject({ status: 'committing', job: { status: 'queued' } });
+    expect((await enumerator.post(`/api/v1/jobs/${commit.job.id}/cancel`)).statusCode).toBe(200);
+    expect((await enumerator.get(`/api/v1/imports/${b.id}`)).json()).toMatchObject({ status: 'cancelled', messageParts: [{ code: 'job.cancelledBeforeStart' }] });
+    const before = await surveys();
+    const again = await enumerator.post(`/api/v1/imports/${b.id}/commit`, { mode: 'all' });
+    expect(again.statusCode, again.body).toBe(202);
+    expect(await settle(enumerator, b.id)).toMatchObject({ status: 'committed', summary: { rows: 2, inserted: 2 } });
+    expect(await surveys()).toBe(before + 2);
+  });
+
   it('refuses uploads that are not tables, unknown kinds, and other people\'s imports', async () => {
     expect((await upload(enumerator, 'flows.surveys', '')).statusCode).toBe(400);
     expect((await upload(enumerator, 'flows.nothing', 'a,b\n1,2\n')).statusCode).toBe(400);

@@ -379,10 +379,15 @@ export async function tidyAfterImport(database: Database, kind: string): Promise
   return [...tables];
 }
 
-async function failBatch(database: Database, job: JobRow, message: string, cancelled = false) {
+/**
+ * The batch a run left busy, once its job failed or was cancelled (running, or still queued: then
+ * inside the cancelling transaction): failed or cancelled with the job's sentence, so it can be
+ * validated or committed again.
+ */
+async function failBatch(db: Tx, job: JobRow, message: string, cancelled = false) {
   const batchId = (job.payload as { batchId?: string }).batchId;
   if (!batchId) return;
-  await database.db
+  await db
     .update(importBatches)
     .set({ status: cancelled ? 'cancelled' : 'failed', message })
     .where(and(eq(importBatches.id, batchId), eq(importBatches.jobId, job.id), sql`${importBatches.status} in ('validating', 'committing')`));
@@ -406,8 +411,9 @@ defineJob(
     return { batchId: p.batchId, status: run.status, summary: run.summary, issueCount: run.issueCount };
   },
   {
-    onFailed: (database, job, message, cancelled) => failBatch(database, job, message, cancelled),
-    onAbandoned: (database, job, message) => failBatch(database, job, message),
+    onFailed: (database, job, message, cancelled) => failBatch(database.db, job, message, cancelled),
+    onAbandoned: (database, job, message) => failBatch(database.db, job, message),
+    onCancelledQueued: (tx, job, message) => failBatch(tx, job, message, true),
     messages: BATCH_CODES,
   },
 );

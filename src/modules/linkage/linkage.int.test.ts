@@ -147,6 +147,21 @@ describe.each(BACKENDS)('privacy-preserving linkage on %s', (backend) => {
     expect((await registrar.get(`/api/v1/linkage/matches/${again.json().id}`)).json()).toMatchObject({ status: 'ready', partnerRecords: 1 });
   });
 
+  it('an export or match cancelled before its job ran is failed with the job\'s sentence, not left queued', async () => {
+    const e = (await registrar.post('/api/v1/linkage/exports', { operationId: 'AFG', secret: SECRET })).json();
+    expect(e).toMatchObject({ status: 'queued', job: { status: 'queued' } });
+    expect((await registrar.post(`/api/v1/jobs/${e.job.id}/cancel`)).statusCode).toBe(200);
+    const view = (await registrar.get(`/api/v1/linkage/exports/${e.id}`)).json();
+    expect(view).toMatchObject({ status: 'failed', message: 'Cancelled before it started.', job: { status: 'cancelled' } });
+    expect(view.finishedAt).toEqual(expect.any(String));
+    const partner = encodePeople([{ id: 'P-9', givenName: 'Mohammad Karim', familyName: 'Ahmadzai', fatherName: 'Abdurrahman', sex: 'm', birthYear: 1984, locationPcode: 'AF0601' }], { secret: SECRET });
+    const m = (await registrar.post('/api/v1/linkage/matches', { operationId: 'AFG', secret: SECRET, partner: 'Partner NGO', content: `id,clk\nP-9,${filterToBase64(partner.bits, 0)}\n` })).json();
+    expect((await registrar.post(`/api/v1/jobs/${m.job.id}/cancel`)).statusCode).toBe(200);
+    expect((await registrar.get(`/api/v1/linkage/matches/${m.id}`)).json()).toMatchObject({ status: 'failed', message: 'Cancelled before it started.' });
+    await runner.drain();
+    expect((await registrar.get(`/api/v1/linkage/exports/${e.id}`)).json().status).toBe('failed');
+  });
+
   it('refuses short secrets and files that are not encodings, naming the field', async () => {
     const short = await registrar.post('/api/v1/linkage/exports', { operationId: 'AFG', secret: 'short' });
     expect(short.statusCode).toBe(400);

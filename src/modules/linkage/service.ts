@@ -18,7 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { and, count, desc, eq, getTableColumns, lt, sql, type SQL } from 'drizzle-orm';
-import type { Database, Tx } from '../../db/client';
+import type { Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, invalid, issueAt, notFound } from '../../server/errors';
@@ -200,9 +200,10 @@ async function encodeRegistry(ctx: JobContext, auth: AuthContext, operationId: s
   return { people, bits };
 }
 
-async function finishRow(database: Database, table: typeof linkageExports | typeof linkageMatches, id: string, status: LinkageStatus, message: string) {
+/** An export or match whose job failed or was cancelled (running, or still queued: then inside the cancelling transaction). */
+async function finishRow(db: Tx, table: typeof linkageExports | typeof linkageMatches, id: string, status: LinkageStatus, message: string) {
   secrets.delete(id);
-  await database.db.update(table).set({ status, message, finishedAt: new Date() }).where(eq(table.id, id));
+  await db.update(table).set({ status, message, finishedAt: new Date() }).where(eq(table.id, id));
 }
 
 /** The progress sentences of the linkage jobs (message codes, so the web shows them translated). */
@@ -241,8 +242,9 @@ defineJob(
   },
   {
     retryOnRestart: false,
-    onFailed: (database, job, message) => finishRow(database, linkageExports, (job.payload as { exportId: string }).exportId, 'failed', message),
-    onAbandoned: (database, job, message) => finishRow(database, linkageExports, (job.payload as { exportId: string }).exportId, 'failed', message),
+    onFailed: (database, job, message) => finishRow(database.db, linkageExports, (job.payload as { exportId: string }).exportId, 'failed', message),
+    onAbandoned: (database, job, message) => finishRow(database.db, linkageExports, (job.payload as { exportId: string }).exportId, 'failed', message),
+    onCancelledQueued: (tx, job, message) => finishRow(tx, linkageExports, (job.payload as { exportId: string }).exportId, 'failed', message),
     messages: JOB_MESSAGES,
   },
 );
@@ -345,8 +347,9 @@ defineJob(
   },
   {
     retryOnRestart: false,
-    onFailed: (database, job, message) => finishRow(database, linkageMatches, (job.payload as { matchId: string }).matchId, 'failed', message),
-    onAbandoned: (database, job, message) => finishRow(database, linkageMatches, (job.payload as { matchId: string }).matchId, 'failed', message),
+    onFailed: (database, job, message) => finishRow(database.db, linkageMatches, (job.payload as { matchId: string }).matchId, 'failed', message),
+    onAbandoned: (database, job, message) => finishRow(database.db, linkageMatches, (job.payload as { matchId: string }).matchId, 'failed', message),
+    onCancelledQueued: (tx, job, message) => finishRow(tx, linkageMatches, (job.payload as { matchId: string }).matchId, 'failed', message),
     messages: JOB_MESSAGES,
   },
 );
