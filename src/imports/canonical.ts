@@ -1,10 +1,6 @@
 import * as crypto from 'node:crypto';
 
-/** sha256 in hex: the one-shot crypto.hash where Node has it (20.12+), far cheaper for short texts. */
-const sha256Hex: (text: string) => string =
-  typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (text) => crypto.hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+const sha256Hex = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
 
 /**
  * sha256 of the canonical JSON of a value (object keys sorted, undefined as null): the same digest

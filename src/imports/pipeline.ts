@@ -117,6 +117,12 @@ function sheetOfField(headers: readonly string[], sheets: { main: string; repeat
   };
 }
 
+/** The SQLSTATE of a database error, or of the error it wraps (drizzle wraps the driver's). */
+function sqlState(err: unknown): string | undefined {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) if (typeof (e as { code?: unknown }).code === 'string') return (e as { code: string }).code;
+  return undefined;
+}
+
 export async function runImport(o: RunImportOptions): Promise<ImportRun> {
   const { database, adapter } = o;
   const maxIssues = o.maxIssues ?? 10_000;
@@ -194,7 +200,7 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
     writing = writing
       .then(async () => {
         if (failure) return;
-        summary.inserted += await session.insert(streamed!.tx!, ordered(recs));
+        summary.inserted += await session.insert(streamed!.tx!, ordered(recs), { overlap: true });
         written += recs.length;
         if (readDone && checked === accepted) await report('writing', written, summary.valid);
       })
@@ -322,12 +328,19 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
           if (summary.valid && writeAllowed()) await report('writing', written, summary.valid);
           await writing;
           rethrow();
+          await session.settle?.();
         } catch (err) {
           // Nothing may use the transaction once it is gone: let the parts under way end first.
           fail(err);
           await checking;
           await writing;
-          throw err;
+          // Work a part's insert left running may have failed first; the statements after it then
+          // only report that the transaction is aborted (SQLSTATE 25P02).
+          const first = await (session.settle?.() ?? Promise.resolve()).then(
+            () => null,
+            (e: unknown) => e,
+          );
+          throw first && sqlState(err) === '25P02' ? first : err;
         }
         summary.invalid = badRows.size;
         if (!writeAllowed()) throw rejected;

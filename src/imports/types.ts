@@ -120,8 +120,16 @@ export interface ImportSession<R> {
    * import; `insert` may act on them (the session can keep what it found).
    */
   warnings?(tx: Tx, records: R[]): Promise<ImportWarning[]>;
-  /** Inserts the records with multi-row statements; returns how many rows were written. */
-  insert(tx: Tx, records: R[]): Promise<number>;
+  /**
+   * Inserts the records with multi-row statements; returns how many rows were written. With
+   * `overlap` (a PostgreSQL import writing its parts in one transaction) the session may leave
+   * work that follows its statement (e.g. keeping rollups) running on `tx` after it returns, so
+   * that the next part's insert is sent meanwhile; the pipeline then calls `settle` before the
+   * commit.
+   */
+  insert(tx: Tx, records: R[], opts?: { overlap?: boolean }): Promise<number>;
+  /** Waits for the work `insert` left running (see `overlap`); throws its first error. */
+  settle?(): Promise<void>;
   /**
    * Deletes records this commit inserted (by key). Needed when commits are chunked (PGlite) and a
    * later chunk fails: the pipeline removes what the earlier chunks wrote, so nothing stays half-written.

@@ -13,9 +13,11 @@ import { uuidv7 } from '../../shared/ids';
 import { importFile } from '../imports/service';
 import { ALL_PERMISSIONS } from '../../server/permissions';
 import type { AuthContext } from '../../server/context';
-import { flowSurveysImport, type SurveyRecord } from './import-surveys';
+import { flowSurveysImport, SURVEY_FIELDS, type SurveyRecord } from './import-surveys';
 import { flowCountsImport, type CountRecord } from './import-counts';
-import type { IssueSink, MappedRow } from '../../imports/types';
+import type { ImportAdapter, IssueSink, MappedRow } from '../../imports/types';
+import { runImport } from '../../imports/pipeline';
+import { suggestMapping } from '../../imports/mapping';
 import { AppError } from '../../server/errors';
 import { pgArray } from '../../imports/ids';
 
@@ -150,6 +152,41 @@ describe.each(BACKENDS)('dashboard rollups kept by differences on %s', (backend)
     const fixed = await admin.put(`/api/v1/flows/counts/${ids[1]}`, { total: 10, men: 4, women: 2, boys: 2, girls: 2, afghan: 10, otherNationality: 0, deported: 3, spontaneous: 5, otherReason: 2, transport: { foot: 10 }, baseVersion: 1 });
     expect(fixed.statusCode, fixed.body).toBe(200);
     await expectEqualToRebuild();
+  });
+
+  it('follows a survey import written in many parts, overlapped on PostgreSQL, and one whose late part fails', async () => {
+    const db = t.db.database;
+    const auth: AuthContext = {
+      user: { id: uuidv7(), username: 'importer', displayName: 'importer', organisationId: null, language: 'en', isDemo: false },
+      grants: [{ roleId: 'admin', organisationId: null, operationId: 'AFG', areaPcode: null, permissions: new Set(ALL_PERMISSIONS) }],
+      via: 'session',
+    };
+    // Parts of 60 rows checked 35 at a time: on PostgreSQL a part's rollups are merged while the next part is inserted.
+    const adapter = { ...flowSurveysImport, chunkSize: 35, writeChunkSize: 60 } as ImportAdapter<unknown>;
+    const run = (text: string, a = adapter) =>
+      runImport({ database: db, adapter: a, auth, userId: null, operationId: 'AFG', bytes: Buffer.from(text), format: 'csv', mapping: suggestMapping(SURVEY_HEADER, SURVEY_FIELDS), mode: 'all', commit: true });
+    const many = await run(surveyCsv(5000, 420, '2024-09-02', 150));
+    expect(many).toMatchObject({ outcome: 'committed', summary: { inserted: 420 } });
+    await expectEqualToRebuild(100);
+
+    // A later part holds ids stored meanwhile (the check is made to miss them): that part's insert
+    // fails while earlier parts' rollups are under way; the import fails with the conflict and
+    // leaves neither surveys nor rollup changes.
+    const blind: ImportAdapter<unknown> = {
+      ...adapter,
+      async begin(scope) {
+        const session = await adapter.begin(scope);
+        return { ...session, existing: async () => new Map() };
+      },
+    };
+    const lines = surveyCsv(6000, 300, '2024-09-02', 150) + surveyCsv(5000, 5, '2024-09-02', 150).split('\r\n').slice(1).join('\r\n');
+    const before = await snapshot(db.db);
+    const failed = await run(lines, blind).catch((e: unknown) => e);
+    expect((failed as AppError).coded?.code).toBe('conflict.surveysStoredMeanwhile');
+    expect((await rows<{ n: number }>(db.db as unknown as Tx, sql`select count(*)::int as n from flow_surveys where id::text like '7d1c2b3a-0000-4000-8000-0000000060%'`))[0].n).toBe(0);
+    expect(differences(await snapshot(db.db), before)).toEqual([]);
+    await db.db.execute(sql`delete from flow_surveys where id::text like '7d1c2b3a-0000-4000-8000-0000000050%' or id::text like '7d1c2b3a-0000-4000-8000-0000000054%'`);
+    await expectEqualToRebuild(100);
   });
 
   it('follows survey and count imports, a re-import, updates, and the removal of imported rows', async () => {

@@ -42,13 +42,94 @@ const SEP = '\u001f';
 
 /** Runs `insert` with the survey trigger standing aside, then adds `surveys` (what it inserted) to the rollups. */
 export async function insertWithRollups<T>(tx: Tx, backend: Backend, insert: () => Promise<{ result: T; inserted: readonly SurveyAnswers[] }>): Promise<T> {
-  await tx.execute(sql`select set_config('hamrah.dash_surveys_by_caller', 'on', true)`);
+  await tx.execute(STAND_ASIDE);
   // No finally: a failed insert has lost the transaction (and the setting with it), and a reset
   // sent then would only replace the insert's error with "transaction is aborted".
   const out = await insert();
-  await tx.execute(sql`select set_config('hamrah.dash_surveys_by_caller', 'off', true)`);
+  await tx.execute(STAND_BACK);
   await addSurveysToRollups(tx, backend, out.inserted);
   return out.result;
+}
+
+const STAND_ASIDE = sql`select set_config('hamrah.dash_surveys_by_caller', 'on', true)`;
+const STAND_BACK = sql`select set_config('hamrah.dash_surveys_by_caller', 'off', true)`;
+
+/**
+ * A survey import's inserts and their rollup upkeep on one transaction, overlapped: `add` returns
+ * once a part's insert is done, and its rollup rows are read, merged and written while the caller
+ * sends the next part. The statements go to the server one after another in the order they are
+ * queued here (`run`), arranged so that the server has the next part's insert to work on while
+ * this process merges, and a part's rollup rows are always read after the previous part's are
+ * written:
+ *
+ *   insert 1 · read 1 · insert 2 · write 1 · read 2 · insert 3 · write 2 · …
+ *
+ * `settle` waits for the last write and fails with the first error; the transaction must not be
+ * committed before it resolves.
+ */
+export class SurveyRollupWriter {
+  private wire: Promise<unknown> = Promise.resolve();
+  /** Resolves once the previous part's rollup write is queued (or that part has failed). */
+  private written: Promise<void> = Promise.resolve();
+  private readonly work: Promise<void>[] = [];
+  private failure: { error: unknown } | null = null;
+  constructor(
+    readonly tx: Tx,
+    private readonly backend: Backend,
+  ) {}
+
+  /** Queues `statement` after everything queued before it. */
+  private run<T>(statement: () => Promise<T>): Promise<T> {
+    const p = this.wire.then(statement);
+    this.wire = p.catch(() => {});
+    return p;
+  }
+
+  /**
+   * Inserts one part with `insert` (the trigger standing aside for it) and adds `surveys` (the
+   * part, all of which `insert` writes) to the rollups. Resolves when the insert is done.
+   */
+  async add(insert: () => Promise<unknown>, surveys: readonly SurveyAnswers[]): Promise<void> {
+    if (this.failure) throw this.failure.error;
+    const tx = this.tx;
+    const inserted = this.run(async () => {
+      await tx.execute(STAND_ASIDE);
+      await insert();
+      await tx.execute(STAND_BACK);
+    });
+    // Worked out here while the server inserts.
+    const plan = planRollups(surveys);
+    const before = this.written;
+    let queued!: () => void;
+    this.written = new Promise<void>((resolve) => (queued = resolve));
+    const work = (async () => {
+      try {
+        await before;
+        const reading = this.run(() => readTouched(tx, plan));
+        reading.catch(() => {});
+        await inserted;
+        mergeRollups(plan, await reading);
+        const writing = this.run(() => writeRows(tx, this.backend, changedRows(plan)));
+        queued();
+        await writing;
+      } finally {
+        queued();
+      }
+    })();
+    this.work.push(
+      work.catch((error: unknown) => {
+        this.failure ??= { error };
+      }),
+    );
+    await inserted;
+  }
+
+  /** Waits for every part's rollup write; throws the first error. */
+  async settle(): Promise<void> {
+    await Promise.all(this.work);
+    await this.wire;
+    if (this.failure) throw this.failure.error;
+  }
 }
 
 // The rollup's dimensions: 'all' (one '' answer per survey) and the dashboard's survey dimensions.
@@ -202,13 +283,14 @@ interface WeekDelta {
   d: Map<string, [number, number]>[];
 }
 
-/**
- * Adds inserted surveys to flow_dash_answers as flow_dash_surveys_apply does: level-0 rows of the
- * touched site-weeks recomputed (every estimate, from the week's counted flow and surveyed
- * people), their differences added to the 4- and 52-week blocks per site and for all sites.
- */
-export async function addSurveysToRollups(tx: Tx, backend: Backend, surveys: readonly SurveyAnswers[]): Promise<void> {
-  if (!surveys.length) return;
+interface RollupPlan {
+  list: WeekDelta[];
+  want: Map<string, AnswerRow>;
+  plan: { level0: AnswerRow; blocks: AnswerRow[] }[][];
+}
+
+/** The touched site-weeks of `surveys` with their answers' differences, and every rollup row they touch. */
+function planRollups(surveys: readonly SurveyAnswers[]): RollupPlan {
   const weeks = new Map<string, WeekDelta>();
   const mondays = new Map<string, string>();
   for (const s of surveys) {
@@ -245,10 +327,16 @@ export async function addSurveysToRollups(tx: Tx, backend: Backend, surveys: rea
       blocks: [row(w.op, 1, w.site, w.dir, b28, dim), row(w.op, 1, '*', w.dir, b28, dim), row(w.op, 2, w.site, w.dir, b364, dim), row(w.op, 2, '*', w.dir, b364, dim)],
     }));
   });
+  return { list, want, plan };
+}
 
+type Counted = Map<string, { all: number; pub: number }>;
+
+/** Takes the rollup lock, reads the counted flow of the plan's site-weeks and fills its rows from the table. */
+async function readTouched(tx: Tx, { list, want }: RollupPlan): Promise<Counted> {
   await tx.execute(sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`);
   // Counted flow of those site-weeks (all current versions, and published ones).
-  const counted = new Map<string, { all: number; pub: number }>();
+  const counted: Counted = new Map();
   const wk = <K extends 'op' | 'site' | 'week' | 'dir'>(k: K) => pgArray(list.map((w) => w[k]));
   for (const c of await rows<{ op: string; site: string; week: string; dir: string; c_all: string; c_pub: string }>(
     tx,
@@ -260,7 +348,25 @@ export async function addSurveysToRollups(tx: Tx, backend: Backend, surveys: rea
   ))
     counted.set(`${c.op}|${c.site}|${c.week}|${c.dir}`, { all: Number(c.c_all), pub: Number(c.c_pub) });
   await readRows(tx, want);
+  return counted;
+}
 
+const changedRows = ({ want }: RollupPlan) => [...want.values()].filter((r) => r.changed && r.keys.length);
+
+/**
+ * Adds inserted surveys to flow_dash_answers as flow_dash_surveys_apply does: level-0 rows of the
+ * touched site-weeks recomputed (every estimate, from the week's counted flow and surveyed
+ * people), their differences added to the 4- and 52-week blocks per site and for all sites.
+ */
+export async function addSurveysToRollups(tx: Tx, backend: Backend, surveys: readonly SurveyAnswers[]): Promise<void> {
+  if (!surveys.length) return;
+  const plan = planRollups(surveys);
+  mergeRollups(plan, await readTouched(tx, plan));
+  await writeRows(tx, backend, changedRows(plan));
+}
+
+/** The plan's rows (as read) with its surveys added: level 0 recomputed, the differences added to the blocks. */
+function mergeRollups({ list, plan }: RollupPlan, counted: Counted): void {
   list.forEach((w, wi) => {
     const c = counted.get(`${w.op}|${w.site}|${w.week}|${w.dir}`) ?? { all: 0, pub: 0 };
     const dims = plan[wi];
@@ -314,9 +420,4 @@ export async function addSurveysToRollups(tx: Tx, backend: Backend, surveys: rea
       }
     });
   });
-  await writeRows(
-    tx,
-    backend,
-    [...want.values()].filter((r) => r.changed && r.keys.length),
-  );
 }

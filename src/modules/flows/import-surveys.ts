@@ -20,7 +20,7 @@ import { AGE_BANDS, ALL_DOCUMENTS, DIRECTIONS, DOCUMENTS_BY_ORIGIN, INTENDED_STA
 import { COUNTRY_SYNONYMS, DIRECTION_SYNONYMS, siteResolver } from './import-common';
 import { recordHasher } from '../../imports/canonical';
 import { msg, type Message } from '../../shared/messages';
-import { insertWithRollups } from './dashboard-upkeep';
+import { insertWithRollups, SurveyRollupWriter } from './dashboard-upkeep';
 import { conflict, isUniqueViolation } from '../../server/errors';
 
 export interface SurveyRecord {
@@ -100,6 +100,8 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
       .where(inArray(adminAreas.operationId, ['AFG', 'PAK']));
     const areas = new Map(areaList.map((a) => [`${a.operationId}:${a.pcode}`, a]));
     const seen = new Map<string, number>();
+    // The rollup writer of a streamed (overlapped) commit: one per transaction.
+    let writer: SurveyRollupWriter | null = null;
     const text = (v: string | string[] | undefined) => (typeof v === 'string' && v.trim() ? v.trim().toUpperCase() : null);
 
     return {
@@ -207,20 +209,18 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
           out.set(f.id, hash.get(f.id) === f.body_hash ? { same: true } : { same: false, field: 'id', ...msg('flows.surveyStored', { id: f.id }) });
         return out;
       },
-      async insert(tx: Tx, recs: SurveyRecord[]) {
+      async insert(tx: Tx, recs: SurveyRecord[], opts?: { overlap?: boolean }) {
         if (!recs.length) return 0;
         const a = <K extends keyof SurveyRecord>(k: K) => pgArray(recs.map((r) => r[k] as string | number | boolean | null));
         // Lists travel as their codes joined by spaces (split again by the statement): one text per
         // row instead of an array literal nested in an array literal.
         const list = <K extends 'documents' | 'reasons' | 'vulnerabilities' | 'needs'>(k: K) => pgArray(recs.map((r) => r[k].join(' ')));
-        // The rollups are kept by addSurveysToRollups for the rows this statement adds (the trigger
-        // stands aside for it): far faster than the trigger for thousands at once.
-        return insertWithRollups(tx, database.kind, async () => {
-          // No `on conflict`: the existence check ran in this transaction just before, so an id
-          // stored meanwhile can only come from another writer at the same moment. Then the
-          // statement fails on the primary key and the import with it (nothing written), and
-          // running it again finds those surveys stored. Skipping the conflict handling and the
-          // returned ids is about a fifth of the statement's time.
+        // No `on conflict`: the existence check ran in this transaction just before, so an id
+        // stored meanwhile can only come from another writer at the same moment. Then the
+        // statement fails on the primary key and the import with it (nothing written), and
+        // running it again finds those surveys stored. Skipping the conflict handling and the
+        // returned ids is about a fifth of the statement's time.
+        const statement = async () => {
           try {
             await tx.execute(
               sql`insert into flow_surveys (id, operation_id, site_id, date, direction, respondent_sex, respondent_age_band, group_size, men, women, boys, girls,
@@ -239,8 +239,21 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
             if (isUniqueViolation(err)) throw conflict(msg('conflict.surveysStoredMeanwhile'));
             throw err;
           }
-          return { result: recs.length, inserted: recs };
-        });
+        };
+        // The rollups are kept by dashboard-upkeep.ts for the rows this statement adds (the
+        // trigger stands aside for it): far faster than the trigger for thousands at once.
+        if (opts?.overlap) {
+          if (writer?.tx !== tx) writer = new SurveyRollupWriter(tx, database.kind);
+          await writer.add(statement, recs);
+        } else
+          await insertWithRollups(tx, database.kind, async () => {
+            await statement();
+            return { result: recs.length, inserted: recs };
+          });
+        return recs.length;
+      },
+      async settle() {
+        await writer?.settle();
       },
       async remove(tx: Tx, recs: SurveyRecord[]) {
         if (recs.length) await tx.execute(sql`delete from flow_surveys where id = any(${pgArray(recs.map((r) => r.id))}::uuid[])`);
