@@ -2,7 +2,8 @@
  * The export half of bench:flows: exporting survey rows and counts through the flows export writer
  * (src/modules/flows/export.ts with src/exports), measuring rows/s, CPU time and memory.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { databaseName, localServer, serverCpuMeter } from './server-cpu';
 import { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
@@ -59,26 +60,6 @@ function memWatch(database: Database, gc: () => void, live = false) {
   };
 }
 
-/** CPU time (ms) used so far by the PostgreSQL server processes serving `dbName` on this machine (their /proc entries), or null. */
-function serverCpuMs(dbName: string | null): number | null {
-  if (!dbName) return null;
-  let ticks = 0;
-  let seen = false;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${dbName} `)) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
-      seen = true;
-    } catch {
-      /* gone, or not ours to read */
-    }
-  }
-  return seen ? (ticks * 1000) / 100 : null;
-}
-
 /** One export run: what, how many rows, wall and process CPU time, memory. */
 export interface ExportRun {
   what: string;
@@ -130,7 +111,7 @@ export async function benchExport(database: Database, n: number, log: (s: string
   const fromFor = async (k: number) =>
     (await rows<{ d: string | null }>(db, sql`select (select date::text from flow_surveys order by date desc, id desc offset ${Math.max(0, k - 1)} limit 1) as d`))[0].d ?? undefined;
   const runs: ExportRun[] = [];
-  const dbName = database.kind === 'postgres' ? (/\/([A-Za-z0-9_]+)$/.exec(database.describe)?.[1] ?? null) : null;
+  const dbName = localServer(database) ? databaseName(database) : null;
   const sink = (count: (n: number) => void) =>
     new Writable({
       write(chunk: Buffer, _enc, cb) {
@@ -141,13 +122,14 @@ export async function benchExport(database: Database, n: number, log: (s: string
   const run = async (what: string, format: 'csv' | 'xlsx', go: (sink: Writable) => Promise<number>) => {
     let bytes = 0;
     const watch = memWatch(database, gc);
-    const server0 = serverCpuMs(dbName);
+    const server = serverCpuMeter(dbName);
+    server.read();
     const cpu0 = process.cpuUsage();
     const t = performance.now();
     const written = await go(sink((k) => (bytes += k)));
     const ms = performance.now() - t;
     const cpu = process.cpuUsage(cpu0);
-    const server1 = serverCpuMs(dbName);
+    const serverMs = server.read();
     const mem = watch.stop();
     // The same export again, untimed, for what it holds.
     const liveWatch = memWatch(database, gc, true);
@@ -167,7 +149,7 @@ export async function benchExport(database: Database, n: number, log: (s: string
       liveGrowthMb: live.jsGrowthMb,
       liveRssGrowthMb: live.rssGrowthMb,
     };
-    if (server0 !== null && server1 !== null) r.serverCpuMs = Math.round(server1 - server0);
+    if (serverMs !== null) r.serverCpuMs = Math.round(serverMs);
     runs.push(r);
     log(
       `  ${what.padEnd(22)} ${format.padEnd(4)} ${String(written).padStart(8)} rows ${String(r.mb).padStart(4)} MB in ${String(r.ms).padStart(6)} ms: ${String(r.rowsPerS).padStart(7)} rows/s (process CPU ${r.cpuMs} ms: ${r.rowsPerCpuS} rows/CPU-s${r.serverCpuMs !== undefined ? `; server CPU ${r.serverCpuMs} ms` : ''}); ` +

@@ -3,11 +3,11 @@
  * from a Kobo-style CSV through the import service (src/modules/imports, in-process, the same
  * pipeline as the API and CLI), measuring rows/s and memory.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../src/db/client';
 import { seedDemo } from '../src/modules/demo/seed';
+import { databaseName, localServer, serverCpuMeter } from './server-cpu';
 
 export interface SideResult {
   measured: boolean;
@@ -72,36 +72,6 @@ export function surveyCsv(n: number, sites: string[], districts: string[]): Buff
   return Buffer.from(lines.join('\r\n') + '\r\n');
 }
 
-/**
- * CPU time of the database's server processes (PostgreSQL on this machine: /proc/<pid>/schedstat
- * of every backend connected to it; NaN elsewhere). Backends that come and go during a run are
- * counted from their first reading, so take one before the run starts.
- */
-function serverCpu(database: Database) {
-  const seen = new Map<number, number>();
-  const local = database.kind === 'postgres' && ['127.0.0.1', 'localhost', '::1'].includes(new URL(process.env.BENCH_DATABASE_URL ?? 'x://none').hostname);
-  return {
-    async ns(): Promise<number> {
-      if (!local) return NaN;
-      // Every connection of the pool (4 in the benchmark) open from the first reading on.
-      if (!seen.size) await Promise.all([0, 1, 2, 3].map(() => database.db.execute(sql`select pg_sleep(0.02)`)));
-      const pids = await rows<{ pid: number }>(database.db, sql`select pid from pg_stat_activity where datname = current_database()`);
-      let total = 0;
-      for (const { pid } of pids) {
-        try {
-          const v = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
-          if (!seen.has(Number(pid))) seen.set(Number(pid), v);
-          total += v - seen.get(Number(pid))!;
-        } catch {
-          /* a backend that just ended */
-        }
-      }
-      return total;
-    },
-    since: (a: number, b: number) => b - a,
-  };
-}
-
 export async function benchImport(database: Database, n: number, log: (s: string) => void): Promise<SideResult> {
   let service: typeof import('../src/modules/imports/service');
   try {
@@ -116,8 +86,8 @@ export async function benchImport(database: Database, n: number, log: (s: string
   const districts = (await rows<{ pcode: string }>(database.db, sql`select pcode from admin_areas where operation_id = 'AFG' and level = 2 order by pcode`)).map((r) => r.pcode);
   const file = surveyCsv(n, sites, districts);
   log(`import: ${n.toLocaleString('en')} survey rows, ${mb(file.length)} MB of CSV, through importFile (validate, check, write in one run)`);
-  const server = serverCpu(database);
-  const s0 = await server.ns();
+  const server = serverCpuMeter(localServer(database) ? databaseName(database) : null);
+  server.read();
   const watch = rssWatch();
   const c0 = process.cpuUsage();
   const t = performance.now();
@@ -125,10 +95,10 @@ export async function benchImport(database: Database, n: number, log: (s: string
   const ms = performance.now() - t;
   const c = process.cpuUsage(c0);
   const mem = watch.stop();
-  const s1 = await server.ns();
+  const serverMs = server.read();
   if (res.status !== 'committed') return { measured: false, reason: `the import ended ${res.status}: ${res.message} ${JSON.stringify(res.issues.slice(0, 3))}` };
   const cpuMs = Math.round((c.user + c.system) / 1000);
-  const serverCpuMs = Number.isFinite(s0) && Number.isFinite(s1) ? Math.round(server.since(s0, s1) / 1e6) : undefined;
+  const serverCpuMs = serverMs === null ? undefined : Math.round(serverMs);
   const result = { measured: true, rows: res.summary.inserted, ms: Math.round(ms), rowsPerS: Math.round((res.summary.inserted / ms) * 1000), ...mem, cpuMs, ...(serverCpuMs === undefined ? {} : { serverCpuMs }) };
   log(
     `  ${result.rows} rows in ${result.ms} ms: ${result.rowsPerS} rows/s; CPU: this process ${cpuMs} ms${serverCpuMs === undefined ? '' : `, server ${serverCpuMs} ms`}; RSS ${mem.rssStartMb} → peak ${mem.rssPeakMb} MB`,

@@ -34,6 +34,7 @@ import { addDays, dashboard, dashboardScope, dashboardSeries, dashboardSurveyDim
 import { SURVEY_DIMS, type DashboardQuery, type Granularity } from '../src/modules/flows/dashboard-contract';
 import { benchImport, type SideResult } from './flows-io';
 import { benchExport } from './flows-export';
+import { localServer, processCpuNs } from './server-cpu';
 
 const argv = process.argv.slice(2);
 if (argv.includes('--help')) {
@@ -193,14 +194,8 @@ async function queries(database: Database) {
   const serverCpu: Record<string, number[]> = {};
   // On a PostgreSQL server on this machine, the CPU time of the connection's backend process
   // (/proc/<pid>/schedstat, nanoseconds on a CPU): the query's own work however busy the machine is.
-  const local = database.kind === 'postgres' && ['127.0.0.1', 'localhost', '::1'].includes(new URL(process.env.BENCH_DATABASE_URL!).hostname);
-  const backendNs = (pid: number) => {
-    try {
-      return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      return NaN;
-    }
-  };
+  const local = localServer(database);
+  const backendNs = processCpuNs;
   const time = async (name: string, f: (tx: Tx) => Promise<unknown>) => {
     const t = performance.now();
     const c0 = process.cpuUsage();
