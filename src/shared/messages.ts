@@ -294,6 +294,38 @@ export const MESSAGES = {
   'conflict.pairDecided': 'This pair was already decided {{decision}}.',
   'conflict.runNotFinished': 'Only a finished run has matches to confirm.',
   'conflict.mergeUndone': 'This merge was undone already.',
+  // Linkage, access administration and places.
+  'conflict.exportNotReady': 'The export is {{status}}; wait until it is ready.',
+  'conflict.linkageSecretGone': 'The secret is kept only in memory until the job runs and the server restarted meanwhile: start again.',
+  'conflict.roleExists': 'A role {{role}} exists already.',
+  'conflict.roleBuiltInEdit': 'The role {{role}} is built in and managed by Hamrah itself; it cannot be edited. Create a new role instead.',
+  'conflict.roleBuiltInDelete': 'The role {{role}} is built in and managed by Hamrah itself; it cannot be deleted. Create a new role instead.',
+  'conflict.roleHeldOne': 'The role {{role}} is held in 1 grant; take that grant away first.',
+  'conflict.roleHeld': 'The role {{role}} is held in {{n}} grants; take those grants away first.',
+  'conflict.grantHeld': 'The user already holds this grant.',
+  'conflict.usernameTaken': 'The username {{username}} is taken.',
+  'conflict.disableSelf': 'You cannot disable your own account.',
+  'conflict.siteCodeUsed': 'Site code {{code}} is already used in {{operationId}}.',
+  'conflict.acronymUsed': 'An organisation with acronym {{acronym}} exists already.',
+  // Merges of duplicate records (MERGE_BLOCKED, UNDO_NOT_POSSIBLE).
+  'conflict.mergeSelf': 'A record cannot be merged into itself.',
+  'conflict.mergeRemoved': 'One of the two records was removed or merged already.',
+  'conflict.mergeOperations': 'Records of two operations are not merged.',
+  'conflict.mergeHeadWithMembers': '{{name}} heads household {{household}}, which has other members: merge those first, or keep this record as the survivor.',
+  'conflict.mergeHeadWithMembersUnnamed': 'This person heads household {{household}}, which has other members: merge those first, or keep this record as the survivor.',
+  'conflict.mergeKeepHead': 'Keep the head of household as the surviving record.',
+  'conflict.undoHouseholdChanged': 'Household {{household}} changed after the merge (version {{version}} → {{current}}); undo the later changes first or correct the records by hand.',
+  // Households and their members, documents and consents.
+  'conflict.householdVersion': 'Household {{household}} is at version {{version}}; your change was based on version {{baseVersion}}. Reload and apply it again.',
+  'conflict.householdChanged': 'Household {{household}} changed meanwhile. Reload and apply your change again.',
+  'conflict.householdIdOtherContent': 'A household with this id exists with other content.',
+  'conflict.householdIdsUsed': 'An id in this household (member, document or consent) is already used.',
+  'conflict.memberOrDocumentIdUsed': 'The member or document id is already used.',
+  'conflict.memberRemoved': 'This member was removed from the household.',
+  'conflict.memberAlreadyRemoved': 'This member was already removed.',
+  'conflict.documentIdUsed': 'The document id is already used.',
+  'conflict.consentIdUsed': 'The consent id is already used.',
+  'conflict.consentWithdrawn': 'This consent was already withdrawn.',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

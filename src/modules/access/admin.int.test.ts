@@ -147,6 +147,7 @@ describe.each(BACKENDS)('access administration on %s', (backend) => {
       const self = await admin.patch(`/api/v1/users/${me}`, { disabled: true });
       expect(self.statusCode).toBe(409);
       expect(self.json().error.fields[0].path).toBe('body.disabled');
+      expect(self.json().error).toMatchObject({ message: 'You cannot disable your own account.', messageCode: 'conflict.disableSelf' });
     });
 
     it('an admin cannot take over a user who holds more than they do', async () => {
@@ -257,12 +258,14 @@ describe.each(BACKENDS)('access administration on %s', (backend) => {
       expect(g.statusCode).toBe(201);
       // adding GBV access to a role in use would hand it out: refused
       expect((await admin.patch('/api/v1/roles/stock-clerk', { permissions: ['pipeline.read', 'cases.gbv.read'] })).statusCode).toBe(403);
-      expect((await admin.delete('/api/v1/roles/stock-clerk')).statusCode).toBe(409);
+      const held = await admin.delete('/api/v1/roles/stock-clerk');
+      expect(held.statusCode).toBe(409);
+      expect(held.json().error).toMatchObject({ message: 'The role stock-clerk is held in 1 grant; take that grant away first.', messageCode: 'conflict.roleHeldOne', messageParams: { role: 'stock-clerk' } });
       expect((await admin.delete(`/api/v1/users/${u.id}/grants/${g.json().id}`)).statusCode).toBe(204);
       expect((await admin.delete('/api/v1/roles/stock-clerk')).statusCode).toBe(204);
       expect((await admin.patch('/api/v1/roles/stock-clerk', { name: 'x' })).statusCode).toBe(404);
-      expect((await admin.patch('/api/v1/roles/admin', { name: 'x' })).statusCode).toBe(409);
-      expect((await admin.delete('/api/v1/roles/admin')).statusCode).toBe(409);
+      expect((await admin.patch('/api/v1/roles/admin', { name: 'x' })).json().error).toMatchObject({ code: 'CONFLICT', messageCode: 'conflict.roleBuiltInEdit', messageParams: { role: 'admin' } });
+      expect((await admin.delete('/api/v1/roles/admin')).json().error).toMatchObject({ code: 'CONFLICT', messageCode: 'conflict.roleBuiltInDelete', messageParams: { role: 'admin' } });
     });
   });
 

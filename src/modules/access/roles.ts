@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, conflict, invalid, issueAt, notFound } from '../../server/errors';
+import { msg } from '../../shared/messages';
 import { BUILT_IN_ROLES, holds, isPermission, type Permission } from '../../server/permissions';
 import type { RoleView } from './contract';
 import { grants, roles } from './schema';
@@ -53,17 +54,17 @@ function checkPermissions(list: string[]): Permission[] {
 export async function createRole(tx: Tx, actor: Actor, body: { id: string; name: string; description?: string; permissions: string[] }): Promise<RoleView> {
   const permissions = checkPermissions(body.permissions);
   const [taken] = await tx.select({ id: roles.id }).from(roles).where(eq(roles.id, body.id)).limit(1);
-  if (taken) throw conflict(`A role ${body.id} exists already.`, [issueAt('body.id', 'value.taken')]);
+  if (taken) throw conflict(msg('conflict.roleExists', { role: body.id }), [issueAt('body.id', 'value.taken')]);
   const values = { id: body.id, name: body.name, description: body.description ?? '', permissions, builtIn: false };
   await tx.insert(roles).values(values);
   await audit(tx, actor, { action: 'role.create', entityType: 'role', entityId: body.id, after: { name: values.name, description: values.description, permissions } });
   return roleView(tx, body.id);
 }
 
-async function editableRole(tx: Tx, id: string, verb: string) {
+async function editableRole(tx: Tx, id: string, change: 'edit' | 'delete') {
   const [role] = await tx.select().from(roles).where(eq(roles.id, id)).limit(1).for('update');
   if (!role) throw notFound(`No role ${id}.`);
-  if (role.builtIn) throw conflict(`The role ${id} is built in and managed by Hamrah itself; it cannot be ${verb}. Create a new role instead.`);
+  if (role.builtIn) throw conflict(msg(change === 'edit' ? 'conflict.roleBuiltInEdit' : 'conflict.roleBuiltInDelete', { role: id }));
   return role;
 }
 
@@ -78,7 +79,7 @@ export async function updateRole(
   id: string,
   body: { name?: string; description?: string; permissions?: string[] },
 ): Promise<RoleView> {
-  const role = await editableRole(tx, id, 'edited');
+  const role = await editableRole(tx, id, 'edit');
   const set: { name?: string; description?: string; permissions?: string[] } = {};
   if (body.name !== undefined && body.name !== role.name) set.name = body.name;
   if (body.description !== undefined && body.description !== role.description) set.description = body.description;
@@ -104,9 +105,9 @@ export async function updateRole(
 }
 
 export async function deleteRole(tx: Tx, actor: Actor, id: string): Promise<void> {
-  const role = await editableRole(tx, id, 'deleted');
+  const role = await editableRole(tx, id, 'delete');
   const [{ n }] = await tx.select({ n: count() }).from(grants).where(eq(grants.roleId, id));
-  if (Number(n) > 0) throw conflict(`The role ${id} is held in ${n} grant(s); take those grants away first.`);
+  if (Number(n) > 0) throw conflict(Number(n) === 1 ? msg('conflict.roleHeldOne', { role: id }) : msg('conflict.roleHeld', { role: id, n: Number(n) }));
   await tx.delete(roles).where(eq(roles.id, id));
   await audit(tx, actor, { action: 'role.delete', entityType: 'role', entityId: id, before: { name: role.name, description: role.description, permissions: role.permissions }, after: null });
 }

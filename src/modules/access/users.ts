@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client';
 import { audit, auditRead, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, conflict, invalid, issueAt, notFound } from '../../server/errors';
+import { msg } from '../../shared/messages';
 import { holds, inSubtree, type GrantScope } from '../../server/permissions';
 import { decodeCursor, takePage } from '../../server/pagination';
 import { adminAreas, operations, organisations } from '../places/schema';
@@ -135,7 +136,7 @@ async function insertGrant(tx: Tx, actor: Actor, userId: string, g: NewGrant) {
       ),
     )
     .limit(1);
-  if (dup) throw conflict('The user already holds this grant.');
+  if (dup) throw conflict(msg('conflict.grantHeld'));
   const [row] = await tx.insert(grants).values({ ...g, userId }).returning();
   await audit(tx, actor, { action: 'grant.create', entityType: 'grant', entityId: row.id, operationId: g.operationId, after: { userId, ...g } });
   return row;
@@ -154,7 +155,7 @@ export async function createUser(tx: Tx, actor: Actor, input: NewUser, opts: { b
   if (input.password.length < MIN_PASSWORD_LENGTH)
     throw invalid([issueAt('body.password', 'access.passwordTooShort', { min: MIN_PASSWORD_LENGTH })]);
   const [taken] = await tx.select({ id: users.id }).from(users).where(eq(sql`lower(${users.username})`, username)).limit(1);
-  if (taken) throw conflict(`The username ${username} is taken.`, [issueAt('body.username', 'value.taken')]);
+  if (taken) throw conflict(msg('conflict.usernameTaken', { username }), [issueAt('body.username', 'value.taken')]);
   await checkOrganisation(tx, input.organisationId, 'body.organisationId');
   const [u] = await tx
     .insert(users)
@@ -275,7 +276,7 @@ export async function updateUser(tx: Tx, auth: AuthContext, actor: Actor, id: st
   const [u] = isUuid(id) ? await tx.select().from(users).where(eq(users.id, id)).limit(1).for('update') : [];
   if (!u) throw notFound('No such user.');
   if (body.disabled === true && u.id === auth.user.id)
-    throw conflict('You cannot disable your own account.', [issueAt('body.disabled', 'access.cannotDisableSelf')]);
+    throw conflict(msg('conflict.disableSelf'), [issueAt('body.disabled', 'access.cannotDisableSelf')]);
   await assertCovers(tx, auth.grants, u.id);
   if (body.organisationId !== undefined) await checkOrganisation(tx, body.organisationId, 'body.organisationId');
   const set: Partial<typeof users.$inferInsert> = {};

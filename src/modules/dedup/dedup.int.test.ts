@@ -161,6 +161,9 @@ describe.each(BACKENDS)('deduplication runs, review and merges on %s', (backend)
     const res = await registrar.post(`/api/v1/dedup/pairs/${headA}/${headB}/decision`, { decision: 'duplicate', survivorId: headB });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe('MERGE_BLOCKED');
+    const reference = (await registrar.get(`/api/v1/people/households/${big.id}`)).json().reference;
+    expect(res.json().error).toMatchObject({ messageCode: 'conflict.mergeHeadWithMembers', messageParams: { name: expect.any(String), household: reference } });
+    expect(res.json().error.message).toContain(`heads household ${reference}, which has other members`);
   });
 
   it('merges a duplicate into one golden record, then undoes it exactly', async () => {
@@ -219,6 +222,7 @@ describe.each(BACKENDS)('deduplication runs, review and merges on %s', (backend)
     const undo = await registrar.post(`/api/v1/dedup/merges/${res.json().merge.id}/undo`);
     expect(undo.statusCode).toBe(409);
     expect(undo.json().error.code).toBe('UNDO_NOT_POSSIBLE');
+    expect(undo.json().error).toMatchObject({ messageCode: 'conflict.undoHouseholdChanged', messageParams: { household: h.reference, version: h.version, current: h.version + 1 } });
   });
 
   it('keeps people\'s decisions across runs, skips, and replaces a retried run\'s earlier results', async () => {

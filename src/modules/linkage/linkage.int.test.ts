@@ -7,7 +7,9 @@ import { eq, sql } from 'drizzle-orm';
 import { BACKENDS } from '../../../test/helpers/db';
 import { rows } from '../../db/client';
 import { createTestApp, type Agent, type TestApp } from '../../../test/helpers/app';
-import { getJob, HOLDER_GONE_MESSAGE, JobRunner, PROCESS_HOLDER } from '../../server/jobs';
+import { enqueueJob, getJob, HOLDER_GONE_MESSAGE, JobRunner, presentJob, PROCESS_HOLDER } from '../../server/jobs';
+import { uuidv7 } from '../../shared/ids';
+import { EXPORT_JOB } from './service';
 import { jobs } from '../../server/jobs-schema';
 import { auditLog } from '../access/schema';
 import { encodePeople, filterToBase64 } from '../dedup/pprl';
@@ -160,6 +162,17 @@ describe.each(BACKENDS)('privacy-preserving linkage on %s', (backend) => {
     expect((await registrar.get(`/api/v1/linkage/matches/${m.id}`)).json()).toMatchObject({ status: 'failed', message: 'Cancelled before it started.' });
     await runner.drain();
     expect((await registrar.get(`/api/v1/linkage/exports/${e.id}`)).json().status).toBe('failed');
+    // Its file is not there: a 409 explained by code.
+    const file = await registrar.get(`/api/v1/linkage/exports/${e.id}/file`);
+    expect(file.statusCode).toBe(409);
+    expect(file.json().error).toMatchObject({ message: 'The export is failed; wait until it is ready.', messageCode: 'conflict.exportNotReady', messageParams: { status: 'failed' } });
+  });
+
+  it('a job that finds no secret (the server restarted meanwhile) fails saying so, by code', async () => {
+    const job = await enqueueJob(db(), { kind: EXPORT_JOB, operationId: 'AFG', payload: { exportId: uuidv7() }, holder: PROCESS_HOLDER });
+    await runner.drain();
+    const done = presentJob((await getJob(db(), job.id))!);
+    expect(done).toMatchObject({ status: 'failed', messageParts: [{ code: 'conflict.linkageSecretGone' }] });
   });
 
   it('refuses short secrets and files that are not encodings, naming the field', async () => {

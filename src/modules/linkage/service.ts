@@ -21,7 +21,7 @@ import { and, count, desc, eq, getTableColumns, lt, sql, type SQL } from 'drizzl
 import type { Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
-import { AppError, invalid, issueAt, notFound } from '../../server/errors';
+import { AppError, conflict, invalid, issueAt, notFound } from '../../server/errors';
 import { defineJob, enqueueJob, getJob, getJobs, presentJob, PROCESS_HOLDER, type JobContext, type JobRow } from '../../server/jobs';
 import { decodeCursor, takePage } from '../../server/pagination';
 import { holds } from '../../server/permissions';
@@ -160,7 +160,7 @@ export async function listExports(tx: Tx, auth: AuthContext, q: { operation: str
 /** The encoded file of a ready export (the download is audited). */
 export async function exportFile(tx: Tx, auth: AuthContext, actor: Actor, id: string): Promise<{ csv: Buffer; records: number; operationId: string }> {
   const e = await ownExport(tx, auth, id);
-  if (e.status !== 'ready') throw new AppError('CONFLICT', `The export is ${e.status}; wait until it is ready.`);
+  if (e.status !== 'ready') throw conflict(msg('conflict.exportNotReady', { status: e.status }));
   const [r] = await tx.select({ content: linkageExports.content }).from(linkageExports).where(eq(linkageExports.id, id));
   await audit(tx, actor, { action: 'linkage.export.download', entityType: 'linkage_export', entityId: id, operationId: e.operationId, details: { records: e.records } });
   return { csv: gunzipSync(r.content!), records: e.records ?? 0, operationId: e.operationId };
@@ -180,7 +180,7 @@ async function authOf(tx: Tx, userId: string): Promise<AuthContext> {
 function takeSecret(id: string): string {
   const s = secrets.get(id)?.secret;
   secrets.delete(id);
-  if (!s) throw new AppError('CONFLICT', 'The secret is kept only in memory until the job runs and the server restarted meanwhile: start again.');
+  if (!s) throw conflict(msg('conflict.linkageSecretGone'));
   return s;
 }
 
@@ -209,7 +209,7 @@ async function finishRow(db: Tx, table: typeof linkageExports | typeof linkageMa
 /** The progress sentences of the linkage jobs (message codes, so the web shows them translated). */
 const ENCODING = englishOf(msg('job.encodingRegistry'));
 const READY = englishOf(msg('job.ready'));
-const JOB_MESSAGES: MessageCode[] = ['job.encodingRegistry', 'job.ready'];
+const JOB_MESSAGES: MessageCode[] = ['job.encodingRegistry', 'job.ready', 'conflict.linkageSecretGone'];
 
 defineJob(
   EXPORT_JOB,

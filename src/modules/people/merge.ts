@@ -21,6 +21,7 @@ import { rows, type Tx } from '../../db/client';
 import { audit, type Actor } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { AppError, notFound } from '../../server/errors';
+import { msg, type Message } from '../../shared/messages';
 import { allows, type Permission } from '../../server/permissions';
 import { displayName, matchKeysOf } from './keys';
 import { peopleConsents, peopleDocuments, peopleDocumentStatuses, peopleHouseholds, peopleIndividuals } from './schema';
@@ -247,7 +248,7 @@ export interface MergeOutcome {
   touched: Touched;
 }
 
-export const mergeBlocked = (message: string) => new AppError('MERGE_BLOCKED', message);
+export const mergeBlocked = (message: Message) => new AppError('MERGE_BLOCKED', message);
 
 async function lockIndividual(tx: Tx, id: string): Promise<IndividualRow | null> {
   const [m] = await tx.select().from(peopleIndividuals).where(eq(peopleIndividuals.id, id)).limit(1).for('update');
@@ -290,19 +291,21 @@ const jsonValue = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
 
 /** Merges `mergedId` into `survivorId` (see the file comment). 404 unless the user may write both households. */
 export async function mergeIndividuals(tx: Tx, auth: AuthContext, actor: Actor, survivorId: string, mergedId: string): Promise<MergeOutcome> {
-  if (survivorId === mergedId) throw mergeBlocked('A record cannot be merged into itself.');
+  if (survivorId === mergedId) throw mergeBlocked(msg('conflict.mergeSelf'));
   const s0 = await lockIndividual(tx, survivorId);
   const m0 = await lockIndividual(tx, mergedId);
   if (!s0 || !m0) throw notFound('No such person.');
   const hs = await loadHousehold(tx, auth, s0.householdId, 'people.write', true);
   const hm = s0.householdId === m0.householdId ? hs : await loadHousehold(tx, auth, m0.householdId, 'people.write', true);
-  if (s0.removedAt || m0.removedAt) throw mergeBlocked('One of the two records was removed or merged already.');
-  if (s0.operationId !== m0.operationId) throw mergeBlocked('Records of two operations are not merged.');
+  if (s0.removedAt || m0.removedAt) throw mergeBlocked(msg('conflict.mergeRemoved'));
+  if (s0.operationId !== m0.operationId) throw mergeBlocked(msg('conflict.mergeOperations'));
   const sameHousehold = hs.id === hm.id;
   const othersLeft = sameHousehold ? 1 : await presentOthers(tx, hm.id, [m0.id]);
-  if (m0.relationship === 'head' && othersLeft > 0 && !sameHousehold)
-    throw mergeBlocked(`${displayName(m0) ?? 'This person'} heads household ${hm.reference}, which has other members: merge those first, or keep this record as the survivor.`);
-  if (m0.relationship === 'head' && sameHousehold) throw mergeBlocked('Keep the head of household as the surviving record.');
+  if (m0.relationship === 'head' && othersLeft > 0 && !sameHousehold) {
+    const name = displayName(m0);
+    throw mergeBlocked(name ? msg('conflict.mergeHeadWithMembers', { name, household: hm.reference }) : msg('conflict.mergeHeadWithMembersUnnamed', { household: hm.reference }));
+  }
+  if (m0.relationship === 'head' && sameHousehold) throw mergeBlocked(msg('conflict.mergeKeepHead'));
 
   // The survivor's golden values.
   const before: Record<string, unknown> = {};
@@ -379,7 +382,7 @@ export async function undoMerge(tx: Tx, auth: AuthContext, actor: Actor, undo: M
   const hm: HouseholdRow = undo.merged.householdId === hs.id ? hs : await loadHousehold(tx, auth, undo.merged.householdId, 'people.write', true);
   for (const h of hs.id === hm.id ? [hs] : [hs, hm])
     if (after[h.id] !== h.version)
-      throw new AppError('UNDO_NOT_POSSIBLE', `Household ${h.reference} changed after the merge (version ${after[h.id]} → ${h.version}); undo the later changes first or correct the records by hand.`);
+      throw new AppError('UNDO_NOT_POSSIBLE', msg('conflict.undoHouseholdChanged', { household: h.reference, version: after[h.id] ?? '?', current: h.version }));
   await tx.update(peopleIndividuals).set({ ...(undo.survivor.columns as Partial<IndividualRow>), updatedAt: new Date() }).where(eq(peopleIndividuals.id, undo.survivor.id));
   await tx
     .update(peopleIndividuals)

@@ -103,6 +103,7 @@ describe.each(BACKENDS)('people registry on %s', (backend) => {
     expect(ok.json()).toMatchObject({ version: v + 1, destinationPcode: 'AF0601' });
     const stale = await registrar.patch(`/api/v1/people/households/${id}`, { baseVersion: v, notes: 'lost update' });
     expect(stale.statusCode).toBe(409);
+    expect(stale.json().error).toMatchObject({ messageCode: 'conflict.householdVersion', messageParams: { version: v + 1, baseVersion: v } });
     const old = await registrar.get(`/api/v1/people/households/${id}/versions/${v}`);
     expect(old.statusCode).toBe(200);
     expect(old.json().snapshot.destinationPcode).toBe('AF0101');

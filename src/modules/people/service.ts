@@ -460,7 +460,7 @@ export async function refreshKeys(tx: Tx, householdId: string, only?: string[]):
 /** 409 when the change was based on another version than the current one. */
 function checkBase(h: HouseholdRow, baseVersion: number | null) {
   if (baseVersion !== null && baseVersion !== h.version)
-    throw conflict(`Household ${h.reference} is at version ${h.version}; your change was based on version ${baseVersion}. Reload and apply it again.`, [issueAt('body.baseVersion', 'version.current', { version: h.version })]);
+    throw conflict(msg('conflict.householdVersion', { household: h.reference, version: h.version, baseVersion }), [issueAt('body.baseVersion', 'version.current', { version: h.version })]);
 }
 
 /** Bumps the version (409 when `baseVersion` is not the current one) and stores the new snapshot. */
@@ -471,7 +471,7 @@ export async function newVersion(tx: Tx, h: HouseholdRow, baseVersion: number | 
     .set({ ...set, version: sql`${peopleHouseholds.version} + 1`, updatedAt: new Date() })
     .where(and(eq(peopleHouseholds.id, h.id), eq(peopleHouseholds.version, h.version)))
     .returning();
-  if (!row) throw conflict(`Household ${h.reference} changed meanwhile. Reload and apply your change again.`);
+  if (!row) throw conflict(msg('conflict.householdChanged', { household: h.reference }));
   await storeSnapshot(tx, row, action, actor);
   return row;
 }
@@ -495,7 +495,7 @@ export async function createHousehold(tx: Tx, auth: AuthContext, actor: Actor, b
   const [existing] = await tx.select().from(peopleHouseholds).where(eq(peopleHouseholds.id, body.id)).limit(1);
   if (existing) {
     if (existing.bodyHash !== bodyHash || !allows(auth.grants, 'people.read', targetOf(existing)))
-      throw conflict('A household with this id exists with other content.', [issueAt('body.id', 'value.used')]);
+      throw conflict(msg('conflict.householdIdOtherContent'), [issueAt('body.id', 'value.used')]);
     return { created: false, detail: await detail(tx, auth, actor, existing), touched: { operationId, individualIds: [] } };
   }
   const today = todayIn(await operationTimeZone(tx, operationId));
@@ -555,7 +555,7 @@ export async function createHousehold(tx: Tx, auth: AuthContext, actor: Actor, b
     }
     if (body.consents.length) await tx.insert(peopleConsents).values(body.consents.map((c) => consentRow(c, body.id, head?.id ?? null, actor)));
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('An id in this household (member, document or consent) is already used.');
+    if (isUniqueViolation(err)) throw conflict(msg('conflict.householdIdsUsed'));
     throw err;
   }
   const touchedIds = await refreshKeys(tx, body.id);
@@ -693,7 +693,7 @@ export async function addMember(tx: Tx, auth: AuthContext, actor: Actor, id: str
       await tx.insert(peopleDocumentStatuses).values(docs.map((d) => d.status));
     }
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('The member or document id is already used.');
+    if (isUniqueViolation(err)) throw conflict(msg('conflict.memberOrDocumentIdUsed'));
     throw err;
   }
   const touched = await refreshKeys(tx, h.id, [m.id]);
@@ -705,7 +705,7 @@ export async function addMember(tx: Tx, auth: AuthContext, actor: Actor, id: str
 export async function updateMember(tx: Tx, auth: AuthContext, actor: Actor, id: string, individualId: string, body: MemberUpdate) {
   const { h, ctx } = await writable(tx, auth, id);
   const before = await member(tx, h, individualId);
-  if (before.removedAt) throw conflict('This member was removed from the household.');
+  if (before.removedAt) throw conflict(msg('conflict.memberRemoved'));
   const { baseVersion, ...patch } = body;
   const cols = memberColumns(patch, ctx, 'body');
   if (patch.elsewhereOperationId !== undefined) cols.elsewhereOperationId = await checkElsewhere(tx, ctx, patch.elsewhereOperationId, 'body.elsewhereOperationId');
@@ -730,7 +730,7 @@ export async function updateMember(tx: Tx, auth: AuthContext, actor: Actor, id: 
 export async function removeMember(tx: Tx, auth: AuthContext, actor: Actor, id: string, individualId: string, body: MemberRemove) {
   const { h } = await writable(tx, auth, id);
   const m = await member(tx, h, individualId);
-  if (m.removedAt) throw conflict('This member was already removed.');
+  if (m.removedAt) throw conflict(msg('conflict.memberAlreadyRemoved'));
   if (m.relationship === 'head') throw invalid([issueAt('params.individualId', 'people.headRemoval')]);
   checkBase(h, body.baseVersion);
   await tx.update(peopleIndividuals).set({ removedAt: new Date(), removalReason: body.reason, updatedAt: new Date() }).where(eq(peopleIndividuals.id, individualId));
@@ -750,7 +750,7 @@ export async function addDocument(tx: Tx, auth: AuthContext, actor: Actor, id: s
     await tx.insert(peopleDocuments).values(d.doc);
     await tx.insert(peopleDocumentStatuses).values(d.status);
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('The document id is already used.');
+    if (isUniqueViolation(err)) throw conflict(msg('conflict.documentIdUsed'));
     throw err;
   }
   const touched = await refreshKeys(tx, h.id, [m.id]);
@@ -792,7 +792,7 @@ export async function addConsent(tx: Tx, auth: AuthContext, actor: Actor, id: st
   try {
     await tx.insert(peopleConsents).values(consentRow(c, h.id, head?.id ?? null, actor));
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('The consent id is already used.');
+    if (isUniqueViolation(err)) throw conflict(msg('conflict.consentIdUsed'));
     throw err;
   }
   const row = await newVersion(tx, h, null, 'consent.give', actor);
@@ -811,7 +811,7 @@ export async function withdrawConsent(tx: Tx, auth: AuthContext, actor: Actor, c
     throw notFound('No such consent.');
   }
   const { h } = loaded;
-  if (c.withdrawnAt) throw conflict('This consent was already withdrawn.');
+  if (c.withdrawnAt) throw conflict(msg('conflict.consentWithdrawn'));
   await tx.update(peopleConsents).set({ withdrawnAt: new Date(), withdrawnBy: actor.userId, withdrawalReason: reason ?? null }).where(eq(peopleConsents.id, consentId));
   const row = await newVersion(tx, h, null, 'consent.withdraw', actor);
   await audit(tx, actor, { action: 'consent.withdraw', entityType: 'consent', entityId: consentId, operationId: h.operationId, before: { withdrawn: false }, after: { withdrawn: true, purpose: c.purpose } });

@@ -6,6 +6,7 @@ import type { Actor } from '../../server/audit';
 import { audit } from '../../server/audit';
 import type { AuthContext } from '../../server/context';
 import { conflict, forbidden, invalid, notFound, type FieldIssue } from '../../server/errors';
+import { msg } from '../../shared/messages';
 import { holds, type GrantScope, type Permission } from '../../server/permissions';
 import { decodeCursor, takePage, type Page } from '../../server/pagination';
 import { foldForSearch } from '../../shared/text';
@@ -315,7 +316,7 @@ async function codeTaken(tx: Tx, operationId: string, code: string, exceptId?: s
 }
 
 const codeConflict = (operationId: string, code: string) =>
-  conflict(`Site code ${code} is already used in ${operationId}.`, [issueAt('body.code', 'place.siteCodeUsed')]);
+  conflict(msg('conflict.siteCodeUsed', { code, operationId }), [issueAt('body.code', 'place.siteCodeUsed')]);
 
 /** Unique violations that slip past the pre-check (two requests at once) become 409s too. */
 /** Manage rights for a site in an area: 403 when the user reads the operation but may not change there. */
@@ -456,7 +457,7 @@ async function checkOrganisationOperations(tx: Tx, auth: AuthContext, wanted: st
 }
 
 const acronymConflict = (acronym: string) =>
-  conflict(`An organisation with acronym ${acronym} exists already.`, [issueAt('body.acronym', 'place.acronymUsed')]);
+  conflict(msg('conflict.acronymUsed', { acronym }), [issueAt('body.acronym', 'place.acronymUsed')]);
 
 async function acronymTaken(tx: Tx, acronym: string, exceptId?: string): Promise<boolean> {
   const where = and(sql`upper(${organisations.acronym}) = ${acronym.toUpperCase()}`, exceptId ? ne(organisations.id, exceptId) : undefined);

@@ -126,7 +126,7 @@ describe.each(BACKENDS)('sites on %s', (backend) => {
   it('keeps codes unique per operation (409 naming the field)', async () => {
     const dup = await admin.post('/api/v1/sites', centre({ code: 'bcp-torkham' }));
     expect(dup.statusCode).toBe(409);
-    expect(dup.json().error).toMatchObject({ code: 'CONFLICT', fields: [{ path: 'body.code' }] });
+    expect(dup.json().error).toMatchObject({ code: 'CONFLICT', fields: [{ path: 'body.code' }], messageCode: 'conflict.siteCodeUsed', messageParams: { code: 'bcp-torkham', operationId: 'AFG' } });
     // The same code in another operation is fine.
     const other = await admin.post('/api/v1/sites', centre({ operationId: 'PAK', code: 'BCP-TORKHAM', areaPcode: 'PK513', lat: 34.1, lon: 71.1 }));
     expect(other.statusCode, other.body).toBe(201);
