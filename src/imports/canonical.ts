@@ -52,6 +52,11 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
+/** The order canonicalJson writes an object with these keys in. */
+export function canonicalKeyOrder(keys: readonly string[]): string[] {
+  return [...shapeOf(Object.fromEntries(keys.map((k) => [k, null]))).keys];
+}
+
 /**
  * canonicalHash of objects that all carry the same keys, restricted to `keys` (others, e.g. the
  * hash field itself, are left out): the key order is worked out once.

@@ -18,7 +18,7 @@ import { boolValue, choiceValue, choicesValue, dateValue, intValue, uuidValue } 
 import { adminAreas } from '../places/schema';
 import { AGE_BANDS, ALL_DOCUMENTS, DIRECTIONS, DOCUMENTS_BY_ORIGIN, INTENDED_STAYS, NEEDS, ORIGIN_COUNTRIES, REASONS, SEXES, VULNERABILITIES, type OriginCountry } from './kinds';
 import { COUNTRY_SYNONYMS, DIRECTION_SYNONYMS, siteResolver } from './import-common';
-import { recordHasher } from '../../imports/canonical';
+import { canonicalKeyOrder, recordHasher } from '../../imports/canonical';
 import { msg, type Message } from '../../shared/messages';
 import { insertWithRollups, SurveyRollupWriter } from './dashboard-upkeep';
 import { conflict, isUniqueViolation } from '../../server/errors';
@@ -81,7 +81,50 @@ for (const options of [ALL_DOCUMENTS, REASONS, VULNERABILITIES, NEEDS]) if (opti
 
 const ANSWER_KEYS = ['operationId', 'siteId', 'date', 'direction', 'respondentSex', 'respondentAgeBand', 'groupSize', 'men', 'women', 'boys', 'girls', 'originCountry', 'originPcode', 'documents', 'reasons', 'intendedStay', 'destinationAdm1', 'destinationAdm2', 'vulnerabilities', 'needs', 'consent'];
 const hashAnswers = recordHasher(ANSWER_KEYS);
-const hashValues = recordHasher(['id', ...ANSWER_KEYS]);
+const HASHED_KEYS = ['id', ...ANSWER_KEYS];
+const hashValues = recordHasher(HASHED_KEYS);
+
+/**
+ * The same digest as hashValues, computed by the server in the insert statement from the values it
+ * inserts (`u.*` of its unnest; texts as this side sent them): sha256 of the canonical JSON, keys in
+ * canonicalJson's order, strings through to_json (the escapes JSON.stringify writes), lists through
+ * array_to_json (no spaces), integers as digits, a missing value as null. The server has time to
+ * spare while this process validates, so the import's rows are not hashed here (only those whose id
+ * is already stored, to compare). dashboard-rollups.int.test.ts holds the two equal.
+ */
+const SERVER_BODY_HASH = (() => {
+  const text = (col: string) => `to_json(${col})::text`;
+  const maybe = (col: string) => `coalesce(to_json(${col})::text, 'null')`;
+  const list = (col: string) => `array_to_json(string_to_array(${col}, ' '))::text`;
+  const json: Record<string, string> = {
+    id: text('u.id'),
+    operationId: text('u.operation_id'),
+    siteId: text('u.site_id::text'),
+    date: text('u.date'),
+    direction: text('u.direction'),
+    respondentSex: text('u.sex'),
+    respondentAgeBand: text('u.age_band'),
+    groupSize: 'u.group_size::text',
+    men: 'u.men::text',
+    women: 'u.women::text',
+    boys: 'u.boys::text',
+    girls: 'u.girls::text',
+    originCountry: text('u.origin_country'),
+    originPcode: maybe('u.origin_pcode'),
+    documents: list('u.documents'),
+    reasons: list('u.reasons'),
+    intendedStay: text('u.stay'),
+    destinationAdm1: maybe('u.adm1'),
+    destinationAdm2: maybe('u.adm2'),
+    vulnerabilities: list('u.vulnerabilities'),
+    needs: list('u.needs'),
+    consent: `case when u.consent then 'true' else 'false' end`,
+  };
+  const keys = canonicalKeyOrder(HASHED_KEYS);
+  if (keys.length !== Object.keys(json).length || keys.some((k) => !json[k])) throw new Error('the server body hash must cover exactly the hashed keys');
+  const parts = keys.map((k, i) => `'${i ? ',' : '{'}${JSON.stringify(k)}:' || ${json[k]}`);
+  return sql.raw(`encode(sha256(convert_to(${parts.join(' || ')} || '}', 'UTF8')), 'hex')`);
+})();
 
 export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
   kind: 'flows.surveys',
@@ -189,8 +232,8 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
           seen.set(content, n);
           rec.id = derivedUuid(`flows.surveys|${content}|${n}`);
         }
-        // The digest createSurvey stores (flows' hashOf of every stored answer and the id).
-        rec.bodyHash = hashValues(rec as unknown as Record<string, unknown>);
+        // bodyHash, the digest createSurvey stores (flows' hashOf of every stored answer and the
+        // id), is computed by the insert statement (SERVER_BODY_HASH), or by `existing` for a stored id.
         return rec;
       },
       key: (r) => r.id,
@@ -204,9 +247,13 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
           sql`select s.id, s.body_hash from unnest(${pgArray(recs.map((r) => r.id))}::uuid[]) as k(id)
                cross join lateral (select s.id, s.body_hash from flow_surveys s where s.id = k.id limit 1) s`,
         );
-        const hash = new Map(recs.map((r) => [r.id, r.bodyHash]));
-        for (const f of found)
-          out.set(f.id, hash.get(f.id) === f.body_hash ? { same: true } : { same: false, field: 'id', ...msg('flows.surveyStored', { id: f.id }) });
+        if (!found.length) return out;
+        const byId = new Map(recs.map((r) => [r.id, r]));
+        for (const f of found) {
+          const rec = byId.get(f.id);
+          const same = rec !== undefined && hashValues(rec as unknown as Record<string, unknown>) === f.body_hash;
+          out.set(f.id, same ? { same: true } : { same: false, field: 'id', ...msg('flows.surveyStored', { id: f.id }) });
+        }
         return out;
       },
       async insert(tx: Tx, recs: SurveyRecord[], opts?: { overlap?: boolean }) {
@@ -225,15 +272,16 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
             await tx.execute(
               sql`insert into flow_surveys (id, operation_id, site_id, date, direction, respondent_sex, respondent_age_band, group_size, men, women, boys, girls,
               origin_country, origin_pcode, documents, reasons, intended_stay, destination_adm1, destination_adm2, vulnerabilities, needs, consent, body_hash, created_by)
-            select u.id, ${operationId}, u.site_id, u.date, u.direction, u.sex, u.age_band, u.group_size, u.men, u.women, u.boys, u.girls,
+            select u.id::uuid, u.operation_id, u.site_id, u.date::date, u.direction, u.sex, u.age_band, u.group_size, u.men, u.women, u.boys, u.girls,
               u.origin_country, u.origin_pcode, string_to_array(u.documents, ' '), string_to_array(u.reasons, ' '), u.stay, u.adm1, u.adm2,
-              string_to_array(u.vulnerabilities, ' '), string_to_array(u.needs, ' '), true, u.body_hash, ${userId}::uuid
-            from unnest(${a('id')}::uuid[], ${a('siteId')}::uuid[], ${a('date')}::date[], ${a('direction')}::text[], ${a('respondentSex')}::text[], ${a('respondentAgeBand')}::text[],
-              ${a('groupSize')}::int[], ${a('men')}::int[], ${a('women')}::int[], ${a('boys')}::int[], ${a('girls')}::int[], ${a('originCountry')}::text[], ${a('originPcode')}::text[],
-              ${list('documents')}::text[], ${list('reasons')}::text[], ${a('intendedStay')}::text[], ${a('destinationAdm1')}::text[], ${a('destinationAdm2')}::text[],
-              ${list('vulnerabilities')}::text[], ${list('needs')}::text[], ${a('bodyHash')}::text[])
-              as u(id, site_id, date, direction, sex, age_band, group_size, men, women, boys, girls, origin_country, origin_pcode, documents, reasons, stay, adm1, adm2,
-                   vulnerabilities, needs, body_hash)`,
+              string_to_array(u.vulnerabilities, ' '), string_to_array(u.needs, ' '), u.consent, ${SERVER_BODY_HASH}, ${userId}::uuid
+            from (select *, ${operationId}::text as operation_id, true as consent
+                    from unnest(${a('id')}::text[], ${a('siteId')}::uuid[], ${a('date')}::text[], ${a('direction')}::text[], ${a('respondentSex')}::text[], ${a('respondentAgeBand')}::text[],
+                                ${a('groupSize')}::int[], ${a('men')}::int[], ${a('women')}::int[], ${a('boys')}::int[], ${a('girls')}::int[], ${a('originCountry')}::text[], ${a('originPcode')}::text[],
+                                ${list('documents')}::text[], ${list('reasons')}::text[], ${a('intendedStay')}::text[], ${a('destinationAdm1')}::text[], ${a('destinationAdm2')}::text[],
+                                ${list('vulnerabilities')}::text[], ${list('needs')}::text[])
+                         as v(id, site_id, date, direction, sex, age_band, group_size, men, women, boys, girls, origin_country, origin_pcode, documents, reasons, stay, adm1, adm2,
+                              vulnerabilities, needs)) u`,
             );
           } catch (err) {
             if (isUniqueViolation(err)) throw conflict(msg('conflict.surveysStoredMeanwhile'));

@@ -71,6 +71,8 @@ export const sites = pgTable(
   },
   (t) => [
     unique('sites_operation_code_uq').on(t.operationId, t.code),
+    // The target of composite foreign keys (a row's site must be a site of the row's operation).
+    unique('sites_operation_id_uq').on(t.operationId, t.id),
     index('sites_operation_kind_idx').on(t.operationId, t.kind),
     index('sites_area_idx').on(t.operationId, t.areaPcode),
     // The area must be a P-code of the same operation (composite key, shard-friendly).
