@@ -73,6 +73,7 @@ export class SurveyRollupWriter {
   private written: Promise<void> = Promise.resolve();
   private readonly work: Promise<void>[] = [];
   private failure: { error: unknown } | null = null;
+  private aside = false;
   constructor(
     readonly tx: Tx,
     private readonly backend: Backend,
@@ -92,12 +93,17 @@ export class SurveyRollupWriter {
   async add(insert: () => Promise<unknown>, surveys: readonly SurveyAnswers[]): Promise<void> {
     if (this.failure) throw this.failure.error;
     const tx = this.tx;
+    // The trigger stands aside for the whole run (every statement on this transaction that writes
+    // flow_surveys is one of these inserts) and is back at `settle`.
     const inserted = this.run(async () => {
-      await tx.execute(STAND_ASIDE);
+      if (!this.aside) {
+        await tx.execute(STAND_ASIDE);
+        this.aside = true;
+      }
       await insert();
-      await tx.execute(STAND_BACK);
     });
-    // Worked out here while the server inserts.
+    // Let the insert go out first, then work this part's rows out while the server inserts.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const plan = planRollups(surveys);
     const before = this.written;
     let queued!: () => void;
@@ -129,6 +135,10 @@ export class SurveyRollupWriter {
     await Promise.all(this.work);
     await this.wire;
     if (this.failure) throw this.failure.error;
+    if (this.aside) {
+      await this.tx.execute(STAND_BACK);
+      this.aside = false;
+    }
   }
 }
 
