@@ -11,7 +11,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client';
 import type { AuthContext } from '../server/context';
-import { fieldIssue, invalid } from '../server/errors';
+import { fieldIssue, invalid, sqlStateOf } from '../server/errors';
 import { englishOf, msg, type Message, type MessageCode, type MessageParams } from '../shared/messages';
 import { compileMapping } from './mapping';
 import { openTabular, type FileFormat, type TabularOptions } from './source';
@@ -115,12 +115,6 @@ function sheetOfField(headers: readonly string[], sheets: { main: string; repeat
     if (index < 0) index = headers.findIndex((h) => h.length > column.length && h.startsWith(column) && '/.:_'.includes(h[column.length]));
     return index >= 0 && index < sheets.mainColumns ? sheets.main : sheets.repeat;
   };
-}
-
-/** The SQLSTATE of a database error, or of the error it wraps (drizzle wraps the driver's). */
-function sqlState(err: unknown): string | undefined {
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) if (typeof (e as { code?: unknown }).code === 'string') return (e as { code: string }).code;
-  return undefined;
 }
 
 export async function runImport(o: RunImportOptions): Promise<ImportRun> {
@@ -340,7 +334,7 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
             () => null,
             (e: unknown) => e,
           );
-          throw first && sqlState(err) === '25P02' ? first : err;
+          throw first && sqlStateOf(err) === '25P02' ? first : err;
         }
         summary.invalid = badRows.size;
         if (!writeAllowed()) throw rejected;

@@ -71,8 +71,14 @@ export const forbidden = (permission: string) =>
 export const conflict = (message: string | Message, fields?: FieldIssue[]) => new AppError('CONFLICT', message, fields);
 export const invalid = (fields: FieldIssue[], message?: string) => new AppError('VALIDATION_FAILED', message, fields);
 
-/** Whether a database error (or one it wraps) is a unique-constraint violation (SQLSTATE 23505). */
-export function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) if ((e as { code?: string }).code === '23505') return true;
-  return false;
+/** The SQLSTATE of a database error, or of the error it wraps (drizzle wraps the driver's); undefined for others. */
+export function sqlStateOf(err: unknown): string | undefined {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
 }
+
+/** Whether a database error (or one it wraps) is a unique-constraint violation (SQLSTATE 23505). */
+export const isUniqueViolation = (err: unknown): boolean => sqlStateOf(err) === '23505';

@@ -1,6 +1,6 @@
 /**
  * The dashboard rollups (flow_dash_counts, flow_dash_answers) are maintained by differences: by the
- * triggers of migrations 0015/0021 and, for a survey import's inserts, by addSurveysToRollups
+ * triggers of migrations 0015/0021 and, for a survey import's inserts, by SurveyRollupWriter
  * (dashboard-upkeep.ts). After every step of a mix of writes (counts and surveys by hand and by import, corrections, status changes, updates, the removal an import rollback does) they
  * must equal what `flow_dash_rebuild()` recomputes from the source tables.
  */

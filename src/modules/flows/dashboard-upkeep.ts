@@ -40,17 +40,6 @@ export interface SurveyAnswers {
 const ROLLUP_LOCK = 740119001;
 const SEP = '\u001f';
 
-/** Runs `insert` with the survey trigger standing aside, then adds `surveys` (what it inserted) to the rollups. */
-export async function insertWithRollups<T>(tx: Tx, backend: Backend, insert: () => Promise<{ result: T; inserted: readonly SurveyAnswers[] }>): Promise<T> {
-  await tx.execute(STAND_ASIDE);
-  // No finally: a failed insert has lost the transaction (and the setting with it), and a reset
-  // sent then would only replace the insert's error with "transaction is aborted".
-  const out = await insert();
-  await tx.execute(STAND_BACK);
-  await addSurveysToRollups(tx, backend, out.inserted);
-  return out.result;
-}
-
 const STAND_ASIDE = sql`select set_config('hamrah.dash_surveys_by_caller', 'on', true)`;
 const STAND_BACK = sql`select set_config('hamrah.dash_surveys_by_caller', 'off', true)`;
 
@@ -364,18 +353,10 @@ async function readTouched(tx: Tx, { list, want }: RollupPlan): Promise<Counted>
 const changedRows = ({ want }: RollupPlan) => [...want.values()].filter((r) => r.changed && r.keys.length);
 
 /**
- * Adds inserted surveys to flow_dash_answers as flow_dash_surveys_apply does: level-0 rows of the
- * touched site-weeks recomputed (every estimate, from the week's counted flow and surveyed
+ * The plan's rows (as read) with its surveys added, as flow_dash_surveys_apply does: level-0 rows
+ * of the touched site-weeks recomputed (every estimate, from the week's counted flow and surveyed
  * people), their differences added to the 4- and 52-week blocks per site and for all sites.
  */
-export async function addSurveysToRollups(tx: Tx, backend: Backend, surveys: readonly SurveyAnswers[]): Promise<void> {
-  if (!surveys.length) return;
-  const plan = planRollups(surveys);
-  mergeRollups(plan, await readTouched(tx, plan));
-  await writeRows(tx, backend, changedRows(plan));
-}
-
-/** The plan's rows (as read) with its surveys added: level 0 recomputed, the differences added to the blocks. */
 function mergeRollups({ list, plan }: RollupPlan, counted: Counted): void {
   list.forEach((w, wi) => {
     const c = counted.get(`${w.op}|${w.site}|${w.week}|${w.dir}`) ?? { all: 0, pub: 0 };

@@ -20,7 +20,7 @@ import { AGE_BANDS, ALL_DOCUMENTS, DIRECTIONS, DOCUMENTS_BY_ORIGIN, INTENDED_STA
 import { COUNTRY_SYNONYMS, DIRECTION_SYNONYMS, siteResolver } from './import-common';
 import { canonicalKeyOrder, recordHasher } from '../../imports/canonical';
 import { msg, type Message } from '../../shared/messages';
-import { insertWithRollups, SurveyRollupWriter } from './dashboard-upkeep';
+import { SurveyRollupWriter } from './dashboard-upkeep';
 import { conflict, isUniqueViolation } from '../../server/errors';
 
 export interface SurveyRecord {
@@ -46,7 +46,6 @@ export interface SurveyRecord {
   vulnerabilities: string[];
   needs: string[];
   consent: boolean;
-  bodyHash: string;
 }
 
 export const SURVEY_FIELDS: readonly ImportField[] = [
@@ -223,7 +222,6 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
           vulnerabilities: sorted(vulnerabilities),
           needs: sorted(needs),
           consent,
-          bodyHash: '',
         };
         if (!givenId) {
           // Identical groups interviewed the same day are distinct rows: count them.
@@ -232,8 +230,8 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
           seen.set(content, n);
           rec.id = derivedUuid(`flows.surveys|${content}|${n}`);
         }
-        // bodyHash, the digest createSurvey stores (flows' hashOf of every stored answer and the
-        // id), is computed by the insert statement (SERVER_BODY_HASH), or by `existing` for a stored id.
+        // The body hash, the digest createSurvey stores (flows' hashOf of every stored answer and
+        // the id), is computed by the insert statement (SERVER_BODY_HASH), or by `existing` for a stored id.
         return rec;
       },
       key: (r) => r.id,
@@ -289,15 +287,17 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
           }
         };
         // The rollups are kept by dashboard-upkeep.ts for the rows this statement adds (the
-        // trigger stands aside for it): far faster than the trigger for thousands at once.
+        // trigger stands aside for it): far faster than the trigger for thousands at once. With
+        // `overlap` one writer serves the whole transaction and settles before its commit;
+        // otherwise this chunk's rollups are settled here.
         if (opts?.overlap) {
           if (writer?.tx !== tx) writer = new SurveyRollupWriter(tx, database.kind);
           await writer.add(statement, recs);
-        } else
-          await insertWithRollups(tx, database.kind, async () => {
-            await statement();
-            return { result: recs.length, inserted: recs };
-          });
+        } else {
+          const own = new SurveyRollupWriter(tx, database.kind);
+          await own.add(statement, recs);
+          await own.settle();
+        }
         return recs.length;
       },
       async settle() {
