@@ -18,7 +18,7 @@ import { openTabular, type FileFormat, type TabularOptions } from './source';
 import type { GroupRow, ImportAdapter } from './types';
 
 /** Rows per insert statement: PostgreSQL writes in one transaction beside other connections; PGlite's chunks each hold its only connection. */
-const WRITE_CHUNK_PG = 50_000;
+const WRITE_CHUNK_PG = 25_000;
 const WRITE_CHUNK_PGLITE = 20_000;
 /** Large statements (and their triggers' transition tables) stay in memory instead of temporary files. */
 const WORK_MEM = sql`set local work_mem = '64MB'`;
@@ -191,13 +191,20 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
   const startWrite = (recs: unknown[]) => {
     if (!writeAllowed()) return;
     busy++;
+    const go = async () => {
+      if (failure) return;
+      // Read the count before adding: parts may be under way together (queuesInserts).
+      const n = await session.insert(streamed!.tx!, ordered(recs), { overlap: true });
+      summary.inserted += n;
+      written += recs.length;
+      if (readDone && checked === accepted) await report('writing', written, summary.valid);
+    };
+    // A session that queues its inserts gets this part now (see ImportSession.queuesInserts);
+    // the others once the part before is written.
+    const now = session.queuesInserts ? go() : null;
+    now?.catch(() => {});
     writing = writing
-      .then(async () => {
-        if (failure) return;
-        summary.inserted += await session.insert(streamed!.tx!, ordered(recs), { overlap: true });
-        written += recs.length;
-        if (readDone && checked === accepted) await report('writing', written, summary.valid);
-      })
+      .then(() => now ?? go())
       .catch(fail)
       .finally(() => busy--);
   };
@@ -320,9 +327,14 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
           rethrow();
           if (toWrite.length) startWrite(toWrite.splice(0));
           if (summary.valid && writeAllowed()) await report('writing', written, summary.valid);
+          // A session that queues its inserts has been given every part by now: it settles (works
+          // out and queues what its inserts left) while the server is still on the last parts.
+          const settling = session.queuesInserts ? session.settle?.() : undefined;
+          settling?.catch(() => {});
           await writing;
           rethrow();
-          await session.settle?.();
+          if (settling) await settling;
+          else await session.settle?.();
         } catch (err) {
           // Nothing may use the transaction once it is gone: let the parts under way end first.
           fail(err);

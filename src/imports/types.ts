@@ -128,6 +128,13 @@ export interface ImportSession<R> {
    * commit.
    */
   insert(tx: Tx, records: R[], opts?: { overlap?: boolean }): Promise<number>;
+  /**
+   * With `overlap`, the pipeline may call `insert` again before the previous call resolved (the
+   * next part is then made ready, its statement built, while the server is still on the one
+   * before), and `settle` as soon as the last part is handed over: the session sends its
+   * statements on `tx` in the order of the calls.
+   */
+  queuesInserts?: boolean;
   /** Waits for the work `insert` left running (see `overlap`); throws its first error. */
   settle?(): Promise<void>;
   /**
