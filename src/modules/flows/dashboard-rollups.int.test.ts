@@ -21,6 +21,7 @@ import { suggestMapping } from '../../imports/mapping';
 import { AppError } from '../../server/errors';
 import { hashOf } from './service';
 import { pgArray } from '../../imports/ids';
+import { rollupUpkeepLimits } from './dashboard-upkeep';
 
 type Row = Record<string, unknown>;
 const COUNT_KEY = ['operation_id', 'grain', 'pub', 'bucket', 'site_id', 'direction'];
@@ -168,6 +169,18 @@ describe.each(BACKENDS)('dashboard rollups kept by differences on %s', (backend)
       runImport({ database: db, adapter: a, auth, userId: null, operationId: 'AFG', bytes: Buffer.from(text), format: 'csv', mapping: suggestMapping(SURVEY_HEADER, SURVEY_FIELDS), mode: 'all', commit: true });
     const many = await run(surveyCsv(5000, 420, '2024-09-02', 150));
     expect(many).toMatchObject({ outcome: 'committed', summary: { inserted: 420 } });
+    await expectEqualToRebuild(100);
+
+    // The writer holding few rows: it writes them out after almost every part, and a later part
+    // touching the same site-weeks reads them again (on the transaction, where they were written).
+    const held = rollupUpkeepLimits.heldRows;
+    rollupUpkeepLimits.heldRows = 40;
+    try {
+      const flushed = await run(surveyCsv(7000, 360, '2024-09-02', 150));
+      expect(flushed).toMatchObject({ outcome: 'committed', summary: { inserted: 360 } });
+    } finally {
+      rollupUpkeepLimits.heldRows = held;
+    }
     await expectEqualToRebuild(100);
 
     // A later part holds ids stored meanwhile (the check is made to miss them): that part's insert

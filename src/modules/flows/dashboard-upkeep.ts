@@ -6,15 +6,15 @@
  * thousands of surveys at once; the trigger's set-based SQL spends most of its time moving the
  * ~200 answers of each touched site-week through several grouping steps (every answer's
  * estimate changes, since a site-week's weight depends on its surveyed people). Here the same
- * arithmetic runs over plain arrays: the import's insert statement tells the trigger to stand
- * aside (`hamrah.dash_surveys_by_caller`, local to the transaction and switched off again right
- * after), then `addSurveysToRollups` takes the same lock, reads the touched rows, merges, and
- * writes each row back once. Inserts only: removals (an import's rollback) go through the trigger.
+ * arithmetic runs over plain arrays: SurveyRollupWriter tells the trigger to stand aside for the
+ * import's inserts (`hamrah.dash_surveys_by_caller`, local to the transaction, switched off again
+ * at `settle`), takes the same lock, reads the touched rows, merges, and writes each row back
+ * once. Inserts only: removals (an import's rollback) go through the trigger.
  *
  * It must leave exactly what the trigger would (level-0 rows equal a rebuild; blocks up to
  * floating-point rounding): dashboard-rollups.int.test.ts checks it against flow_dash_rebuild().
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../../db/client';
 import { pgArray } from '../../imports/ids';
 import { numericParam, readNumericArray, type Backend, type NumericType } from '../../db/numeric-arrays';
@@ -44,31 +44,46 @@ const STAND_ASIDE = sql`select set_config('hamrah.dash_surveys_by_caller', 'on',
 const STAND_BACK = sql`select set_config('hamrah.dash_surveys_by_caller', 'off', true)`;
 
 /**
- * A survey import's inserts and their rollup upkeep on one transaction, overlapped: `add` returns
- * once a part's insert is done, and its rollup rows are read, merged and written while the caller
- * sends the next part. The statements go to the server one after another in the order they are
- * queued here (`run`), arranged so that the server has the next part's insert to work on while
- * this process merges, and a part's rollup rows are always read after the previous part's are
- * written:
+ * A survey import's inserts and their rollup upkeep on one transaction. `add` sends a part's insert
+ * and resolves once it is done; meanwhile the part's rollup rows are worked out here: the rows and
+ * site-weeks it touches that this writer has not seen are read, and the part is merged into the
+ * rows held in memory. The rows are written once, at `settle` (or when more than
+ * rollupUpkeepLimits.heldRows are held), so a row several parts touch is read and written once.
+ * On the server:
  *
- *   insert 1 · read 1 · insert 2 · write 1 · read 2 · insert 3 · write 2 · …
+ *   lock · insert 1 · insert 2 · … · write                (the transaction)
+ *          read 1   · read 2   · …                          (`reader`, when given)
  *
- * `settle` waits for the last write and fails with the first error; the transaction must not be
- * committed before it resolves.
+ * Reads may go on `reader`, another connection, while the transaction inserts: the transaction
+ * takes the rollup lock before anything is read, so nobody else changes a rollup row until it
+ * commits, and the rows it has not written yet are as any connection sees them. Once it has written
+ * rows (a flush), reads go on the transaction. The caller vouches that nothing on `tx` has written
+ * rollups before the first `add`.
+ *
+ * `settle` writes the rows and fails with the first error; the transaction must not be committed
+ * before it resolves.
  */
 export class SurveyRollupWriter {
   private wire: Promise<unknown> = Promise.resolve();
-  /** Resolves once the previous part's rollup write is queued (or that part has failed). */
-  private written: Promise<void> = Promise.resolve();
-  private readonly work: Promise<void>[] = [];
+  /** Every rollup row read or made since the last write (id → the row as it is now). */
+  private held = new Map<string, AnswerRow>();
+  /** Counted flow of the site-weeks seen (the import changes no counts). */
+  private readonly counted: Counted = new Map();
+  /** The parts' rollup work, one after another in the order of `add`. */
+  private merging: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | null = null;
+  /** Lock taken and trigger set aside (the first statement on the transaction). */
+  private started: Promise<unknown> | null = null;
   private aside = false;
+  /** Rollup rows were written on the transaction: later reads must go on it. */
+  private wrote = false;
   constructor(
     readonly tx: Tx,
     private readonly backend: Backend,
+    private readonly reader?: Tx,
   ) {}
 
-  /** Queues `statement` after everything queued before it. */
+  /** Queues `statement` on the transaction after everything queued before it. */
   private run<T>(statement: () => Promise<T>): Promise<T> {
     const p = this.wire.then(statement);
     this.wire = p.catch(() => {});
@@ -77,51 +92,62 @@ export class SurveyRollupWriter {
 
   /**
    * Inserts one part with `insert` (the trigger standing aside for it) and adds `surveys` (the
-   * part, all of which `insert` writes) to the rollups. Resolves when the insert is done.
+   * part, all of which `insert` writes) to the rollups. Resolves when the insert is done. Parts may
+   * be added before the previous one resolved: their inserts go out in the order of the calls.
    */
   async add(insert: () => Promise<unknown>, surveys: readonly SurveyAnswers[]): Promise<void> {
     if (this.failure) throw this.failure.error;
     const tx = this.tx;
     // The trigger stands aside for the whole run (every statement on this transaction that writes
     // flow_surveys is one of these inserts) and is back at `settle`.
-    const inserted = this.run(async () => {
-      if (!this.aside) {
-        await tx.execute(STAND_ASIDE);
-        this.aside = true;
-      }
-      await insert();
+    this.started ??= this.run(async () => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`);
+      await tx.execute(STAND_ASIDE);
+      this.aside = true;
     });
-    // Let the insert go out first, then work this part's rows out while the server inserts.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const plan = planRollups(surveys);
-    const before = this.written;
-    let queued!: () => void;
-    this.written = new Promise<void>((resolve) => (queued = resolve));
-    const work = (async () => {
+    const started = this.started;
+    const inserted = this.run(insert);
+    const before = this.merging;
+    this.merging = (async () => {
+      await before;
+      if (this.failure) return;
       try {
-        await before;
-        const reading = this.run(() => readTouched(tx, plan));
-        reading.catch(() => {});
-        await inserted;
-        mergeRollups(plan, await reading);
-        const writing = this.run(() => writeRows(tx, this.backend, changedRows(plan)));
-        queued();
-        await writing;
-      } finally {
-        queued();
+        // Let the insert go out first, then work this part's rows out while the server inserts.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const plan = planRollups(surveys, this.held);
+        await started;
+        const onTx = this.wrote || !this.reader;
+        const reading = onTx ? this.run(() => readTouched(tx, plan, this.counted)) : readTouched(this.reader!, plan, this.counted);
+        await reading;
+        mergeRollups(plan, this.counted);
+        if (this.held.size > rollupUpkeepLimits.heldRows) {
+          // Written after what is queued; the rows are dropped, and read again (on the
+          // transaction) by a later part that touches them.
+          const list = changedRows(this.held);
+          this.held = new Map();
+          this.wrote = true;
+          queueWrites((f) => this.run(f), tx, this.backend, list).catch((error: unknown) => {
+            this.failure ??= { error };
+          });
+        }
+      } catch (error) {
+        this.failure ??= { error };
       }
     })();
-    this.work.push(
-      work.catch((error: unknown) => {
-        this.failure ??= { error };
-      }),
-    );
     await inserted;
   }
 
-  /** Waits for every part's rollup write; throws the first error. */
+  /** Writes the rows held, sets the trigger back; throws the first error. */
   async settle(): Promise<void> {
-    await Promise.all(this.work);
+    await this.merging;
+    if (!this.failure && this.held.size) {
+      const list = changedRows(this.held);
+      this.held = new Map();
+      this.wrote = true;
+      await queueWrites((f) => this.run(f), this.tx, this.backend, list).catch((error: unknown) => {
+        this.failure ??= { error };
+      });
+    }
     await this.wire;
     if (this.failure) throw this.failure.error;
     if (this.aside) {
@@ -130,6 +156,12 @@ export class SurveyRollupWriter {
     }
   }
 }
+
+/**
+ * Held rollup rows beyond which a writer writes them out before going on (memory: a row holds
+ * up to a few hundred answers). A setting only so that a test can make it small.
+ */
+export const rollupUpkeepLimits = { heldRows: 100_000 };
 
 // The rollup's dimensions: 'all' (one '' answer per survey) and the dashboard's survey dimensions.
 const DIM_NAMES = ['all', ...SURVEY_DIMS] as const;
@@ -231,11 +263,11 @@ async function readRows(tx: Tx, want: Map<string, AnswerRow>): Promise<void> {
 }
 
 /**
- * Writes whole rollup rows: an update of the rows read (keys sent only when answers were added), an
+ * The statements that write whole rollup rows: an update of the rows read (keys sent only when answers were added), an
  * insert of the others. The rollup lock is held, so no one else adds rows meanwhile. Each figure
  * column of a statement travels as one array of all its rows' figures, cut per row by offset.
  */
-async function writeRows(tx: Tx, backend: Backend, list: AnswerRow[]) {
+function* rollupWrites(backend: Backend, list: AnswerRow[]): Generator<SQL> {
   const STEP = 10_000;
   for (const stored of [true, false]) {
     const todo = list.filter((r) => r.stored === stored);
@@ -257,20 +289,37 @@ async function writeRows(tx: Tx, backend: Backend, list: AnswerRow[]) {
                            ${pgArray(offsets)}::int4[], ${pgArray(part.map((r) => r.keys.length))}::int4[], ${keys}::text[])
                     as u(op, lvl, site, dir, bucket, dim, o, l, keys)`;
       if (stored)
-        await tx.execute(sql`
+        yield sql`
           update flow_dash_answers t
              set keys = coalesce(u.keys::text[], t.keys), surveys = ${cut('int4', 'n')}, people = ${cut('int8', 'p')}, est = ${cut('float8', 'e')},
                  surveys_pub = ${cut('int4', 'sp')}, people_pub = ${cut('int8', 'pp')}, est_pub = ${cut('float8', 'ep')}
             from ${u}
-           where t.operation_id = u.op and t.lvl = u.lvl and t.site_key = u.site and t.direction = u.dir and t.bucket = u.bucket and t.dim = u.dim`);
+           where t.operation_id = u.op and t.lvl = u.lvl and t.site_key = u.site and t.direction = u.dir and t.bucket = u.bucket and t.dim = u.dim`;
       else
-        await tx.execute(sql`
+        yield sql`
           insert into flow_dash_answers (operation_id, lvl, site_key, direction, bucket, dim, keys, surveys, people, est, surveys_pub, people_pub, est_pub)
           select u.op, u.lvl, u.site, u.dir, u.bucket, u.dim, u.keys::text[], ${cut('int4', 'n')}, ${cut('int8', 'p')}, ${cut('float8', 'e')},
                  ${cut('int4', 'sp')}, ${cut('int8', 'pp')}, ${cut('float8', 'ep')}
-            from ${u}`);
+            from ${u}`;
     }
   }
+}
+
+/**
+ * Queues on `run` the writing of `list` (rollupWrites). The first statement is built now, while the
+ * server is on what was queued before; each next one while the one before it runs.
+ */
+function queueWrites(run: <T>(statement: () => Promise<T>) => Promise<T>, tx: Tx, backend: Backend, list: AnswerRow[]): Promise<void> {
+  const statements = rollupWrites(backend, list);
+  const first = statements.next();
+  return run(async () => {
+    let running: Promise<unknown> = first.done ? Promise.resolve() : tx.execute(first.value);
+    for (const statement of statements) {
+      await running;
+      running = tx.execute(statement);
+    }
+    await running;
+  });
 }
 
 /** Site-week of inserted surveys: its answers' differences per dimension (answer → [surveys, people]). */
@@ -284,12 +333,16 @@ interface WeekDelta {
 
 interface RollupPlan {
   list: WeekDelta[];
-  want: Map<string, AnswerRow>;
+  /** The rows to read (not held before). */
+  fresh: Map<string, AnswerRow>;
   plan: { level0: AnswerRow; blocks: AnswerRow[] }[][];
 }
 
-/** The touched site-weeks of `surveys` with their answers' differences, and every rollup row they touch. */
-function planRollups(surveys: readonly SurveyAnswers[]): RollupPlan {
+/**
+ * The touched site-weeks of `surveys` with their answers' differences, and every rollup row they
+ * touch: taken from `held` where it is there, else made (empty, in `fresh`, to be read) and held.
+ */
+function planRollups(surveys: readonly SurveyAnswers[], held: Map<string, AnswerRow>): RollupPlan {
   const weeks = new Map<string, WeekDelta>();
   const mondays = new Map<string, string>();
   for (const s of surveys) {
@@ -311,11 +364,15 @@ function planRollups(surveys: readonly SurveyAnswers[]): RollupPlan {
   const list = [...weeks.values()];
 
   // Every row this touches: the site-weeks' 7 dimensions and the 4 blocks above each.
-  const want = new Map<string, AnswerRow>();
+  const fresh = new Map<string, AnswerRow>();
   const row = (op: string, lvl: number, site: string, dir: string, bucket: string, dim: string) => {
     const id = rowId(op, lvl, site, dir, bucket, dim);
-    let r = want.get(id);
-    if (!r) want.set(id, (r = new AnswerRow(op, lvl, site, dir, bucket, dim)));
+    let r = held.get(id);
+    if (!r) {
+      r = new AnswerRow(op, lvl, site, dir, bucket, dim);
+      held.set(id, r);
+      fresh.set(id, r);
+    }
     return r;
   };
   const plan = list.map((w) => {
@@ -326,31 +383,36 @@ function planRollups(surveys: readonly SurveyAnswers[]): RollupPlan {
       blocks: [row(w.op, 1, w.site, w.dir, b28, dim), row(w.op, 1, '*', w.dir, b28, dim), row(w.op, 2, w.site, w.dir, b364, dim), row(w.op, 2, '*', w.dir, b364, dim)],
     }));
   });
-  return { list, want, plan };
+  return { list, fresh, plan };
 }
 
 type Counted = Map<string, { all: number; pub: number }>;
 
-/** Takes the rollup lock, reads the counted flow of the plan's site-weeks and fills its rows from the table. */
-async function readTouched(tx: Tx, { list, want }: RollupPlan): Promise<Counted> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`);
-  // Counted flow of those site-weeks (all current versions, and published ones).
-  const counted: Counted = new Map();
-  const wk = <K extends 'op' | 'site' | 'week' | 'dir'>(k: K) => pgArray(list.map((w) => w[k]));
-  for (const c of await rows<{ op: string; site: string; week: string; dir: string; c_all: string; c_pub: string }>(
-    tx,
-    sql`select k.op, k.site::text as site, k.week::text as week, k.dir,
-               coalesce(sum(c.total) filter (where not c.pub), 0)::text as c_all, coalesce(sum(c.total) filter (where c.pub), 0)::text as c_pub
-          from unnest(${wk('op')}::text[], ${wk('site')}::uuid[], ${wk('week')}::date[], ${wk('dir')}::text[]) as k(op, site, week, dir)
-          join flow_dash_counts c on c.operation_id = k.op and c.grain = 'w' and c.bucket = k.week and c.site_id = k.site and c.direction = k.dir
-         group by k.op, k.site, k.week, k.dir`,
-  ))
-    counted.set(`${c.op}|${c.site}|${c.week}|${c.dir}`, { all: Number(c.c_all), pub: Number(c.c_pub) });
-  await readRows(tx, want);
-  return counted;
+/**
+ * Reads the counted flow of the plan's site-weeks not in `counted` (into it) and fills the plan's
+ * fresh rows from the table. The caller holds the rollup lock (on this connection or the writer's
+ * transaction).
+ */
+async function readTouched(db: Tx, { list, fresh }: RollupPlan, counted: Counted): Promise<void> {
+  const weeks = list.filter((w) => !counted.has(`${w.op}|${w.site}|${w.week}|${w.dir}`));
+  if (weeks.length) {
+    // Counted flow of those site-weeks (all current versions, and published ones).
+    const wk = <K extends 'op' | 'site' | 'week' | 'dir'>(k: K) => pgArray(weeks.map((w) => w[k]));
+    for (const w of weeks) counted.set(`${w.op}|${w.site}|${w.week}|${w.dir}`, { all: 0, pub: 0 });
+    for (const c of await rows<{ op: string; site: string; week: string; dir: string; c_all: string; c_pub: string }>(
+      db,
+      sql`select k.op, k.site::text as site, k.week::text as week, k.dir,
+                 coalesce(sum(c.total) filter (where not c.pub), 0)::text as c_all, coalesce(sum(c.total) filter (where c.pub), 0)::text as c_pub
+            from unnest(${wk('op')}::text[], ${wk('site')}::uuid[], ${wk('week')}::date[], ${wk('dir')}::text[]) as k(op, site, week, dir)
+            join flow_dash_counts c on c.operation_id = k.op and c.grain = 'w' and c.bucket = k.week and c.site_id = k.site and c.direction = k.dir
+           group by k.op, k.site, k.week, k.dir`,
+    ))
+      counted.set(`${c.op}|${c.site}|${c.week}|${c.dir}`, { all: Number(c.c_all), pub: Number(c.c_pub) });
+  }
+  await readRows(db, fresh);
 }
 
-const changedRows = ({ want }: RollupPlan) => [...want.values()].filter((r) => r.changed && r.keys.length);
+const changedRows = (held: Map<string, AnswerRow>) => [...held.values()].filter((r) => r.changed && r.keys.length);
 
 /**
  * The plan's rows (as read) with its surveys added, as flow_dash_surveys_apply does: level-0 rows
@@ -359,7 +421,7 @@ const changedRows = ({ want }: RollupPlan) => [...want.values()].filter((r) => r
  */
 function mergeRollups({ list, plan }: RollupPlan, counted: Counted): void {
   list.forEach((w, wi) => {
-    const c = counted.get(`${w.op}|${w.site}|${w.week}|${w.dir}`) ?? { all: 0, pub: 0 };
+    const c = counted.get(`${w.op}|${w.site}|${w.week}|${w.dir}`)!;
     const dims = plan[wi];
     // Surveys' answers added first (the weights need the week's new surveyed people), old figures kept for the differences.
     const old = dims.map(({ level0: r }, j) => {

@@ -265,10 +265,8 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
         // statement fails on the primary key and the import with it (nothing written), and
         // running it again finds those surveys stored. Skipping the conflict handling and the
         // returned ids is about a fifth of the statement's time.
-        const statement = async () => {
-          try {
-            await tx.execute(
-              sql`insert into flow_surveys (id, operation_id, site_id, date, direction, respondent_sex, respondent_age_band, group_size, men, women, boys, girls,
+        // Built here, so the server gets it the moment the statements before it are done.
+        const query = sql`insert into flow_surveys (id, operation_id, site_id, date, direction, respondent_sex, respondent_age_band, group_size, men, women, boys, girls,
               origin_country, origin_pcode, documents, reasons, intended_stay, destination_adm1, destination_adm2, vulnerabilities, needs, consent, body_hash, created_by)
             select u.id::uuid, u.operation_id, u.site_id, u.date::date, u.direction, u.sex, u.age_band, u.group_size, u.men, u.women, u.boys, u.girls,
               u.origin_country, u.origin_pcode, string_to_array(u.documents, ' '), string_to_array(u.reasons, ' '), u.stay, u.adm1, u.adm2,
@@ -279,8 +277,10 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
                                 ${list('documents')}::text[], ${list('reasons')}::text[], ${a('intendedStay')}::text[], ${a('destinationAdm1')}::text[], ${a('destinationAdm2')}::text[],
                                 ${list('vulnerabilities')}::text[], ${list('needs')}::text[])
                          as v(id, site_id, date, direction, sex, age_band, group_size, men, women, boys, girls, origin_country, origin_pcode, documents, reasons, stay, adm1, adm2,
-                              vulnerabilities, needs)) u`,
-            );
+                              vulnerabilities, needs)) u`;
+        const statement = async () => {
+          try {
+            await tx.execute(query);
           } catch (err) {
             if (isUniqueViolation(err)) throw conflict(msg('conflict.surveysStoredMeanwhile'));
             throw err;
@@ -291,7 +291,9 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
         // `overlap` one writer serves the whole transaction and settles before its commit;
         // otherwise this chunk's rollups are settled here.
         if (opts?.overlap) {
-          if (writer?.tx !== tx) writer = new SurveyRollupWriter(tx, database.kind);
+          // Its reads go on another connection while the transaction inserts (PostgreSQL: the
+          // pipeline's transaction writes no rollups before the first part).
+          if (writer?.tx !== tx) writer = new SurveyRollupWriter(tx, database.kind, database.kind === 'postgres' ? database.db : undefined);
           await writer.add(statement, recs);
         } else {
           const own = new SurveyRollupWriter(tx, database.kind);
@@ -300,6 +302,8 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
         }
         return recs.length;
       },
+      // The rollup writer sends the statements of every part in the order the parts came.
+      queuesInserts: true,
       async settle() {
         await writer?.settle();
       },
