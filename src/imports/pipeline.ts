@@ -191,12 +191,18 @@ export async function runImport(o: RunImportOptions): Promise<ImportRun> {
   const startWrite = (recs: unknown[]) => {
     if (!writeAllowed()) return;
     busy++;
+    const count = recs.length;
+    // Let go of the records once they are handed over (the session may be done with them long
+    // before its insert is: they need not live on until then).
+    let part: unknown[] | null = recs;
     const go = async () => {
       if (failure) return;
+      const given = part!;
+      part = null;
       // Read the count before adding: parts may be under way together (queuesInserts).
-      const n = await session.insert(streamed!.tx!, ordered(recs), { overlap: true });
+      const n = await session.insert(streamed!.tx!, ordered(given), { overlap: true });
       summary.inserted += n;
-      written += recs.length;
+      written += count;
       if (readDone && checked === accepted) await report('writing', written, summary.valid);
     };
     // A session that queues its inserts gets this part now (see ImportSession.queuesInserts);

@@ -107,6 +107,8 @@ export class SurveyRollupWriter {
     });
     const started = this.started;
     const inserted = this.run(insert);
+    // Held until planned, not until the insert is done.
+    let part: readonly SurveyAnswers[] | null = surveys;
     const before = this.merging;
     this.merging = (async () => {
       await before;
@@ -114,7 +116,8 @@ export class SurveyRollupWriter {
       try {
         // Let the insert go out first, then work this part's rows out while the server inserts.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        const plan = planRollups(surveys, this.held);
+        const plan = planRollups(part!, this.held);
+        part = null;
         await started;
         const onTx = this.wrote || !this.reader;
         const reading = onTx ? this.run(() => readTouched(tx, plan, this.counted)) : readTouched(this.reader!, plan, this.counted);

@@ -9,8 +9,7 @@
  * Natural key: the id — Kobo's `_uuid` / ODK's instanceID when the file has it, otherwise a UUID
  * derived from the row's answers and how many identical rows came before it in the file.
  */
-import { sql } from 'drizzle-orm';
-import { inArray } from 'drizzle-orm';
+import { inArray, sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../../db/client';
 import { derivedUuid, pgArray } from '../../imports/ids';
 import type { Existing, ImportAdapter, ImportField } from '../../imports/types';
@@ -124,6 +123,31 @@ const SERVER_BODY_HASH = (() => {
   const parts = keys.map((k, i) => `'${i ? ',' : '{'}${JSON.stringify(k)}:' || ${json[k]}`);
   return sql.raw(`encode(sha256(convert_to(${parts.join(' || ')} || '}', 'UTF8')), 'hex')`);
 })();
+
+/** The insert statement of a part of validated surveys (see the session's insert). */
+function surveyInsert(recs: readonly SurveyRecord[], operationId: string, userId: string | null): SQL {
+  const a = <K extends keyof SurveyRecord>(k: K) => pgArray(recs.map((r) => r[k] as string | number | boolean | null));
+  // Lists travel as their codes joined by spaces (split again by the statement): one text per
+  // row instead of an array literal nested in an array literal.
+  const list = <K extends 'documents' | 'reasons' | 'vulnerabilities' | 'needs'>(k: K) => pgArray(recs.map((r) => r[k].join(' ')));
+  // No `on conflict`: the existence check ran in this transaction just before, so an id
+  // stored meanwhile can only come from another writer at the same moment. Then the
+  // statement fails on the primary key and the import with it (nothing written), and
+  // running it again finds those surveys stored. Skipping the conflict handling and the
+  // returned ids is about a fifth of the statement's time.
+  return sql`insert into flow_surveys (id, operation_id, site_id, date, direction, respondent_sex, respondent_age_band, group_size, men, women, boys, girls,
+        origin_country, origin_pcode, documents, reasons, intended_stay, destination_adm1, destination_adm2, vulnerabilities, needs, consent, body_hash, created_by)
+      select u.id::uuid, u.operation_id, u.site_id, u.date::date, u.direction, u.sex, u.age_band, u.group_size, u.men, u.women, u.boys, u.girls,
+        u.origin_country, u.origin_pcode, string_to_array(u.documents, ' '), string_to_array(u.reasons, ' '), u.stay, u.adm1, u.adm2,
+        string_to_array(u.vulnerabilities, ' '), string_to_array(u.needs, ' '), u.consent, ${SERVER_BODY_HASH}, ${userId}::uuid
+      from (select *, ${operationId}::text as operation_id, true as consent
+              from unnest(${a('id')}::text[], ${a('siteId')}::uuid[], ${a('date')}::text[], ${a('direction')}::text[], ${a('respondentSex')}::text[], ${a('respondentAgeBand')}::text[],
+                          ${a('groupSize')}::int[], ${a('men')}::int[], ${a('women')}::int[], ${a('boys')}::int[], ${a('girls')}::int[], ${a('originCountry')}::text[], ${a('originPcode')}::text[],
+                          ${list('documents')}::text[], ${list('reasons')}::text[], ${a('intendedStay')}::text[], ${a('destinationAdm1')}::text[], ${a('destinationAdm2')}::text[],
+                          ${list('vulnerabilities')}::text[], ${list('needs')}::text[])
+                   as v(id, site_id, date, direction, sex, age_band, group_size, men, women, boys, girls, origin_country, origin_pcode, documents, reasons, stay, adm1, adm2,
+                        vulnerabilities, needs)) u`;
+}
 
 export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
   kind: 'flows.surveys',
@@ -256,28 +280,10 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
       },
       async insert(tx: Tx, recs: SurveyRecord[], opts?: { overlap?: boolean }) {
         if (!recs.length) return 0;
-        const a = <K extends keyof SurveyRecord>(k: K) => pgArray(recs.map((r) => r[k] as string | number | boolean | null));
-        // Lists travel as their codes joined by spaces (split again by the statement): one text per
-        // row instead of an array literal nested in an array literal.
-        const list = <K extends 'documents' | 'reasons' | 'vulnerabilities' | 'needs'>(k: K) => pgArray(recs.map((r) => r[k].join(' ')));
-        // No `on conflict`: the existence check ran in this transaction just before, so an id
-        // stored meanwhile can only come from another writer at the same moment. Then the
-        // statement fails on the primary key and the import with it (nothing written), and
-        // running it again finds those surveys stored. Skipping the conflict handling and the
-        // returned ids is about a fifth of the statement's time.
-        // Built here, so the server gets it the moment the statements before it are done.
-        const query = sql`insert into flow_surveys (id, operation_id, site_id, date, direction, respondent_sex, respondent_age_band, group_size, men, women, boys, girls,
-              origin_country, origin_pcode, documents, reasons, intended_stay, destination_adm1, destination_adm2, vulnerabilities, needs, consent, body_hash, created_by)
-            select u.id::uuid, u.operation_id, u.site_id, u.date::date, u.direction, u.sex, u.age_band, u.group_size, u.men, u.women, u.boys, u.girls,
-              u.origin_country, u.origin_pcode, string_to_array(u.documents, ' '), string_to_array(u.reasons, ' '), u.stay, u.adm1, u.adm2,
-              string_to_array(u.vulnerabilities, ' '), string_to_array(u.needs, ' '), u.consent, ${SERVER_BODY_HASH}, ${userId}::uuid
-            from (select *, ${operationId}::text as operation_id, true as consent
-                    from unnest(${a('id')}::text[], ${a('siteId')}::uuid[], ${a('date')}::text[], ${a('direction')}::text[], ${a('respondentSex')}::text[], ${a('respondentAgeBand')}::text[],
-                                ${a('groupSize')}::int[], ${a('men')}::int[], ${a('women')}::int[], ${a('boys')}::int[], ${a('girls')}::int[], ${a('originCountry')}::text[], ${a('originPcode')}::text[],
-                                ${list('documents')}::text[], ${list('reasons')}::text[], ${a('intendedStay')}::text[], ${a('destinationAdm1')}::text[], ${a('destinationAdm2')}::text[],
-                                ${list('vulnerabilities')}::text[], ${list('needs')}::text[])
-                         as v(id, site_id, date, direction, sex, age_band, group_size, men, women, boys, girls, origin_country, origin_pcode, documents, reasons, stay, adm1, adm2,
-                              vulnerabilities, needs)) u`;
+        const count = recs.length;
+        // Built here, so the server gets it the moment the statements before it are done; in a
+        // function of its own so that the records are not kept alive by the statement.
+        const query = surveyInsert(recs, operationId, userId);
         const statement = async () => {
           try {
             await tx.execute(query);
@@ -300,7 +306,7 @@ export const flowSurveysImport: ImportAdapter<SurveyRecord> = {
           await own.add(statement, recs);
           await own.settle();
         }
-        return recs.length;
+        return count;
       },
       // The rollup writer sends the statements of every part in the order the parts came.
       queuesInserts: true,
