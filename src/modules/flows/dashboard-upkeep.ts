@@ -284,24 +284,27 @@ function* rollupWrites(backend: Backend, list: AnswerRow[]): Generator<SQL> {
         o += r.keys.length;
       }
       const num = (type: NumericType, k: 'n' | 'p' | 'e' | 'sp' | 'pp' | 'ep') => numericParam(backend, type, part.map((r) => r[k]));
-      const keys = pgArray(part.map((r) => (r.keysChanged || !stored ? pgArray(r.keys) : null)));
+      // A row's answers travel joined by SEP (split by the statement; a row has at least one, so
+      // '' is the one answer ''): no array literal nested in an array literal to escape.
+      const keys = pgArray(part.map((r) => (r.keysChanged || !stored ? r.keys.join(SEP) : null)));
       // Each long array is one parameter (bound or parsed once: the planner makes it a constant),
       // cut per row. Not a CTE: a nested loop would rescan, and so copy, it for every row.
       const cut = (type: NumericType, k: 'n' | 'p' | 'e' | 'sp' | 'pp' | 'ep') => sql`(${num(type, k)}::${sql.raw(type)}[])[u.o + 1 : u.o + u.l]`;
       const u = sql`unnest(${col('op')}::text[], ${col('lvl')}::int2[], ${col('site')}::text[], ${col('dir')}::text[], ${col('bucket')}::date[], ${col('dim')}::text[],
                            ${pgArray(offsets)}::int4[], ${pgArray(part.map((r) => r.keys.length))}::int4[], ${keys}::text[])
-                    as u(op, lvl, site, dir, bucket, dim, o, l, keys)`;
+                    as u(op, lvl, site, dir, bucket, dim, o, l, joined)`;
+      const split = sql`case u.joined when '' then array['']::text[] else string_to_array(u.joined, ${SEP}) end`;
       if (stored)
         yield sql`
           update flow_dash_answers t
-             set keys = coalesce(u.keys::text[], t.keys), surveys = ${cut('int4', 'n')}, people = ${cut('int8', 'p')}, est = ${cut('float8', 'e')},
+             set keys = coalesce(${split}, t.keys), surveys = ${cut('int4', 'n')}, people = ${cut('int8', 'p')}, est = ${cut('float8', 'e')},
                  surveys_pub = ${cut('int4', 'sp')}, people_pub = ${cut('int8', 'pp')}, est_pub = ${cut('float8', 'ep')}
             from ${u}
            where t.operation_id = u.op and t.lvl = u.lvl and t.site_key = u.site and t.direction = u.dir and t.bucket = u.bucket and t.dim = u.dim`;
       else
         yield sql`
           insert into flow_dash_answers (operation_id, lvl, site_key, direction, bucket, dim, keys, surveys, people, est, surveys_pub, people_pub, est_pub)
-          select u.op, u.lvl, u.site, u.dir, u.bucket, u.dim, u.keys::text[], ${cut('int4', 'n')}, ${cut('int8', 'p')}, ${cut('float8', 'e')},
+          select u.op, u.lvl, u.site, u.dir, u.bucket, u.dim, ${split}, ${cut('int4', 'n')}, ${cut('int8', 'p')}, ${cut('float8', 'e')},
                  ${cut('int4', 'sp')}, ${cut('int8', 'pp')}, ${cut('float8', 'ep')}
             from ${u}`;
     }
