@@ -265,21 +265,42 @@ export async function* xlsxChunks<R>(columns: Column<R>[], batches: RowBatches<R
     }
     return s + '</row>';
   };
-  const copyRow = (cells: string): string => {
-    while (cells.endsWith(XLSX_EMPTY)) cells = cells.slice(0, -XLSX_EMPTY.length);
-    return `<row r="${rows + 2}">${cells}</row>`;
-  };
+  // A batch's rows are written straight into one buffer, kept from batch to batch (the native
+  // entry deflates and checksums a chunk before push returns): building the batch as one string
+  // first cost more than the deflate (the joined text flattened, then encoded).
+  const reuse = sheet instanceof NativeZipDeflate;
+  let scratch = Buffer.allocUnsafe(0);
   for await (const b of batches) {
     const encoded = isEncoded(b);
     if (encoded) checkEncoded(b, 'xlsx');
     const batch: readonly (R | string)[] = encoded ? b.lines : b;
     if (!batch.length) continue;
-    let s = '';
-    for (const row of batch) {
+    const lines = new Array<string>(batch.length);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; `<row r="…">` and `</row>` at most 32.
+    let room = 0;
+    for (let i = 0; i < batch.length; i++) {
       rows++;
-      s += encoded && typeof row === 'string' ? copyRow(row) : encodeRow(row as R);
+      const row = batch[i];
+      const line = encoded && typeof row === 'string' ? row : encodeRow(row as R);
+      lines[i] = line;
+      room += 3 * line.length + 32;
     }
-    sheet.push(Buffer.from(s, 'utf8'));
+    if (!reuse || scratch.length < room) scratch = Buffer.allocUnsafe(Math.max(room, reuse ? 2 * scratch.length : 0));
+    let at = 0;
+    let r = rows - batch.length + 3;
+    for (let i = 0; i < lines.length; i++, r++) {
+      const line = lines[i];
+      const row = batch[i];
+      if (encoded && typeof row === 'string') {
+        // Encoded cells: drop trailing empty cells, add the row element.
+        let end = line.length;
+        while (end >= XLSX_EMPTY.length && line.endsWith(XLSX_EMPTY, end)) end -= XLSX_EMPTY.length;
+        at += scratch.write(`<row r="${r}">`, at, 'latin1');
+        at += scratch.write(end === line.length ? line : line.slice(0, end), at, 'utf8');
+        at += scratch.write('</row>', at, 'latin1');
+      } else at += scratch.write(line, at, 'utf8');
+    }
+    sheet.push(scratch.subarray(0, at));
     opts.onProgress?.(rows);
     const out = take(rows);
     if (out) yield out;
