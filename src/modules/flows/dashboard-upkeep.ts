@@ -169,18 +169,18 @@ export const rollupUpkeepLimits = { heldRows: 100_000 };
 // The rollup's dimensions: 'all' (one '' answer per survey) and the dashboard's survey dimensions.
 const DIM_NAMES = ['all', ...SURVEY_DIMS] as const;
 
-/** The answers of a survey per dimension, in DIM_NAMES order (checked against SURVEY_DIMS below). */
-const answersOf = (s: SurveyAnswers): readonly (readonly string[])[] => [
-  [''],
-  s.documents,
-  s.reasons,
-  [s.intendedStay],
-  [s.destinationAdm1 ?? ''],
-  [s.destinationAdm2 ?? ''],
-  [s.originCountry],
-];
+// planRollups counts a survey's answers per dimension in this order: '' (all), its documents,
+// reasons, intended stay, destination province and district ('' when unknown), origin country.
+if (DIM_NAMES.join() !== 'all,doc,reason,stay,adm1,adm2,origin') throw new Error('planRollups must follow the survey dimensions of dashboard-contract.ts');
 
-if (DIM_NAMES.join() !== 'all,doc,reason,stay,adm1,adm2,origin') throw new Error('answersOf must follow the survey dimensions of dashboard-contract.ts');
+/** Adds one survey of `people` to answer `k` of a site-week's dimension. */
+function count(dim: Map<string, [number, number]>, k: string, people: number): void {
+  const x = dim.get(k);
+  if (x) {
+    x[0] += 1;
+    x[1] += people;
+  } else dim.set(k, [1, people]);
+}
 
 /**
  * One rollup row (a site or '*' × level × bucket × direction × dimension) with its answers in
@@ -357,15 +357,16 @@ function planRollups(surveys: readonly SurveyAnswers[], held: Map<string, Answer
     const id = `${s.operationId}|${s.siteId}|${week}|${s.direction}`;
     let w = weeks.get(id);
     if (!w) weeks.set(id, (w = { op: s.operationId, site: s.siteId, week, dir: s.direction, d: DIM_NAMES.map(() => new Map()) }));
-    const answers = answersOf(s);
-    for (let j = 0; j < answers.length; j++)
-      for (const k of answers[j]) {
-        const x = w.d[j].get(k);
-        if (x) {
-          x[0] += 1;
-          x[1] += s.groupSize;
-        } else w.d[j].set(k, [1, s.groupSize]);
-      }
+    // The answers per dimension, in DIM_NAMES order, without arrays per survey.
+    const d = w.d;
+    const g = s.groupSize;
+    count(d[0], '', g);
+    for (const k of s.documents) count(d[1], k, g);
+    for (const k of s.reasons) count(d[2], k, g);
+    count(d[3], s.intendedStay, g);
+    count(d[4], s.destinationAdm1 ?? '', g);
+    count(d[5], s.destinationAdm2 ?? '', g);
+    count(d[6], s.originCountry, g);
   }
   const list = [...weeks.values()];
 
