@@ -15,7 +15,7 @@ export function derivedUuid(text: string): string {
 /**
  * A Postgres array literal of texts (`{"a","b"}`) for one `$n::text[]` parameter. Built with one
  * join, not `+=`: appending makes a rope of one small string object per piece, millions for a
- * 50,000-row write step, which the garbage collector then copies again and again. Arrays of
+ * write step of tens of thousands of rows, which the garbage collector then copies again and again. Arrays of
  * numbers, or of texts without quotes and backslashes (ids, dates, codes: the usual case), are one
  * join of the values themselves, without a string per element.
  */

@@ -161,7 +161,7 @@ export interface ImportAdapter<R = unknown> {
   /** Kobo/ODK XLSX with a repeat group: read the main sheet joined with the repeat sheet (src/imports/source.ts). */
   joinRepeatSheets?: boolean;
   /**
-   * Records per insert call (default 50,000 on PostgreSQL, 20,000 on PGlite, where each call is
+   * Records per insert call (default 25,000 on PostgreSQL, 20,000 on PGlite, where each call is
    * its own transaction). A kind whose records are large (a household writes six tables) takes
    * smaller steps, so the progress moves while it writes.
    */

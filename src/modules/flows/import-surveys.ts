@@ -75,7 +75,7 @@ const SEX_SYNONYMS: Record<string, 'm' | 'f'> = { male: 'm', female: 'f', man: '
 const STAY_SYNONYMS: Record<string, 'lt1y' | 'ge1y'> = { less_than_1_year: 'lt1y', lt_1y: 'lt1y', short: 'lt1y', more_than_1_year: 'ge1y', ge_1y: 'ge1y', long: 'ge1y', permanent: 'ge1y' };
 /**
  * Sorts a list choicesValue made (its own array, no repeats) in place, as Array#sort would: lists
- * are a few codes long, and a sort call per list was a tenth of what validation allocates.
+ * are a few codes long, and a sort call per list was about a third of what validation allocated.
  */
 function sortCodes<T extends string>(xs: T[]): T[] {
   for (let i = 1; i < xs.length; i++) {
@@ -104,10 +104,10 @@ const hashValues = recordHasher(HASHED_KEYS);
  * (the operation, P-codes) go through to_json (the escapes JSON.stringify writes); codes from the
  * fixed option lists, ids, site ids and ISO dates, which validation only lets through in their own
  * form, and lists of codes are quoted as they are (about 40 % less of the digest's time than
- * to_json and array_to_json for every value; the option lists are checked below to need no
- * escaping). The server has time to spare while this process validates, so the import's rows are
- * not hashed here (only those whose id is already stored, to compare).
- * dashboard-rollups.int.test.ts holds the two equal.
+ * to_json and array_to_json for every value; the option lists are checked at load, above, to
+ * need no escaping). This process's CPU is most of an import's time, so the import's rows are
+ * not hashed here (only those whose id is already stored, to compare; a hasher here measured
+ * slower, docs/ARCHITECTURE.md). dashboard-rollups.int.test.ts holds the two equal.
  */
 const SERVER_BODY_HASH = (() => {
   const text = (col: string) => `to_json(${col})::text`;
